@@ -1,0 +1,81 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "SelfCare",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "selfcare", targets: ["selfcare"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", exact: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", exact: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", exact: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "SelfCareCore", resources: [.copy("Resources")]),
+        .target(
+            name: "SelfCareStore",
+            dependencies: [
+                "SelfCareCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SelfCareMessaging",
+            dependencies: [
+                "SelfCareCore",
+                "SelfCareStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SelfCareWeb",
+            dependencies: [
+                "SelfCareCore",
+                "SelfCareStore",
+                "SelfCareMessaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "selfcare",
+            dependencies: [
+                "SelfCareCore",
+                "SelfCareStore",
+                "SelfCareWeb",
+                "SelfCareMessaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
+        .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore"]),
+        .testTarget(
+            name: "SelfCareWebTests",
+            dependencies: [
+                "SelfCareWeb",
+                "SelfCareStore",
+                "SelfCareCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

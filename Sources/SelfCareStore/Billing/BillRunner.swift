@@ -1,0 +1,122 @@
+import Foundation
+import SelfCareCore
+import SQLKit
+
+/// What the "bill ready" notification needs to say.
+package struct BillReadyNotice: Sendable {
+    package var billNo: String
+    package var accountID: AccountID
+    package var msisdn: MSISDN
+    package var period: BillingPeriod
+    package var total: Money
+    package var dueDate: CalendarDay
+    package var accountRowID: Int64
+    package var clientRowID: Int64
+}
+
+/// Closes a billing period (CONTRACT §5): one bill per billed line, one group bill per client with two or more,
+/// each client in its own transaction so a crash leaves every client fully billed or not at all.
+package struct BillRunner: Sendable {
+    package enum Outcome: Sendable, Equatable {
+        case closed(PeriodSummary)
+        case alreadyClosed(PeriodSummary)
+    }
+
+    private let database: Database
+    private let notices: @Sendable (BillReadyNotice) -> [NewOutboxMessage]
+    private let billing = BillingRepository()
+    private let customers = CustomerRepository()
+
+    /// `notices` turns each new bill into the messages that announce it (queued in the bill's transaction).
+    package init(database: Database, notices: @escaping @Sendable (BillReadyNotice) -> [NewOutboxMessage]) {
+        self.database = database
+        self.notices = notices
+    }
+
+    /// Bills every line of `period` not billed yet, then closes the period; `progress` gets the fraction done.
+    package func run(period: BillingPeriod, now: Date, progress: @escaping @Sendable (Double) -> Void = { _ in }) async throws -> Outcome {
+        if try await database.read({ db in try await billing.isClosed(period, on: db) }) {
+            return .alreadyClosed(try await database.read { db in try await billing.summary(of: period, on: db) })
+        }
+        guard period.start <= now else { throw BillRunError.periodNotStarted(period) }
+        let (plans, accounts) = try await database.read { db in
+            (try await PlanRepository().all(on: db), try await customers.allAccounts(on: db))
+        }
+        let byClient = Dictionary(grouping: accounts.filter {
+            BillAmounts.isBilled(activatedOn: $0.account.line.activatedOn, in: period)
+        }, by: \.clientRowID)
+        let clients = byClient.keys.sorted()
+        for (index, clientRowID) in clients.enumerated() {
+            let clientAccounts = byClient[clientRowID]!
+            try await database.transaction { db in
+                try await self.bill(client: clientRowID, accounts: clientAccounts, plans: plans, period: period, now: now, on: db)
+            }
+            progress(Double(index + 1) / Double(max(clients.count, 1)))
+        }
+        let summary = try await database.transaction { db in
+            if try await billing.isClosed(period, on: db) { return try await billing.summary(of: period, on: db) }
+            return try await billing.closePeriod(period, now: now, on: db)
+        }
+        return .closed(summary)
+    }
+
+    private func bill(
+        client clientRowID: Int64, accounts: [StoredAccount], plans: [String: TariffPlan], period: BillingPeriod, now: Date,
+        on db: any SQLDatabase
+    ) async throws {
+        let alreadyBilled = try await billing.billedAccounts(clientRowID: clientRowID, period: period, on: db)
+        let pending = accounts.filter { !alreadyBilled.contains($0.id) }.sorted { $0.account.id < $1.account.id }
+        guard !pending.isEmpty else { return }
+        let msisdns = Dictionary(uniqueKeysWithValues: pending.map { ($0.id, $0.account.line.msisdn) })
+        let records = try await UsageRepository().recordsByAccount(clientRowID: clientRowID, period: period, msisdns: msisdns, on: db)
+
+        var amounts: [(StoredAccount, BillAmounts)] = []
+        for account in pending {
+            guard let plan = plans[account.account.line.planCode] else {
+                throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
+            }
+            let rating = UsageRater.rate(records[account.id] ?? [], plan: plan)
+            amounts.append((account, BillAmounts(monthlyFee: plan.monthlyFee, rating: rating)))
+        }
+
+        var groupBillID: Int64?
+        if accounts.count >= 2 {
+            let number = try await billing.reserveNumbers("groupBill", count: 1, on: db)
+            let total = amounts.reduce(Money.zero) { $0 + $1.1.total }
+            groupBillID = try await billing.insertGroupBill(
+                number: Self.number("G", period, number), clientRowID: clientRowID, period: period,
+                accountCount: accounts.count, total: total, now: now, on: db)
+        }
+        let first = try await billing.reserveNumbers("bill", count: amounts.count, on: db)
+        let outbox = OutboxRepository()
+        for (offset, (account, bill)) in amounts.enumerated() {
+            let number = Self.number("B", period, first + Int64(offset))
+            let messages = notices(BillReadyNotice(
+                billNo: number, accountID: account.account.id, msisdn: account.account.line.msisdn, period: period,
+                total: bill.total, dueDate: BillAmounts.dueDate(for: period), accountRowID: account.id, clientRowID: clientRowID))
+            _ = try await billing.insertBill(
+                number: number, account: account, period: period, amounts: bill,
+                state: messages.isEmpty ? .new : .sent, groupBillID: groupBillID, now: now, on: db)
+            for message in messages { try await outbox.enqueue(message, now: now, on: db) }
+        }
+    }
+
+    /// `B202610-0000042`: a prefix, the period and a sequence number unique across periods.
+    static func number(_ prefix: String, _ period: BillingPeriod, _ sequence: Int64) -> String {
+        let digits = String(sequence)
+        return "\(prefix)\(period.year)\(period.month < 10 ? "0" : "")\(period.month)-"
+            + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+    }
+}
+
+package enum BillRunError: Error, Sendable, CustomStringConvertible {
+    case periodNotStarted(BillingPeriod)
+    case unknownPlan(String, account: AccountID)
+
+    package var description: String {
+        switch self {
+        case .periodNotStarted(let period): "period \(period) has not started yet"
+        case .unknownPlan(let code, let account): "account \(account) has plan '\(code)', which is not a known tariff plan"
+        }
+    }
+}

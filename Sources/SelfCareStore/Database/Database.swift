@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import PostgresKit
+import SQLiteKit
+import SQLKit
+
+/// The store's database: SQLite (embedded default) or PostgreSQL (production), behind one interface.
+/// Reads run on any connection; writes run in a transaction on one connection.
+package final class Database: Sendable {
+    package let engine: DatabaseEngine
+    private let backend: any DatabaseBackend
+
+    private init(engine: DatabaseEngine, backend: any DatabaseBackend) {
+        self.engine = engine
+        self.backend = backend
+    }
+
+    /// Opens the database at `url`; for SQLite, creates the folder and file when missing.
+    package static func open(_ url: DatabaseURL, logger: Logger) async throws -> Database {
+        switch url {
+        case .sqlite(let path):
+            return Database(engine: .sqlite, backend: try await SQLiteBackend.open(path: path, logger: logger))
+        case .postgres(let text):
+            return Database(engine: .postgres, backend: try PostgresBackend(url: text, logger: logger))
+        }
+    }
+
+    /// Runs `body` with a connection for reading.
+    package func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await backend.read(body)
+    }
+
+    /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is when it throws.
+    package func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await backend.transaction(body)
+    }
+
+    /// Closes every connection.
+    package func close() async {
+        await backend.close()
+    }
+}
+
+protocol DatabaseBackend: Sendable {
+    func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func close() async
+}
+
+/// One writer connection (transactions take turns) and a few reader connections; WAL lets them run side by side.
+final class SQLiteBackend: DatabaseBackend {
+    private let writer: SQLiteConnection
+    private let writerLock = AsyncLock()
+    private let readers: [(connection: SQLiteConnection, lock: AsyncLock)]
+    private let nextReader = Mutex(0)
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.writer = writer
+        self.readers = readers.map { ($0, AsyncLock()) }
+    }
+
+    static func open(path: String, logger: Logger, readerCount: Int = 3) async throws -> SQLiteBackend {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        try await configure(writer, pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"])
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<readerCount {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            try await configure(reader, pragmas: [])
+            readers.append(reader)
+        }
+        return SQLiteBackend(writer: writer, readers: readers)
+    }
+
+    private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {
+        let database = connection.sql()
+        for pragma in pragmas + ["PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000"] {
+            try await database.raw(SQLQueryString(pragma)).run()
+        }
+    }
+
+    func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let index = nextReader.withLock { value in
+            value = (value + 1) % readers.count
+            return value
+        }
+        let reader = readers[index]
+        return try await reader.lock.withLock { try await body(reader.connection.sql()) }
+    }
+
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let writer = self.writer
+        return try await writerLock.withLock {
+            let database = writer.sql()
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func close() async {
+        for reader in readers { try? await reader.connection.close() }
+        try? await writer.close()
+    }
+}
+
+/// A PostgresNIO connection pool; each transaction holds one pooled connection.
+final class PostgresBackend: DatabaseBackend {
+    private let client: PostgresClient
+    private let runTask: Task<Void, Never>
+
+    init(url: String, logger: Logger) throws {
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let tls: PostgresClient.Configuration.TLS = switch (configuration.tls.isEnforced, configuration.tls.isAllowed) {
+        case (true, _): .require(configuration.tls.sslContext!.configuration)
+        case (_, true): .prefer(configuration.tls.sslContext!.configuration)
+        default: .disable
+        }
+        guard let host = configuration.host, let port = configuration.port else {
+            throw DatabaseURLError.invalidPostgres(url)
+        }
+        var clientConfiguration = PostgresClient.Configuration(
+            host: host, port: port, username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: tls)
+        clientConfiguration.options.maximumConnections = 16
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        self.runTask = Task { await client.run() }
+    }
+
+    func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await client.withConnection { connection in try await body(connection.sql()) }
+    }
+
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await client.withConnection { connection in
+            let database = connection.sql()
+            try await database.raw("BEGIN").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func close() async {
+        runTask.cancel()
+        await runTask.value
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import SelfCareCore
+import SQLKit
+
+/// A bill as stored.
+package struct StoredBill: Sendable, Hashable {
+    package var id: Int64
+    package var billNo: String
+    package var accountRowID: Int64
+    package var accountID: String
+    package var clientRowID: Int64
+    package var clientRef: String
+    package var groupBillID: Int64?
+    package var period: String
+    package var planCode: String
+    package var monthlyFee: Money
+    package var usageCharges: Money
+    package var amountExcludingVAT: Money
+    package var vat: Money
+    package var total: Money
+    package var paid: Money
+    package var state: BillState
+    package var billDate: String
+    package var dueDate: String
+
+    package var remaining: Money { total - paid }
+}
+
+/// Bills, group bills and closed periods.
+package struct BillingRepository: Sendable {
+    package init() {}
+
+    package func closedPeriods(on db: any SQLDatabase) async throws -> Set<String> {
+        Set(try await db.raw("SELECT period FROM billing_periods").all().map { try $0.value("period", as: String.self) })
+    }
+
+    package func isClosed(_ period: BillingPeriod, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT period FROM billing_periods WHERE period = \(bind: period.description)").first() != nil
+    }
+
+    /// Every (account, period) pair that has a bill.
+    package func billedAccountPeriods(on db: any SQLDatabase) async throws -> Set<BilledKey> {
+        var keys = Set<BilledKey>()
+        for row in try await db.raw("SELECT account_id, period FROM bills").all() {
+            keys.insert(BilledKey(accountRowID: try row.value("account_id"), period: try row.value("period")))
+        }
+        return keys
+    }
+
+    /// Row ids of the accounts of a client already billed for `period`.
+    package func billedAccounts(clientRowID: Int64, period: BillingPeriod, on db: any SQLDatabase) async throws -> Set<Int64> {
+        Set(try await db.raw("""
+            SELECT account_id FROM bills WHERE client_id = \(bind: clientRowID) AND period = \(bind: period.description)
+            """).all().map { try $0.value("account_id", as: Int64.self) })
+    }
+
+    /// Takes the next `count` numbers of a named counter and returns the first.
+    package func reserveNumbers(_ counter: String, count: Int, on db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("INSERT INTO counters (name, value) VALUES (\(bind: counter), 0) ON CONFLICT (name) DO NOTHING").run()
+        let row = try await db.raw("""
+            UPDATE counters SET value = value + \(bind: Int64(count)) WHERE name = \(bind: counter) RETURNING value
+            """).first()
+        let last: Int64 = try row!.value("value")
+        return last - Int64(count) + 1
+    }
+
+    package func insertGroupBill(
+        number: String, clientRowID: Int64, period: BillingPeriod, accountCount: Int, total: Money, now: Date, on db: any SQLDatabase
+    ) async throws -> Int64 {
+        let row = try await db.raw("""
+            INSERT INTO group_bills (group_bill_no, client_id, period, account_count, total_cents, paid_cents, state, bill_date,
+                due_date, created_at)
+            VALUES (\(bind: number), \(bind: clientRowID), \(bind: period.description), \(bind: Int64(accountCount)),
+                \(bind: total.cents), 0, 'sent', \(bind: BillAmounts.billDate(for: period).description),
+                \(bind: BillAmounts.dueDate(for: period).description), \(bind: now.storedSeconds))
+            RETURNING id
+            """).first()
+        return try row!.value("id")
+    }
+
+    /// Stores a bill and its usage lines; returns its row id.
+    package func insertBill(
+        number: String, account: StoredAccount, period: BillingPeriod, amounts: BillAmounts, state: BillState,
+        groupBillID: Int64?, now: Date, on db: any SQLDatabase
+    ) async throws -> Int64 {
+        let row = try await db.raw("""
+            INSERT INTO bills (bill_no, account_id, client_id, group_bill_id, period, plan_code, monthly_fee_cents, usage_cents,
+                excl_vat_cents, vat_cents, total_cents, paid_cents, state, bill_date, due_date, created_at)
+            VALUES (\(bind: number), \(bind: account.id), \(bind: account.clientRowID), \(bind: groupBillID),
+                \(bind: period.description), \(bind: account.account.line.planCode), \(bind: amounts.monthlyFee.cents),
+                \(bind: amounts.usageCharges.cents), \(bind: amounts.amountExcludingVAT.cents), \(bind: amounts.vat.cents),
+                \(bind: amounts.total.cents), 0, \(bind: state.rawValue), \(bind: BillAmounts.billDate(for: period).description),
+                \(bind: BillAmounts.dueDate(for: period).description), \(bind: now.storedSeconds))
+            RETURNING id
+            """).first()
+        let billID: Int64 = try row!.value("id")
+        for line in amounts.lines {
+            try await db.raw("""
+                INSERT INTO bill_lines (bill_id, charge_class, records, quantity, included_quantity, amount_cents)
+                VALUES (\(bind: billID), \(bind: line.chargeClass.rawValue), \(bind: line.records), \(bind: line.quantity),
+                    \(bind: line.includedQuantity), \(bind: line.amount.cents))
+                """).run()
+        }
+        return billID
+    }
+
+    /// Marks a period closed with its totals, computed from its bills.
+    package func closePeriod(_ period: BillingPeriod, now: Date, on db: any SQLDatabase) async throws -> PeriodSummary {
+        let summary = try await summary(of: period, on: db)
+        try await db.raw("""
+            INSERT INTO billing_periods (period, closed_at, bills, group_bills, total_cents)
+            VALUES (\(bind: period.description), \(bind: now.storedSeconds), \(bind: Int64(summary.bills)),
+                \(bind: Int64(summary.groupBills)), \(bind: summary.total.cents))
+            """).run()
+        return summary
+    }
+
+    /// Counts and total of a period's bills.
+    package func summary(of period: BillingPeriod, on db: any SQLDatabase) async throws -> PeriodSummary {
+        let bills = try await db.raw("""
+            SELECT COUNT(*) AS n, CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS total FROM bills
+            WHERE period = \(bind: period.description)
+            """).first()
+        let groups = try await db.raw("SELECT COUNT(*) AS n FROM group_bills WHERE period = \(bind: period.description)").first()
+        return PeriodSummary(
+            period: period.description, bills: Int(try bills!.value("n", as: Int64.self)),
+            groupBills: Int(try groups!.value("n", as: Int64.self)), total: Money(cents: try bills!.value("total")))
+    }
+
+    /// A period's bills in bill number order, for the finance export.
+    package func forEachBill(period: BillingPeriod, on db: any SQLDatabase, _ body: @escaping @Sendable (StoredBill) -> Void) async throws {
+        try await db.raw("\(unsafeRaw: Self.billSelect) WHERE b.period = \(bind: period.description) ORDER BY b.bill_no").run { row in
+            if let bill = try? Self.bill(from: row) { body(bill) }
+        }
+    }
+
+    static let billSelect = """
+        SELECT b.*, a.account_id AS account_code, c.client_ref FROM bills b
+        JOIN accounts a ON a.id = b.account_id JOIN clients c ON c.id = b.client_id
+        """
+
+    static func bill(from row: any SQLRow) throws -> StoredBill {
+        StoredBill(
+            id: try row.value("id"), billNo: try row.value("bill_no"), accountRowID: try row.value("account_id"),
+            accountID: try row.value("account_code"), clientRowID: try row.value("client_id"), clientRef: try row.value("client_ref"),
+            groupBillID: try row.optional("group_bill_id"), period: try row.value("period"), planCode: try row.value("plan_code"),
+            monthlyFee: Money(cents: try row.value("monthly_fee_cents")), usageCharges: Money(cents: try row.value("usage_cents")),
+            amountExcludingVAT: Money(cents: try row.value("excl_vat_cents")), vat: Money(cents: try row.value("vat_cents")),
+            total: Money(cents: try row.value("total_cents")), paid: Money(cents: try row.value("paid_cents")),
+            state: BillState(rawValue: try row.value("state")) ?? .new,
+            billDate: try row.value("bill_date"), dueDate: try row.value("due_date"))
+    }
+}
+
+/// What a bill run produced for a period (CONTRACT §1 `bill-run` summary).
+package struct PeriodSummary: Sendable, Equatable {
+    package var period: String
+    package var bills: Int
+    package var groupBills: Int
+    package var total: Money
+}

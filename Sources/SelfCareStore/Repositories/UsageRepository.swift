@@ -1,0 +1,80 @@
+import Foundation
+import SelfCareCore
+import SQLKit
+
+/// Usage records (CDRs) of the lines.
+package struct UsageRepository: Sendable {
+    package init() {}
+
+    /// Inserts records, skipping those whose `record_id` is already stored; returns how many were new.
+    package func insert(_ records: [(accountRowID: Int64, record: UsageRecord)], on db: any SQLDatabase) async throws -> Int {
+        guard !records.isEmpty else { return 0 }
+        var query = SQLQueryString("""
+            INSERT INTO usage_records (record_id, account_id, period, usage_type, started_at, duration_s, volume_bytes,
+                destination, roaming_country) VALUES
+            """)
+        for (index, item) in records.enumerated() {
+            let record = item.record
+            query.appendInterpolation(unsafeRaw: index == 0 ? " " : ", ")
+            query.appendInterpolation(unsafeRaw: "(")
+            query.appendInterpolation(bind: record.recordID)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: item.accountRowID)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: record.period.description)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: record.type.rawValue)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: record.startedAt.storedSeconds)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: record.durationSeconds)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: record.volumeBytes)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: record.destination)
+            query.appendInterpolation(unsafeRaw: ", ")
+            query.appendInterpolation(bind: record.roamingCountry)
+            query.appendInterpolation(unsafeRaw: ")")
+        }
+        query.appendInterpolation(unsafeRaw: " ON CONFLICT (record_id) DO NOTHING RETURNING id")
+        return try await db.raw(query).all().count
+    }
+
+    /// A line's records of one period, in rating order.
+    package func records(accountRowID: Int64, msisdn: MSISDN, period: BillingPeriod, on db: any SQLDatabase) async throws -> [UsageRecord] {
+        try await db.raw("""
+            SELECT record_id, usage_type, started_at, duration_s, volume_bytes, destination, roaming_country
+            FROM usage_records WHERE account_id = \(bind: accountRowID) AND period = \(bind: period.description)
+            ORDER BY started_at, record_id
+            """).all().map { try Self.record(from: $0, msisdn: msisdn) }
+    }
+
+    /// The records of all of a client's accounts for one period, grouped by account row id, in rating order.
+    package func recordsByAccount(
+        clientRowID: Int64, period: BillingPeriod, msisdns: [Int64: MSISDN], on db: any SQLDatabase
+    ) async throws -> [Int64: [UsageRecord]] {
+        var result: [Int64: [UsageRecord]] = [:]
+        let rows = try await db.raw("""
+            SELECT u.account_id, u.record_id, u.usage_type, u.started_at, u.duration_s, u.volume_bytes, u.destination,
+                u.roaming_country
+            FROM usage_records u JOIN accounts a ON a.id = u.account_id
+            WHERE a.client_id = \(bind: clientRowID) AND u.period = \(bind: period.description)
+            ORDER BY u.account_id, u.started_at, u.record_id
+            """).all()
+        for row in rows {
+            let accountRowID: Int64 = try row.value("account_id")
+            guard let msisdn = msisdns[accountRowID] else { continue }
+            result[accountRowID, default: []].append(try Self.record(from: row, msisdn: msisdn))
+        }
+        return result
+    }
+
+    static func record(from row: any SQLRow, msisdn: MSISDN) throws -> UsageRecord {
+        UsageRecord(
+            recordID: try row.value("record_id"), msisdn: msisdn,
+            type: UsageType(rawValue: try row.value("usage_type")) ?? .voice,
+            startedAt: Date(storedSeconds: try row.value("started_at")),
+            durationSeconds: try row.value("duration_s"), volumeBytes: try row.value("volume_bytes"),
+            destination: try row.optional("destination"), roamingCountry: try row.optional("roaming_country"))
+    }
+}

@@ -1,0 +1,92 @@
+/// The operator's SMSC (SMPP 3.4).
+package struct SMPPSettings: Sendable, Equatable {
+    package var host: String
+    package var port: Int
+    package var systemID: String
+    package var password: String
+    package var sourceAddress: String
+
+    /// Read when `SMPP_HOST` is set (any mode); in production every SMPP setting is required.
+    static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SMPPSettings? {
+        guard let host = value("SMPP_HOST") else {
+            if production { problems.append("SMPP_HOST is missing (production sends SMS over SMPP)") }
+            return nil
+        }
+        var missing: [String] = []
+        let port = Int(value("SMPP_PORT") ?? "2775")
+        if port == nil { problems.append("SMPP_PORT must be a number") }
+        let systemID = value("SMPP_SYSTEM_ID") ?? { missing.append("SMPP_SYSTEM_ID"); return "" }()
+        let password = value("SMPP_PASSWORD") ?? { missing.append("SMPP_PASSWORD"); return "" }()
+        let source = value("SMPP_SOURCE_ADDR") ?? { missing.append("SMPP_SOURCE_ADDR"); return "" }()
+        problems += missing.map { "\($0) is missing (SMPP_HOST is set)" }
+        return SMPPSettings(host: host, port: port ?? 2775, systemID: systemID, password: password, sourceAddress: source)
+    }
+}
+
+/// The operator's mail relay (SMTP).
+package struct SMTPSettings: Sendable, Equatable {
+    package var host: String
+    package var port: Int
+    package var username: String?
+    package var password: String?
+    package var from: String
+    package var startTLS: Bool
+
+    /// Read when `SMTP_HOST` is set (any mode); in production the relay and sender are required.
+    static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SMTPSettings? {
+        guard let host = value("SMTP_HOST") else {
+            if production { problems.append("SMTP_HOST is missing (production sends e-mail over SMTP)") }
+            return nil
+        }
+        let port = Int(value("SMTP_PORT") ?? "587")
+        if port == nil { problems.append("SMTP_PORT must be a number") }
+        let from = value("SMTP_FROM")
+        if from == nil { problems.append("SMTP_FROM is missing (SMTP_HOST is set)") }
+        let startTLS = (value("SMTP_STARTTLS") ?? "true").lowercased()
+        guard ["true", "false", "1", "0", "yes", "no"].contains(startTLS) else {
+            problems.append("SMTP_STARTTLS must be true or false")
+            return nil
+        }
+        return SMTPSettings(
+            host: host, port: port ?? 587, username: value("SMTP_USERNAME"), password: value("SMTP_PASSWORD"),
+            from: from ?? "", startTLS: ["true", "1", "yes"].contains(startTLS))
+    }
+}
+
+/// The card gateway the portal sends payers to.
+package struct GatewaySettings: Sendable, Equatable {
+    package var url: String
+    package var secretKey: String
+    package var webhookSecret: String
+
+    /// Read when `GATEWAY_URL` is set; otherwise development starts the sandbox gateway beside the portal.
+    static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> GatewaySettings? {
+        guard let url = value("GATEWAY_URL") else {
+            if production { problems.append("GATEWAY_URL is missing") }
+            return nil
+        }
+        let key = value("GATEWAY_SECRET_KEY")
+        let secret = value("GATEWAY_WEBHOOK_SECRET")
+        if key == nil { problems.append("GATEWAY_SECRET_KEY is missing (GATEWAY_URL is set)") }
+        if secret == nil { problems.append("GATEWAY_WEBHOOK_SECRET is missing (GATEWAY_URL is set)") }
+        return GatewaySettings(url: url, secretKey: key ?? "", webhookSecret: secret ?? "")
+    }
+}
+
+/// The operator's name, helpline and legal text shown on every page; the project is for any operator.
+package struct Branding: Sendable, Equatable {
+    package var operatorName: String = "Mobile Operator"
+    package var helpline: String = "8900"
+    package var website: String = "selfcare.example"
+    package var termsVersion: String = "2026-11"
+
+    package init() {}
+
+    static func load(_ value: (String) -> String?) -> Branding {
+        var branding = Branding()
+        if let name = value("OPERATOR_NAME") { branding.operatorName = name }
+        if let helpline = value("OPERATOR_HELPLINE") { branding.helpline = helpline }
+        if let website = value("OPERATOR_WEBSITE") { branding.website = website }
+        return branding
+    }
+}

@@ -1,0 +1,17 @@
+import Hummingbird
+import SelfCareStore
+
+/// `GET /health`: 200 when the database answers, 503 otherwise.
+struct HealthController {
+    let database: Database
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/health") { _, _ -> Response in
+            let healthy = (try? await database.read { db in try await db.raw("SELECT 1 AS ok").first() != nil }) ?? false
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable,
+                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: healthy ? #"{"status":"ok"}"# : #"{"status":"unavailable"}"#)))
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SelfCareCore
+import SelfCareStore
+import SelfCareWeb
+
+/// The `--database` option every command takes.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "sqlite:///path/file.sqlite or postgres://user:pass@host:port/db (default: DATABASE_URL, else .selfcare/selfcare.sqlite)")
+    var database: String?
+
+    /// The database to use: the option, else `DATABASE_URL`, else the development file.
+    func resolved() throws -> DatabaseURL {
+        guard let text = database ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty else {
+            return AppConfiguration.defaultDatabase()
+        }
+        do { return try DatabaseURL(text) } catch { throw CommandFailure("--database: \(error.description)") }
+    }
+}
+
+/// A failure reported as one line on stderr and a non-zero exit.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Batch commands log warnings only, to stderr, so stdout stays clean JSON or CSV.
+func commandLogger() -> Logger {
+    var logger = Logger(label: "selfcare") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = .warning
+    return logger
+}
+
+/// Opens and migrates the database, runs `body`, closes the database, and turns any error into one stderr line.
+func withDatabase<R: Sendable>(_ option: DatabaseOption, _ body: (Database) async throws -> R) async throws -> R {
+    let database: Database
+    do {
+        database = try await Database.open(try option.resolved(), logger: commandLogger())
+        try await Migrator(database: database).migrate()
+    } catch {
+        fail("cannot open the database: \(String(describing: error))")
+    }
+    do {
+        let result = try await body(database)
+        await database.close()
+        return result
+    } catch {
+        await database.close()
+        fail(String(describing: error))
+    }
+}
+
+/// Prints `message` on stderr and exits with status 1.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("selfcare: \(message)\n".utf8))
+    exit(1)
+}
+
+/// Prints a value as JSON on stdout, keys sorted.
+func printJSON(_ value: some Encodable) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+/// A generator of system randomness that can be shared across tasks.
+struct SystemRandom: Sendable {
+    func accountID() -> SelfCareCore.AccountID {
+        var generator = SystemRandomNumberGenerator()
+        return .random(using: &generator)
+    }
+
+    func clientID() -> SelfCareCore.ClientID {
+        var generator = SystemRandomNumberGenerator()
+        return .random(using: &generator)
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import SelfCareStore
+
+/// `selfcare issue-client-id --client REF`: staff action, prints the new confidential Client ID alone.
+struct IssueClientID: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue-client-id", abstract: "Issue (or re-issue) a client's confidential Client ID; the previous one stops working.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .long, help: "The client's reference (client_ref).") var client: String
+
+    func run() async throws {
+        let random = SystemRandom()
+        let clientID = try await withDatabase(database) { db in
+            try await ClientIDIssuer(database: db, newClientID: random.clientID).issue(clientReference: client, now: Date())
+        }
+        print(clientID.grouped)
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import SelfCareMessaging
+import SelfCareStore
+
+/// `selfcare seed-demo`: loads the deterministic demo data set and prints the demo identifiers as JSON.
+struct SeedDemo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seed-demo", abstract: "Load the deterministic demo data set.")
+
+    @OptionGroup var database: DatabaseOption
+    @Option(name: .long, help: "Seed of the data set (the same seed gives the same data).") var seed: UInt64 = 1
+
+    func run() async throws {
+        let identifiers = try await withDatabase(database) { db in
+            try await DemoLoader(database: db, notices: { Notices.billReady($0) }).load(seed: seed, now: Date()) { line in
+                FileHandle.standardError.write(Data("seed-demo: \(line)\n".utf8))
+            }
+        }
+        printJSON(identifiers)
+    }
+}

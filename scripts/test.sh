@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs the system tools the tests need,
+# starts a throwaway PostgreSQL server on a free loopback port, runs
+# `swift test` against it and removes the server again.
+#
+# Usage:
+#   scripts/test.sh [swift test arguments...]      e.g. scripts/test.sh --filter Store
+#
+# Environment:
+#   SKIP_POSTGRES=1         do not start PostgreSQL (TEST_DATABASE_URL stays unset
+#                           unless it is already set by the caller)
+#   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
+#                           psql "$TEST_DATABASE_URL" -c 'select 1'
+#
+# Exit code: the exit code of `swift test` (or of the dry-run check).
+set -euo pipefail
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf '==> error: %s\n' "$*" >&2; exit 1; }
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# --- system packages ---------------------------------------------------------
+
+find_initdb() {
+    local candidate dir
+    if candidate="$(command -v initdb 2>/dev/null)" && "$candidate" --version >/dev/null 2>&1; then
+        printf '%s\n' "$candidate"
+        return 0
+    fi
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [ -x "$dir/initdb" ] && "$dir/initdb" --version >/dev/null 2>&1; then
+            printf '%s\n' "$dir/initdb"
+            return 0
+        fi
+    done
+    return 1
+}
+
+missing_packages=()
+if [ "${SKIP_POSTGRES:-0}" != "1" ] && ! find_initdb >/dev/null; then
+    missing_packages+=(postgresql)
+fi
+command -v sqlite3 >/dev/null 2>&1 || missing_packages+=(sqlite3)
+command -v qpdf >/dev/null 2>&1 || missing_packages+=(qpdf)
+{ command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; } || missing_packages+=(poppler-utils)
+
+if [ "${#missing_packages[@]}" -gt 0 ]; then
+    log "installing missing packages: ${missing_packages[*]}"
+    apt=(apt-get)
+    if ! is_root; then
+        command -v sudo >/dev/null 2>&1 || die "not root and no sudo: please install ${missing_packages[*]}"
+        apt=(sudo apt-get)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt_log="$(mktemp)"
+    if ! { "${apt[@]}" update -qq &&
+           "${apt[@]}" install -y -qq --no-install-recommends "${missing_packages[@]}"; } \
+           </dev/null >"$apt_log" 2>&1; then
+        cat "$apt_log" >&2
+        rm -f "$apt_log"
+        die "apt-get failed"
+    fi
+    rm -f "$apt_log"
+fi
+
+# --- throwaway PostgreSQL ----------------------------------------------------
+
+pg_tmp=""
+pg_bin=""
+pg_user=""
+
+as_pg_user() {
+    # Runs a command as the unprivileged database user, from a directory it can read.
+    if [ -n "$pg_user" ]; then
+        (cd "$pg_tmp" && runuser -u "$pg_user" -- "$@")
+    else
+        (cd "$pg_tmp" && "$@")
+    fi
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if [ -n "$pg_tmp" ] && [ -d "$pg_tmp" ]; then
+        # Silent on purpose: swift test's summary should stay the last lines printed.
+        if [ -f "$pg_tmp/data/postmaster.pid" ]; then
+            as_pg_user "$pg_bin/pg_ctl" -D "$pg_tmp/data" -s stop -m immediate >/dev/null 2>&1 || true
+        fi
+        rm -rf "$pg_tmp"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+        return
+    fi
+    local port
+    while :; do
+        port=$(( 20000 + RANDOM % 40000 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            printf '%s\n' "$port"
+            return
+        fi
+    done
+}
+
+start_postgres() {
+    local initdb_path port attempt
+    initdb_path="$(find_initdb)" || die "initdb not found (is the postgresql package installed?)"
+    pg_bin="$(dirname "$(readlink -f "$initdb_path")")"
+    [ -x "$pg_bin/pg_ctl" ] || pg_bin="$(dirname "$initdb_path")"
+    [ -x "$pg_bin/pg_ctl" ] || die "pg_ctl not found next to $initdb_path"
+
+    # Under /tmp (not $TMPDIR): the server user must be able to reach it, and the
+    # socket path must stay short.
+    pg_tmp="$(mktemp -d /tmp/selfcare-pg.XXXXXX)"
+    mkdir -p "$pg_tmp/sock"
+    if is_root; then
+        if getent passwd postgres >/dev/null; then
+            pg_user=postgres
+        else
+            getent passwd selfcare-test >/dev/null ||
+                useradd --system --no-create-home --shell /usr/sbin/nologin selfcare-test
+            pg_user=selfcare-test
+        fi
+        chown -R "$pg_user" "$pg_tmp"
+    fi
+
+    log "initialising PostgreSQL ($("$pg_bin/initdb" --version)) in $pg_tmp as ${pg_user:-$(id -un)}"
+    if ! as_pg_user "$pg_bin/initdb" -D "$pg_tmp/data" -A trust -U selfcare \
+            --no-locale -E UTF8 --no-sync >"$pg_tmp/initdb.log" 2>&1; then
+        cat "$pg_tmp/initdb.log" >&2
+        die "initdb failed"
+    fi
+
+    for attempt in 1 2 3; do
+        port="$(free_port)"
+        log "starting PostgreSQL on 127.0.0.1:$port"
+        if as_pg_user "$pg_bin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/postgres.log" -w -s -t 60 \
+                -o "-k $pg_tmp/sock -p $port -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+                start >/dev/null; then
+            break
+        fi
+        if [ "$attempt" -eq 3 ]; then
+            tail -n 30 "$pg_tmp/postgres.log" >&2 || true
+            die "PostgreSQL did not start"
+        fi
+        log "start failed, retrying with another port"
+    done
+
+    local psql="$pg_bin/psql"
+    [ -x "$psql" ] || psql="psql"
+    "$psql" -q -X -h 127.0.0.1 -p "$port" -U selfcare -d postgres \
+        -c 'CREATE DATABASE selfcare_test' >/dev/null
+    export TEST_DATABASE_URL="postgres://selfcare@127.0.0.1:$port/selfcare_test"
+    log "TEST_DATABASE_URL=$TEST_DATABASE_URL"
+}
+
+if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
+    log "SKIP_POSTGRES=1: not starting PostgreSQL"
+else
+    start_postgres
+fi
+
+# --- tests -------------------------------------------------------------------
+
+rc=0
+if [ "${TEST_SCRIPT_DRY_RUN:-0}" = "1" ]; then
+    if [ -n "${TEST_DATABASE_URL:-}" ]; then
+        log "dry run: psql \"\$TEST_DATABASE_URL\" -c 'select 1'"
+        psql_cmd="psql"
+        [ -n "$pg_bin" ] && [ -x "$pg_bin/psql" ] && psql_cmd="$pg_bin/psql"
+        "$psql_cmd" -X "$TEST_DATABASE_URL" -c 'select 1' || rc=$?
+        log "exit code $rc"
+    else
+        log "dry run: would run swift test $*"
+    fi
+else
+    log "swift test $*"
+    swift test "$@" || rc=$?
+fi
+exit "$rc"
