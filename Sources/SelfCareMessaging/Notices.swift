@@ -17,3 +17,87 @@ package enum Notices {
             accountRowID: notice.accountRowID, clientRowID: notice.clientRowID)]
     }
 }
+
+extension Notices {
+    /// The SMS carrying an activation or reset code.
+    package static func code(_ code: String, purpose: CodePurpose, to msisdn: MSISDN, operatorName: String, language: Language) -> NewOutboxMessage {
+        let body: String = switch (purpose, language) {
+        case (.activation, .french):
+            "\(operatorName) SelfCare : votre code d'activation est \(code). Il est valable 10 minutes. Ne le communiquez à personne."
+        case (.activation, .english):
+            "\(operatorName) SelfCare: your activation code is \(code). It is valid for 10 minutes. Never share it."
+        case (.passwordReset, .french):
+            "\(operatorName) SelfCare : votre code pour changer de mot de passe est \(code). Valable 10 minutes. Ne le communiquez à personne."
+        case (.passwordReset, .english):
+            "\(operatorName) SelfCare: your password reset code is \(code). Valid for 10 minutes. Never share it."
+        }
+        return NewOutboxMessage(channel: .sms, recipient: msisdn.e164, body: body, language: language, purpose: purpose.rawValue, priority: 0)
+    }
+
+    /// The SMS telling the owner of an already registered identifier that someone tried to register it.
+    package static func registrationAttempt(to msisdn: MSISDN, helpline: String, operatorName: String, language: Language) -> NewOutboxMessage {
+        let body: String = switch language {
+        case .french:
+            "\(operatorName) SelfCare : quelqu'un a tenté d'enregistrer votre identifiant, déjà enregistré. Si ce n'est pas vous, ignorez ce message ou appelez le \(helpline)."
+        case .english:
+            "\(operatorName) SelfCare: someone tried to register your identifier, which is already registered. If it was not you, ignore this message or call \(helpline)."
+        }
+        return NewOutboxMessage(channel: .sms, recipient: msisdn.e164, body: body, language: language, purpose: "registrationAttempt")
+    }
+
+    /// The confirmation SMS and e-mail once a registration is complete.
+    package static func registrationConfirmed(
+        fullName: String, identifier: String, msisdn: MSISDN, email: String, userID: Int64, operatorName: String, helpline: String,
+        portalURL: String, language: Language
+    ) -> [NewOutboxMessage] {
+        let sms: String
+        let subject: String
+        let text: String
+        switch language {
+        case .french:
+            sms = "\(operatorName) SelfCare : votre enregistrement est confirmé. Connectez-vous avec votre identifiant \(identifier) sur \(portalURL)."
+            subject = "Votre enregistrement à \(operatorName) SelfCare est confirmé"
+            text = """
+                Bonjour \(fullName),
+
+                Votre enregistrement à \(operatorName) SelfCare est confirmé. Vous pouvez désormais vous connecter avec votre identifiant \(identifier) et votre mot de passe sur \(portalURL) pour vérifier votre consommation, consulter vos factures et les régler en ligne.
+
+                Si vous n'êtes pas à l'origine de cet enregistrement, appelez le \(helpline).
+
+                \(operatorName)
+                """
+        case .english:
+            sms = "\(operatorName) SelfCare: your registration is confirmed. Log in with your identifier \(identifier) at \(portalURL)."
+            subject = "Your \(operatorName) SelfCare registration is confirmed"
+            text = """
+                Hello \(fullName),
+
+                Your \(operatorName) SelfCare registration is confirmed. You can now log in with your identifier \(identifier) and your password at \(portalURL) to check your usage, see your bills and pay them online.
+
+                If you did not register, please call \(helpline).
+
+                \(operatorName)
+                """
+        }
+        return [
+            NewOutboxMessage(channel: .sms, recipient: msisdn.e164, body: sms, language: language, purpose: "registrationConfirmed", userID: userID),
+            NewOutboxMessage(channel: .email, recipient: email, subject: subject, body: text, language: language,
+                             purpose: "registrationConfirmed", userID: userID),
+        ]
+    }
+
+    /// The SMS confirming a password change.
+    package static func passwordChanged(to msisdn: MSISDN, userID: Int64, operatorName: String, helpline: String, language: Language) -> NewOutboxMessage {
+        let body: String = switch language {
+        case .french: "\(operatorName) SelfCare : votre mot de passe a été changé. Si ce n'est pas vous, appelez le \(helpline)."
+        case .english: "\(operatorName) SelfCare: your password was changed. If it was not you, call \(helpline)."
+        }
+        return NewOutboxMessage(channel: .sms, recipient: msisdn.e164, body: body, language: language, purpose: "passwordChanged", userID: userID)
+    }
+}
+
+/// What a one-time code is for.
+package enum CodePurpose: String, Sendable {
+    case activation
+    case passwordReset
+}

@@ -80,12 +80,14 @@ package struct BillRunner: Sendable {
         }
 
         var groupBillID: Int64?
-        if accounts.count >= 2 {
-            let number = try await billing.reserveNumbers("groupBill", count: 1, on: db)
-            let total = amounts.reduce(Money.zero) { $0 + $1.1.total }
-            groupBillID = try await billing.insertGroupBill(
-                number: Self.number("G", period, number), clientRowID: clientRowID, period: period,
-                accountCount: accounts.count, total: total, now: now, on: db)
+        if alreadyBilled.count + pending.count >= 2 {
+            groupBillID = try await billing.groupBillID(clientRowID: clientRowID, period: period, on: db)
+            if groupBillID == nil {
+                let number = try await billing.reserveNumbers("groupBill", count: 1, on: db)
+                groupBillID = try await billing.insertGroupBill(
+                    number: Self.number("G", period, number), clientRowID: clientRowID, period: period,
+                    accountCount: 0, total: .zero, now: now, on: db)
+            }
         }
         let first = try await billing.reserveNumbers("bill", count: amounts.count, on: db)
         let outbox = OutboxRepository()
@@ -98,6 +100,9 @@ package struct BillRunner: Sendable {
                 number: number, account: account, period: period, amounts: bill,
                 state: messages.isEmpty ? .new : .sent, groupBillID: groupBillID, now: now, on: db)
             for message in messages { try await outbox.enqueue(message, now: now, on: db) }
+        }
+        if let groupBillID {
+            try await billing.gatherGroupBill(groupBillID, clientRowID: clientRowID, period: period, on: db)
         }
     }
 

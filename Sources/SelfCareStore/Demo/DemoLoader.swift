@@ -38,7 +38,10 @@ package struct DemoLoader: Sendable {
             let report = try await UsageImporter(database: database).importFile(at: file.path)
             log("usage \(period): \(report.imported) imported, \(report.duplicates) already there, \(report.rejected.count) rejected")
             if period != data.today.period {
-                _ = try await BillRunner(database: database, notices: notices).run(period: period, now: now)
+                // Only the latest bills are announced; older months were announced in their time.
+                let silent: @Sendable (BillReadyNotice) -> [NewOutboxMessage] = { _ in [] }
+                let runner = BillRunner(database: database, notices: period == data.closedPeriods.last ? notices : silent)
+                _ = try await runner.run(period: period, now: now)
                 log("bill run \(period): done")
             }
         }

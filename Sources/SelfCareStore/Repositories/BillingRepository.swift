@@ -78,6 +78,26 @@ package struct BillingRepository: Sendable {
         return try row!.value("id")
     }
 
+    package func groupBillID(clientRowID: Int64, period: BillingPeriod, on db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("""
+            SELECT id FROM group_bills WHERE client_id = \(bind: clientRowID) AND period = \(bind: period.description)
+            """).first().map { try $0.value("id") }
+    }
+
+    /// Makes every bill of the client and period a member of the group bill and sets its count and total from them.
+    package func gatherGroupBill(_ groupBillID: Int64, clientRowID: Int64, period: BillingPeriod, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE bills SET group_bill_id = \(bind: groupBillID)
+            WHERE client_id = \(bind: clientRowID) AND period = \(bind: period.description)
+            """).run()
+        try await db.raw("""
+            UPDATE group_bills SET
+                account_count = (SELECT COUNT(*) FROM bills WHERE group_bill_id = \(bind: groupBillID)),
+                total_cents = (SELECT COALESCE(SUM(total_cents), 0) FROM bills WHERE group_bill_id = \(bind: groupBillID))
+            WHERE id = \(bind: groupBillID)
+            """).run()
+    }
+
     /// Stores a bill and its usage lines; returns its row id.
     package func insertBill(
         number: String, account: StoredAccount, period: BillingPeriod, amounts: BillAmounts, state: BillState,

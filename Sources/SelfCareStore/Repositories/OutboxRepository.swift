@@ -21,9 +21,12 @@ package struct NewOutboxMessage: Sendable, Hashable {
     package var userID: Int64?
     package var accountRowID: Int64?
     package var clientRowID: Int64?
+    /// Lower goes first: one-time codes (0) overtake bill notices (5).
+    package var priority: Int64
 
     package init(channel: MessageChannel, recipient: String, subject: String? = nil, body: String, htmlBody: String? = nil,
-                 language: Language, purpose: String, userID: Int64? = nil, accountRowID: Int64? = nil, clientRowID: Int64? = nil) {
+                 language: Language, purpose: String, userID: Int64? = nil, accountRowID: Int64? = nil, clientRowID: Int64? = nil,
+                priority: Int64 = 5) {
         self.channel = channel
         self.recipient = recipient
         self.subject = subject
@@ -34,6 +37,7 @@ package struct NewOutboxMessage: Sendable, Hashable {
         self.userID = userID
         self.accountRowID = accountRowID
         self.clientRowID = clientRowID
+        self.priority = priority
     }
 }
 
@@ -59,10 +63,10 @@ package struct OutboxRepository: Sendable {
     package func enqueue(_ message: NewOutboxMessage, now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
             INSERT INTO outbox_messages (message_id, channel, recipient, subject, body, html_body, language, purpose,
-                user_id, account_id, client_id, status, attempts, next_attempt_at, created_at)
+                user_id, account_id, client_id, priority, status, attempts, next_attempt_at, created_at)
             VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: message.channel.rawValue), \(bind: message.recipient),
                 \(bind: message.subject), \(bind: message.body), \(bind: message.htmlBody), \(bind: message.language.rawValue),
-                \(bind: message.purpose), \(bind: message.userID), \(bind: message.accountRowID), \(bind: message.clientRowID),
+                \(bind: message.purpose), \(bind: message.userID), \(bind: message.accountRowID), \(bind: message.clientRowID), \(bind: message.priority),
                 'queued', 0, \(bind: now.storedSeconds), \(bind: now.storedSeconds))
             """).run()
     }
@@ -75,7 +79,7 @@ package struct OutboxRepository: Sendable {
             FROM outbox_messages
             WHERE (status = 'queued' AND next_attempt_at <= \(bind: now.storedSeconds))
                OR (status = 'sending' AND claimed_until < \(bind: now.storedSeconds))
-            ORDER BY next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock)
+            ORDER BY priority, next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock)
             """).all()
         let messages = try rows.map(Self.message(from:))
         for message in messages {
@@ -111,6 +115,14 @@ package struct OutboxRepository: Sendable {
         try await db.raw("""
             SELECT id, message_id, channel, recipient, subject, body, html_body, status, attempts, created_at
             FROM outbox_messages ORDER BY id DESC LIMIT \(bind: limit)
+            """).all().map(Self.message(from:))
+    }
+
+    /// Messages handed over to their channel, newest first.
+    package func delivered(limit: Int, on db: any SQLDatabase) async throws -> [OutboxMessage] {
+        try await db.raw("""
+            SELECT id, message_id, channel, recipient, subject, body, html_body, status, attempts, created_at
+            FROM outbox_messages WHERE status IN ('sent', 'delivered') ORDER BY id DESC LIMIT \(bind: limit)
             """).all().map(Self.message(from:))
     }
 

@@ -1,12 +1,22 @@
 import Hummingbird
 import SelfCareCore
 
-/// The per-request context: the user's language, decided by the language middleware.
+/// The per-request context: the user's language, the logged-in identity and the submitted form, filled in by
+/// the middleware.
 package struct AppRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     package var language: Language = .default
+    /// The logged-in identity (session cookie or Bearer token).
+    package var identity: AuthenticatedUser?
+    /// The anti-forgery token of this browser, to embed in forms.
+    package var csrfToken: String = ""
+    /// The fields of a submitted HTML form, once its anti-forgery token has been checked.
+    package var form: [String: String] = [:]
+    /// The client's address, for the audit trail.
+    package var clientAddress: String?
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }

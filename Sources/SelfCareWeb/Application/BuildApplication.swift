@@ -1,34 +1,103 @@
 import Foundation
 import Hummingbird
 import Logging
+import SelfCareCore
+import SelfCareMessaging
 import SelfCareStore
+import ServiceLifecycle
 
 /// The composition root shared by the executable and the tests: opens and migrates the database, wires the
-/// controllers and middleware, and returns the application ready to run.
-package func buildApplication(configuration: AppConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+/// services, controllers and middleware, and returns the application ready to run.
+package func buildApplication(
+    configuration: AppConfiguration, logger: Logger, dependencies: AppDependencies = AppDependencies()
+) async throws -> some ApplicationProtocol {
     let database = try await Database.open(configuration.database, logger: logger)
     try await Migrator(database: database).migrate()
-    let router = try await buildRouter(configuration: configuration, database: database)
+    let portal = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: logger)
+    var services: [any Service] = [DatabaseService(database: database)]
+    if dependencies.runsOutboxWorker { services.append(OutboxWorkerService(worker: portal.outboxWorker)) }
     return Application(
-        router: router,
+        router: try await portal.router(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SelfCare"),
-        services: [DatabaseService(database: database)],
+        services: services,
         logger: logger)
 }
 
 /// The resources folder bundled with the module (templates, locales, assets).
 package let webResources: URL = Bundle.module.url(forResource: "Resources", withExtension: nil)!
 
-/// The router with every route and middleware, for an already opened database.
-package func buildRouter(configuration: AppConfiguration, database: Database) async throws -> Router<AppRequestContext> {
-    let pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
-    let router = Router(context: AppRequestContext.self)
-    router.add(middleware: SecurityHeadersMiddleware(
-        strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
-    router.add(middleware: FileMiddleware(
-        webResources.appendingPathComponent("assets").path, urlBasePath: "/assets", searchForIndexHtml: false))
-    router.add(middleware: LanguageMiddleware(secureCookies: configuration.usesHTTPS))
-    HealthController(database: database).addRoutes(to: router)
-    HomeController(pages: pages).addRoutes(to: router)
-    return router
+/// The portal's services over one database: what the controllers and the background worker use.
+package struct Portal: Sendable {
+    package let configuration: AppConfiguration
+    package let database: Database
+    package let registrations: RegistrationService
+    package let authentication: AuthenticationService
+    package let resets: PasswordResetService
+    package let outboxWorker: OutboxWorker
+    let pages: PageRenderer
+    let cookies: CookieSettings
+
+    package init(configuration: AppConfiguration, database: Database, dependencies: AppDependencies, logger: Logger) async throws {
+        self.configuration = configuration
+        self.database = database
+        let clock = dependencies.clock
+        let codeKey = try await Self.codeKey(database: database, now: clock.now())
+        let codes = OneTimeCodes(policy: OneTimeCodePolicy(), key: codeKey, engine: database.engine,
+                                 operatorName: configuration.branding.operatorName)
+        let hasher = PasswordHasher(parameters: dependencies.scrypt)
+        let policy = PasswordPolicy.standard
+        registrations = RegistrationService(
+            database: database, clock: clock, codes: codes, hasher: hasher, passwordPolicy: policy, branding: configuration.branding,
+            publicURL: configuration.publicURL)
+        authentication = AuthenticationService(database: database, clock: clock, hasher: hasher)
+        resets = PasswordResetService(
+            database: database, clock: clock, codes: codes, hasher: hasher, passwordPolicy: policy, branding: configuration.branding)
+        let sender = dependencies.messageSender ?? Self.sender(for: configuration, logger: logger)
+        outboxWorker = OutboxWorker(database: database, sender: sender, clock: clock, logger: logger)
+        pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
+        cookies = CookieSettings(secure: configuration.usesHTTPS)
+    }
+
+    /// The router with every route and middleware.
+    package func router() async throws -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(
+            strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
+        router.add(middleware: FileMiddleware(
+            webResources.appendingPathComponent("assets").path, urlBasePath: "/assets", searchForIndexHtml: false))
+        router.add(middleware: LanguageMiddleware(secureCookies: configuration.usesHTTPS))
+        router.add(middleware: ErrorPageMiddleware(pages: pages))
+        router.add(middleware: CSRFMiddleware(cookies: cookies))
+        router.add(middleware: SessionMiddleware(authentication: authentication, cookies: cookies))
+        HealthController(database: database).addRoutes(to: router)
+        HomeController(pages: pages).addRoutes(to: router)
+        InfoPagesController(pages: pages, termsVersion: configuration.branding.termsVersion).addRoutes(to: router)
+        RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: router)
+        LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: router)
+        AccountPagesController(pages: pages, database: database).addRoutes(to: router)
+        AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
+            .addRoutes(to: router)
+        if configuration.mode == .development {
+            DevMessagesController(database: database).addRoutes(to: router)
+        }
+        return router
+    }
+
+    /// The key one-time codes are hashed with: `SELFCARE_CODE_KEY` when set, else one generated once per database.
+    private static func codeKey(database: Database, now: Date) async throws -> String {
+        if let key = ProcessInfo.processInfo.environment["SELFCARE_CODE_KEY"], key.count >= 32 { return key }
+        return try await database.transaction { db in
+            try await AppSecretRepository().secret(named: "oneTimeCodeKey", now: now, generate: { SecretTokens.random() }, on: db)
+        }
+    }
+
+    /// The dev sink in development; the real SMPP and SMTP clients when configured.
+    private static func sender(for configuration: AppConfiguration, logger: Logger) -> any MessageSender {
+        let sink = DevMessageSink(logger: logger)
+        let sms: any MessageSender = configuration.smpp == nil && configuration.mode == .development
+            ? sink : UnavailableSender(reason: "SMS delivery over SMPP is not available in this version")
+        let email: any MessageSender = configuration.smtp == nil && configuration.mode == .development
+            ? sink : UnavailableSender(reason: "e-mail delivery over SMTP is not available in this version")
+        return ChannelRouter(sms: sms, email: email)
+    }
 }

@@ -15,6 +15,19 @@ package struct PageRenderer: Sendable {
         self.branding = branding
     }
 
+    /// The page `template` for this request, titled by the locale key `titleKey`, in the user's language.
+    package func page(
+        _ template: String, titleKey: String, request: Request, context requestContext: AppRequestContext,
+        values: [String: Any] = [:], status: HTTPResponse.Status = .ok
+    ) -> HTMLPage {
+        var values = values
+        values["csrf"] = requestContext.csrfToken
+        if let identity = requestContext.identity { values["signedIn"] = ["name": identity.user.fullName] }
+        let language = requestContext.language
+        return page(template, title: localizer.text(titleKey, language), language: language, path: request.uri.description,
+                    values: values, status: status)
+    }
+
     /// The HTML page: `template` rendered with `values`, then wrapped in the layout.
     package func page(
         _ template: String, title: String, language: Language, path: String, values: [String: Any] = [:],
@@ -38,6 +51,18 @@ package struct PageRenderer: Sendable {
         context["content"] = content
         let html = library.render(context, withTemplate: "layout") ?? content
         return HTMLPage(html: html, status: status)
+    }
+
+    /// Form field errors as template values: `errors.<field>` holds the translated message.
+    package func fieldErrors(_ errors: [ServiceError], _ language: Language) -> [String: Any] {
+        var messages: [String: String] = [:]
+        var list: [[String: String]] = []
+        for error in errors {
+            let text = localizer.text(error.messageKey, language, error.values)
+            messages[error.field ?? "form"] = text
+            list.append(["field": error.field ?? "", "message": text])
+        }
+        return ["errors": messages, "errorList": list, "hasErrors": !errors.isEmpty]
     }
 
     static func addingQuery(to path: String, name: String, value: String) -> String {

@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+import SelfCareStore
+
+/// Development only: `GET /dev/messages`, the SMS and e-mails the dev sink delivered, newest first.
+struct DevMessagesController {
+    let database: Database
+
+    struct Message: Encodable {
+        var channel: String
+        var to: String
+        var subject: String?
+        var body: String
+        var createdAt: String
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/dev/messages") { request, _ -> Response in
+            let limit = min(request.uri.queryParameters.get("limit", as: Int.self) ?? 200, 1000)
+            let messages = try await database.read { db in try await OutboxRepository().delivered(limit: limit, on: db) }
+            let formatter = ISO8601DateFormatter()
+            let body = messages.map {
+                Message(channel: $0.channel.rawValue, to: $0.recipient, subject: $0.subject, body: $0.body,
+                        createdAt: formatter.string(from: $0.createdAt))
+            }
+            return try JSONResponse.make(body)
+        }
+    }
+}

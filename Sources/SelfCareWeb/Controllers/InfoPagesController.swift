@@ -1,0 +1,13 @@
+import Hummingbird
+
+/// Public information pages: the terms and conditions.
+struct InfoPagesController {
+    let pages: PageRenderer
+    let termsVersion: String
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/terms") { request, context in
+            pages.page("terms", titleKey: "terms.title", request: request, context: context, values: ["termsVersion": termsVersion])
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Hummingbird
+import Logging
+
+/// Turns errors into answers people and programs understand: JSON `{"error": {"code", "message"}}` under `/api/`,
+/// a translated HTML page elsewhere. Unexpected errors are logged and shown without detail.
+struct ErrorPageMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let pages: PageRenderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch {
+            let status: HTTPResponse.Status
+            var message: String?
+            if let error = error as? HTTPError {
+                status = error.status
+                message = error.body
+            } else if let error = error as? HTTPResponseError {
+                status = error.status
+            } else {
+                context.logger.error("request failed: \(String(reflecting: error))")
+                status = .internalServerError
+            }
+            if request.uri.path.hasPrefix("/api/") {
+                let code = Self.code(for: status)
+                return try JSONResponse.error(status, code: code, message: message ?? status.reasonPhrase)
+            }
+            let language = context.language
+            let key = status == .notFound ? "notFound" : (status == .forbidden ? "forbidden" : "generic")
+            let values: [String: Any] = [
+                "heading": pages.localizer.text("errorPage.\(key)Title", language),
+                "message": status == .forbidden && message != nil
+                    ? pages.localizer.text("errorPage.forbiddenText", language) : pages.localizer.text("errorPage.\(key)Text", language),
+                "status": status.code,
+            ]
+            return try pages.page("error", titleKey: "errorPage.\(key)Title", request: request, context: context, values: values, status: status)
+                .response(from: request, context: context)
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "bad_request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 413: "payload_too_large"
+        case 422: "invalid_request"
+        case 429: "too_many_requests"
+        default: status.code >= 500 ? "internal_error" : "error"
+        }
+    }
+}
+
+/// An API refusal with its own code and message.
+struct APIError: HTTPResponseError {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var field: String?
+    var retryAfter: Int?
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONResponse.error(status, code: code, message: message, field: field)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import SelfCareCore
+import SelfCareMessaging
+import SelfCareStore
+
+/// The brochure's registration: identifier and form → activation code by SMS to the number on file → password →
+/// confirmation SMS and e-mail. Unknown and already registered identifiers get the same answers as real ones.
+package struct RegistrationService: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let codes: OneTimeCodes
+    let hasher: PasswordHasher
+    let passwordPolicy: PasswordPolicy
+    let branding: Branding
+    let publicURL: String
+    private let directory = IdentityDirectory()
+    private let flows = FlowRepository()
+
+    /// The registration form.
+    package struct Form: Sendable {
+        package var identifier: String
+        package var fullName: String
+        package var email: String
+        package var acceptTerms: Bool
+        package var language: Language
+        package var clientAddress: String?
+
+        package init(identifier: String, fullName: String, email: String, acceptTerms: Bool, language: Language, clientAddress: String?) {
+            self.identifier = identifier
+            self.fullName = fullName
+            self.email = email
+            self.acceptTerms = acceptTerms
+            self.language = language
+            self.clientAddress = clientAddress
+        }
+    }
+
+    /// Checks the form and starts a registration; returns its id. Only a mistyped form gets an error.
+    package func start(_ form: Form) async throws -> Result<String, FormErrors> {
+        var errors: [ServiceError] = []
+        var identifier: LoginIdentifier?
+        do { identifier = try LoginIdentifier(form.identifier) } catch {
+            errors.append(.field("identifier", error.messageKey, code: "invalid_identifier"))
+        }
+        let fullName = form.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
+        if fullName.isEmpty || fullName.count > 200 { errors.append(.field("fullName", "error.register.fullName", code: "invalid_full_name")) }
+        let email = form.email.trimmingCharacters(in: .whitespaces)
+        if !EmailAddress.isPlausible(email) { errors.append(.field("email", "error.register.email", code: "invalid_email")) }
+        if !form.acceptTerms { errors.append(.field("acceptTerms", "error.register.terms", code: "terms_not_accepted")) }
+        guard errors.isEmpty, let identifier else { return .failure(FormErrors(errors: errors)) }
+
+        let id = SecretTokens.random(bytes: 18)
+        let now = clock.now()
+        let (codes, branding, directory, flows) = (self.codes, self.branding, self.directory, self.flows)
+        try await database.transaction { db in
+            let identity = try await directory.resolve(identifier, on: db)
+            let existing: PortalUser? = if let identity { try await UserRepository().user(scope: identity.scope, on: db) } else { nil }
+            let usable = identity != nil && existing == nil && identity?.numberOnFile != nil
+            try await flows.insertRegistration(
+                Registration(
+                    id: id, scope: usable ? identity?.scope : nil, identifier: identifier.canonical, fullName: fullName, email: email,
+                    language: form.language, status: usable ? .pending : .void, createdAt: now),
+                termsVersion: branding.termsVersion, clientAddress: form.clientAddress, now: now, on: db)
+            if let identity, let number = identity.numberOnFile {
+                if existing != nil {
+                    try await OutboxRepository().enqueue(
+                        Notices.registrationAttempt(to: number, helpline: branding.helpline, operatorName: branding.operatorName,
+                                                    language: form.language), now: now, on: db)
+                    try await AuditRepository().record(AuditEvent(
+                        action: .registrationAttemptOnRegistered, identifier: identifier.canonical, clientAddress: form.clientAddress,
+                        occurredAt: now), on: db)
+                } else {
+                    // A refused code (hourly limit) must not tell the caller the identifier exists.
+                    try? await codes.issue(purpose: .activation, flowID: id, subject: identifier.canonical, to: number,
+                                           language: form.language, now: now, on: db)
+                }
+            }
+            try await AuditRepository().record(AuditEvent(
+                action: .registrationStarted, identifier: identifier.canonical, clientAddress: form.clientAddress,
+                detail: identity == nil ? "unknown" : (existing == nil ? "new" : "registered"), occurredAt: now), on: db)
+        }
+        return .success(id)
+    }
+
+    /// The registration, if it exists and has not expired (a day after it started).
+    package func registration(id: String) async throws -> Registration? {
+        let now = clock.now()
+        return try await database.read { db in
+            guard let registration = try await FlowRepository().registration(id: id, on: db),
+                  registration.createdAt.addingTimeInterval(24 * 3600) > now else { return nil }
+            return registration
+        }
+    }
+
+    /// Checks the activation code.
+    package func activate(id: String, code: String) async throws -> Result<Void, ServiceError> {
+        let now = clock.now()
+        guard let registration = try await registration(id: id) else { return .failure(Self.notFound) }
+        guard registration.status == .pending || registration.status == .void else {
+            return registration.status == .verified ? .success(()) : .failure(Self.notFound)
+        }
+        let (codes, flows) = (self.codes, self.flows)
+        return try await database.transaction { db in
+            let result = try await codes.verify(code, flowID: id, now: now, on: db)
+            if case .success = result {
+                try await flows.setRegistrationStatus(id: id, to: .verified, now: now, on: db)
+            } else {
+                try await AuditRepository().record(AuditEvent(action: .activationFailed, identifier: registration.identifier,
+                                                              occurredAt: now), on: db)
+            }
+            return result
+        }
+    }
+
+    /// Sends a new code when the wait is over; returns the seconds still to wait otherwise.
+    package func resend(id: String) async throws -> Result<Int, ServiceError> {
+        let now = clock.now()
+        guard let registration = try await registration(id: id), registration.status == .pending || registration.status == .void else {
+            return .failure(Self.notFound)
+        }
+        let (codes, directory) = (self.codes, self.directory)
+        return try await database.transaction { db in
+            let wait = try await codes.resendWait(flowID: id, now: now, on: db)
+            guard wait == 0 else { return .success(wait) }
+            guard let scope = registration.scope, let number = try await directory.numberOnFile(scope, on: db) else {
+                return .success(Int(codes.policy.resendWait))
+            }
+            do {
+                try await codes.issue(purpose: .activation, flowID: id, subject: registration.identifier, to: number,
+                                      language: registration.language, now: now, on: db)
+            } catch let error as ServiceError {
+                return .failure(error)
+            }
+            return .success(Int(codes.policy.resendWait))
+        }
+    }
+
+    /// Seconds before the resend button works again.
+    package func resendWait(id: String) async throws -> Int {
+        let now = clock.now()
+        let codes = self.codes
+        return try await database.read { db in try await codes.resendWait(flowID: id, now: now, on: db) }
+    }
+
+    /// Sets the password of a verified registration, creates the login and queues the confirmations.
+    package func setPassword(id: String, password: String, confirmation: String, clientAddress: String?) async throws -> Result<Int64, ServiceError> {
+        guard let registration = try await registration(id: id), registration.status == .verified, let scope = registration.scope else {
+            return .failure(Self.notFound)
+        }
+        do {
+            try passwordPolicy.check(password, confirmation: confirmation, identifier: registration.identifier)
+        } catch {
+            return .failure(.field(error == .confirmationMismatch ? "passwordConfirmation" : "password", error.messageKey, code: error.code,
+                                   values: ["min": "\(PasswordPolicy.minimumLength)", "max": "\(PasswordPolicy.maximumLength)"]))
+        }
+        let hash = try await hasher.hash(password)
+        let now = clock.now()
+        let (branding, publicURL, directory, flows) = (self.branding, self.publicURL, self.directory, self.flows)
+        return try await database.transaction { db in
+            guard try await UserRepository().user(scope: scope, on: db) == nil else { return .failure(Self.notFound) }
+            let userID = try await UserRepository().insert(
+                scope: scope, fullName: registration.fullName, email: registration.email, language: registration.language,
+                passwordHash: hash, now: now, on: db)
+            try await flows.setRegistrationStatus(id: id, to: .completed, now: now, on: db)
+            if let number = try await directory.numberOnFile(scope, on: db) {
+                let display = (try? LoginIdentifier(registration.identifier))?.description ?? registration.identifier
+                for message in Notices.registrationConfirmed(
+                    fullName: registration.fullName, identifier: display, msisdn: number, email: registration.email, userID: userID,
+                    operatorName: branding.operatorName, helpline: branding.helpline, portalURL: publicURL, language: registration.language) {
+                    try await OutboxRepository().enqueue(message, now: now, on: db)
+                }
+            }
+            try await AuditRepository().record(AuditEvent(
+                action: .registrationCompleted, identifier: registration.identifier, userID: userID, clientAddress: clientAddress,
+                occurredAt: now), on: db)
+            return .success(userID)
+        }
+    }
+
+    static let notFound = ServiceError(messageKey: "error.register.notFound", code: "registration_not_found", kind: .notFound)
+}
