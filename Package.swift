@@ -32,6 +32,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "SelfCareDocuments", dependencies: ["SelfCareCore"]),
         .target(
             name: "SelfCareMessaging",
             dependencies: [
@@ -46,6 +47,7 @@ let package = Package(
                 "SelfCareCore",
                 "SelfCareStore",
                 "SelfCareMessaging",
+                "SelfCareDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,6 +70,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
+        .testTarget(name: "SelfCareDocumentsTests", dependencies: ["SelfCareDocuments", "SelfCareCore"]),
         .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore"]),
         .testTarget(
             name: "SelfCareWebTests",

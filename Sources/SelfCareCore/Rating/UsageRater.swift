@@ -28,6 +28,14 @@ public struct ChargeLine: Sendable, Hashable {
     public var includedQuantity: Int64
     public var amount: Money
 
+    public init(chargeClass: ChargeClass, records: Int64, quantity: Int64, includedQuantity: Int64, amount: Money) {
+        self.chargeClass = chargeClass
+        self.records = records
+        self.quantity = quantity
+        self.includedQuantity = includedQuantity
+        self.amount = amount
+    }
+
     public var chargedQuantity: Int64 { quantity - includedQuantity }
 }
 

@@ -156,7 +156,7 @@ package struct DemoDataSet: Sendable {
         var random = SeededRandom(seed: seed &+ UInt64(period.year * 100 + period.month) &* 7919)
         let lastDay = period == today.period ? today : period.lastDay
         let days = lastDay.daysSinceEpoch - period.firstDay.daysSinceEpoch + 1
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var text = UsageRow.header.joined(separator: ",") + "\n"

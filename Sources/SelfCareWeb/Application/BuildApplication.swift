@@ -33,6 +33,7 @@ package struct Portal: Sendable {
     package let registrations: RegistrationService
     package let authentication: AuthenticationService
     package let resets: PasswordResetService
+    package let subscribers: SubscriberService
     package let outboxWorker: OutboxWorker
     let pages: PageRenderer
     let cookies: CookieSettings
@@ -52,6 +53,7 @@ package struct Portal: Sendable {
         authentication = AuthenticationService(database: database, clock: clock, hasher: hasher)
         resets = PasswordResetService(
             database: database, clock: clock, codes: codes, hasher: hasher, passwordPolicy: policy, branding: configuration.branding)
+        subscribers = SubscriberService(database: database, clock: clock, branding: configuration.branding, publicURL: configuration.publicURL)
         let sender = dependencies.messageSender ?? Self.sender(for: configuration, logger: logger)
         outboxWorker = OutboxWorker(database: database, sender: sender, clock: clock, logger: logger)
         pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
@@ -74,7 +76,7 @@ package struct Portal: Sendable {
         InfoPagesController(pages: pages, termsVersion: configuration.branding.termsVersion).addRoutes(to: router)
         RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: router)
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: router)
-        AccountPagesController(pages: pages, database: database).addRoutes(to: router)
+        SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: router)
         if configuration.mode == .development {

@@ -11,35 +11,31 @@ struct ErrorPageMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
+        } catch let error as HTTPError {
+            return try answer(error, status: error.status, message: error.body, request: request, context: context)
+        } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
         } catch {
-            let status: HTTPResponse.Status
-            var message: String?
-            if let error = error as? HTTPError {
-                status = error.status
-                message = error.body
-            } else if let error = error as? HTTPResponseError {
-                status = error.status
-            } else {
-                context.logger.error("request failed: \(String(reflecting: error))")
-                status = .internalServerError
-            }
-            if request.uri.path.hasPrefix("/api/") {
-                let code = Self.code(for: status)
-                return try JSONResponse.error(status, code: code, message: message ?? status.reasonPhrase)
-            }
-            let language = context.language
-            let key = status == .notFound ? "notFound" : (status == .forbidden ? "forbidden" : "generic")
-            let values: [String: Any] = [
-                "heading": pages.localizer.text("errorPage.\(key)Title", language),
-                "message": status == .forbidden && message != nil
-                    ? pages.localizer.text("errorPage.forbiddenText", language) : pages.localizer.text("errorPage.\(key)Text", language),
-                "status": status.code,
-            ]
-            return try pages.page("error", titleKey: "errorPage.\(key)Title", request: request, context: context, values: values, status: status)
-                .response(from: request, context: context)
+            context.logger.error("request failed: \(String(reflecting: error))")
+            return try answer(error, status: .internalServerError, message: nil, request: request, context: context)
         }
+    }
+
+    private func answer(_ error: any Error, status: HTTPResponse.Status, message: String?, request: Request, context: Context) throws -> Response {
+        if request.uri.path.hasPrefix("/api/") {
+            let code = Self.code(for: status)
+            return try JSONResponse.error(status, code: code, message: message ?? status.reasonPhrase)
+        }
+        let language = context.language
+        let key = status == .notFound ? "notFound" : (status == .forbidden ? "forbidden" : "generic")
+        let values: [String: Any] = [
+            "heading": pages.localizer.text("errorPage.\(key)Title", language),
+            "message": status == .forbidden && message != nil
+                ? pages.localizer.text("errorPage.forbiddenText", language) : pages.localizer.text("errorPage.\(key)Text", language),
+            "status": status.code,
+        ]
+        return try pages.page("error", titleKey: "errorPage.\(key)Title", request: request, context: context, values: values, status: status)
+            .response(from: request, context: context)
     }
 
     static func code(for status: HTTPResponse.Status) -> String {

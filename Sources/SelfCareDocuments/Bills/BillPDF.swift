@@ -1,0 +1,234 @@
+import Foundation
+import SelfCareCore
+
+/// The detailed bill as an A4 PDF an operator would send: operator header, Account ID top-right, period and dates,
+/// summary with usage lines and VAT, payment instructions, then the itemised records; page numbers on every page.
+public struct BillPDF: Sendable {
+    /// Translated labels by key (`document.title`, …).
+    public typealias Labels = @Sendable (String) -> String
+
+    public let language: Language
+    public let labels: Labels
+
+    public init(language: Language, labels: @escaping Labels) {
+        self.language = language
+        self.labels = labels
+    }
+
+    static let margin = 42.0
+    static let right = PDFWriter.a4Width - margin
+    static let bottom = 60.0
+
+    /// Writes the whole document; `sink` receives the PDF bytes in order.
+    public func write(_ document: BillDocument, records: ItemisedRecords, sink: @escaping @Sendable (Data) async throws -> Void) async throws {
+        let buffer = ChunkBuffer(sink: sink)
+        let pdf = try PDFWriter(sink: { buffer.append($0) })
+        var y = firstPage(pdf, document)
+        try await buffer.flush()
+        var cursor = Cursor(y: y)
+        let title = labels(document.isGroupBill ? "document.groupBillTitle" : "document.billTitle")
+        try await records { accountID, msisdn, rated in
+            try cursor.ensureRoom(24 + 14 * Double(min(rated.count, 1)), pdf: pdf, header: { self.pageHeader(pdf, document, title: title) })
+            if document.isGroupBill || cursor.needsSectionTitle {
+                cursor.y -= 8
+                pdf.text("\(labels("document.account")) \(accountID.grouped) · \(msisdn.formatted)", x: Self.margin, y: cursor.y,
+                         font: .bold, size: 10)
+                cursor.y -= 16
+                cursor.needsSectionTitle = false
+            }
+            if rated.isEmpty {
+                pdf.text(labels("document.noUsage"), x: Self.margin, y: cursor.y, size: 9, gray: 0.35)
+                cursor.y -= 14
+            } else {
+                self.columnHeads(pdf, y: cursor.y)
+                cursor.y -= 14
+            }
+            for usage in rated {
+                if cursor.y < Self.bottom {
+                    try self.footer(pdf)
+                    try pdf.endPage()
+                    pdf.beginPage()
+                    cursor.y = self.pageHeader(pdf, document, title: title)
+                    self.columnHeads(pdf, y: cursor.y)
+                    cursor.y -= 14
+                }
+                self.recordRow(pdf, usage, y: cursor.y)
+                cursor.y -= 12
+            }
+            try await buffer.flush()
+        }
+        try footer(pdf)
+        try pdf.endPage()
+        try pdf.finish(title: "\(title) \(document.billNo)", author: document.operatorName)
+        try await buffer.flush()
+        y = 0
+    }
+
+    /// Where the next line goes on the current page.
+    private struct Cursor {
+        var y: Double
+        var needsSectionTitle = true
+
+        mutating func ensureRoom(_ height: Double, pdf: PDFWriter, header: () -> Double) throws {
+            guard y - height < BillPDF.bottom else { return }
+            try BillPDF.footerStatic(pdf)
+            try pdf.endPage()
+            pdf.beginPage()
+            y = header()
+        }
+    }
+
+    private func money(_ amount: Money) -> String { amount.formatted(language) }
+
+    private func firstPage(_ pdf: PDFWriter, _ document: BillDocument) -> Double {
+        pdf.beginPage()
+        let top = PDFWriter.a4Height - Self.margin
+        pdf.text(document.operatorName, x: Self.margin, y: top - 14, font: .bold, size: 18)
+        let title = labels(document.isGroupBill ? "document.groupBillTitle" : "document.billTitle")
+        pdf.text(title, x: Self.margin, y: top - 36, font: .bold, size: 14, gray: 0.25)
+
+        let boxWidth = 210.0
+        let boxX = Self.right - boxWidth
+        pdf.strokeRect(x: boxX, y: top - 96, width: boxWidth, height: 96, lineWidth: 1.2)
+        var boxY = top - 16
+        let identifierLabel = document.accountID != nil ? labels("document.accountId") : labels("document.clientRef")
+        let identifierValue = document.accountID?.grouped ?? document.clientReference
+        pdf.text(identifierLabel, x: boxX + 10, y: boxY, size: 8, gray: 0.35)
+        pdf.textRightAligned(identifierValue, right: Self.right - 10, y: boxY - 2, font: .bold, size: 13)
+        boxY -= 22
+        for (label, value) in [
+            (labels("document.billNo"), document.billNo), (labels("document.period"), document.period.description),
+            (labels("document.billDate"), document.billDate.description), (labels("document.dueDate"), document.dueDate.description),
+        ] {
+            pdf.text(label, x: boxX + 10, y: boxY, size: 8.5)
+            pdf.textRightAligned(value, right: Self.right - 10, y: boxY, font: .bold, size: 8.5)
+            boxY -= 14
+        }
+
+        var y = top - 70
+        pdf.text(document.customerName, x: Self.margin, y: y, font: .bold, size: 11)
+        y -= 14
+        if let msisdn = document.msisdn {
+            pdf.text("\(labels("document.number")) \(msisdn.formatted)", x: Self.margin, y: y, size: 9)
+            y -= 12
+        }
+        if let plan = document.planName {
+            pdf.text("\(labels("document.plan")) \(plan)", x: Self.margin, y: y, size: 9)
+            y -= 12
+        }
+        y = min(y, top - 110) - 14
+
+        pdf.fillRect(x: Self.margin, y: y - 4, width: Self.right - Self.margin, height: 18, gray: 0.92)
+        pdf.text(labels("document.summary"), x: Self.margin + 6, y: y, font: .bold, size: 10)
+        y -= 20
+        func row(_ label: String, _ amount: Money, bold: Bool = false, detail: String = "") {
+            pdf.text(label, x: Self.margin + 6, y: y, font: bold ? .bold : .regular, size: 9.5)
+            if !detail.isEmpty { pdf.text(detail, x: 300, y: y, size: 8.5, gray: 0.35) }
+            pdf.textRightAligned(money(amount), right: Self.right - 6, y: y, font: bold ? .bold : .regular, size: 9.5)
+            y -= 14
+        }
+        if document.isGroupBill {
+            for member in document.members {
+                if y < 200 { break }
+                row("\(member.accountID.grouped) · \(member.msisdn.formatted)", member.total, detail: member.billNo)
+            }
+            if document.members.count > 0, y < 200 {
+                pdf.text(labels("document.moreAccounts"), x: Self.margin + 6, y: y, size: 8.5, gray: 0.35)
+                y -= 14
+            }
+        } else {
+            row(labels("document.monthlyFee"), document.monthlyFee)
+            for line in document.lines {
+                let detail = line.chargeClass.unit == .byte
+                    ? "\(UsageFormatting.megabytes(line.chargedQuantity, language)) / \(UsageFormatting.megabytes(line.quantity, language))"
+                    : "\(line.chargedQuantity) / \(line.quantity) \(labels("document.unit.\(line.chargeClass.unit.rawValue)"))"
+                row(labels("document.class.\(line.chargeClass.rawValue)"), line.amount, detail: "\(labels("document.charged")) \(detail)")
+            }
+        }
+        y -= 4
+        pdf.line(from: (Self.margin, y + 11), to: (Self.right, y + 11))
+        row(labels("document.amountExclVat"), document.amountExcludingVAT)
+        row(labels("document.vat"), document.vat)
+        row(labels("document.total"), document.total, bold: true)
+        if document.paid.cents > 0 {
+            row(labels("document.paid"), document.paid)
+            row(labels("document.remaining"), document.remaining, bold: true)
+        }
+        y -= 6
+        pdf.fillRect(x: Self.margin, y: y - 34, width: Self.right - Self.margin, height: 44, gray: 0.96)
+        pdf.text(labels("document.howToPay"), x: Self.margin + 6, y: y - 4, font: .bold, size: 9)
+        pdf.text(labels("document.howToPayText").replacingOccurrences(of: "{portal}", with: document.portalURL)
+                    .replacingOccurrences(of: "{due}", with: document.dueDate.description),
+                 x: Self.margin + 6, y: y - 17, maxWidth: Self.right - Self.margin - 12, size: 8.5)
+        pdf.text(labels("document.helpline").replacingOccurrences(of: "{helpline}", with: document.helpline),
+                 x: Self.margin + 6, y: y - 29, size: 8.5)
+        y -= 56
+        pdf.text(labels("document.itemised"), x: Self.margin, y: y, font: .bold, size: 11)
+        return y - 10
+    }
+
+    /// The header of continuation pages; returns where content starts.
+    private func pageHeader(_ pdf: PDFWriter, _ document: BillDocument, title: String) -> Double {
+        let top = PDFWriter.a4Height - Self.margin
+        pdf.text("\(document.operatorName) · \(title) \(document.billNo)", x: Self.margin, y: top - 10, font: .bold, size: 9)
+        pdf.textRightAligned(document.accountID.map { "\(labels("document.accountId")) \($0.grouped)" } ?? document.clientReference,
+                             right: Self.right, y: top - 10, size: 9)
+        pdf.line(from: (Self.margin, top - 16), to: (Self.right, top - 16))
+        return top - 34
+    }
+
+    private static let columns: [Double] = [margin, 128, 212, 318, 392, 460]
+
+    private func columnHeads(_ pdf: PDFWriter, y: Double) {
+        let heads = ["document.col.date", "document.col.type", "document.col.destination", "document.col.quantity", "document.col.included"]
+        for (index, key) in heads.enumerated() {
+            pdf.text(labels(key), x: Self.columns[index], y: y, font: .bold, size: 8, gray: 0.3)
+        }
+        pdf.textRightAligned(labels("document.col.charge"), right: Self.right, y: y, font: .bold, size: 8, gray: 0.3)
+        pdf.line(from: (Self.margin, y - 4), to: (Self.right, y - 4), width: 0.3)
+    }
+
+    private func recordRow(_ pdf: PDFWriter, _ usage: RatedUsage, y: Double) {
+        let record = usage.record
+        pdf.text(UsageFormatting.localTime(record.startedAt), x: Self.columns[0], y: y, size: 8)
+        let type = labels("document.short.\(usage.chargeClass.rawValue)")
+        pdf.text(type + (record.roamingCountry.map { " \($0)" } ?? ""), x: Self.columns[1], y: y, maxWidth: 80, size: 8)
+        pdf.text(record.destination ?? "", x: Self.columns[2], y: y, size: 8)
+        pdf.text(UsageFormatting.quantity(usage, language), x: Self.columns[3], y: y, size: 8)
+        let included = usage.isFullyIncluded ? labels("document.inBundle")
+            : (usage.includedQuantity > 0 ? labels("document.partlyInBundle") : "")
+        pdf.text(included, x: Self.columns[4], y: y, size: 8, gray: 0.35)
+        pdf.textRightAligned(money(usage.charge), right: Self.right, y: y, size: 8)
+    }
+
+    private func footer(_ pdf: PDFWriter) throws {
+        try Self.footerStatic(pdf)
+    }
+
+    fileprivate static func footerStatic(_ pdf: PDFWriter) throws {
+        let text = "\(pdf.pageCount) /"
+        pdf.textRightAligned(text, right: right - 14, y: 30, size: 8)
+        pdf.pageCountPlaceholder(x: right - 11, y: 30)
+    }
+}
+
+/// Collects PDF bytes and hands them on in large pieces.
+final class ChunkBuffer: @unchecked Sendable {
+    private var data = Data()
+    private let sink: @Sendable (Data) async throws -> Void
+
+    init(sink: @escaping @Sendable (Data) async throws -> Void) {
+        self.sink = sink
+    }
+
+    func append(_ bytes: Data) {
+        data.append(bytes)
+    }
+
+    func flush() async throws {
+        guard !data.isEmpty else { return }
+        let out = data
+        data = Data()
+        try await sink(out)
+    }
+}
