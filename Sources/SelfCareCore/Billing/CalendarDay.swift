@@ -84,7 +84,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     public var period: BillingPeriod { BillingPeriod(uncheckedYear: year, month: month) }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(zeroPadded(year, width: 4))-\(zeroPadded(month, width: 2))-\(zeroPadded(day, width: 2))"
     }
 
     public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
@@ -141,7 +141,7 @@ public struct BillingPeriod: Sendable, Hashable, Comparable, Codable, CustomStri
 
     public func contains(_ instant: Date) -> Bool { instant >= start && instant < end }
 
-    public var description: String { String(format: "%04d-%02d", year, month) }
+    public var description: String { "\(zeroPadded(year, width: 4))-\(zeroPadded(month, width: 2))" }
 
     public static func < (lhs: BillingPeriod, rhs: BillingPeriod) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 

@@ -9,25 +9,25 @@ public struct MSISDN: Sendable, Hashable, Codable, CustomStringConvertible, Comp
 
     /// Accepts what people type: `5712 3456`, `+230 5712 3456`, `57123456`, `00230 57123456`, `(230) 5712-3456`.
     public init(_ text: String) throws(MSISDNError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedSpaces
         guard !trimmed.isEmpty else { throw .empty }
-        var digits = ""
-        for (index, character) in trimmed.enumerated() {
-            if character.isASCIIDigit {
-                digits.append(character)
-            } else if character == "+" && index == 0 {
-                continue
-            } else if character == " " || character == "-" || character == "(" || character == ")" || character == "." {
-                continue
-            } else {
-                throw .invalidCharacter(String(character))
+        var digits: [UInt8] = []
+        digits.reserveCapacity(15)
+        for (index, byte) in trimmed.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: "+") where index == 0: continue
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."): continue
+            default:
+                let offset = trimmed.utf8.index(trimmed.utf8.startIndex, offsetBy: index)
+                throw .invalidCharacter(String(trimmed[offset...].prefix(1)))
             }
         }
-        if digits.hasPrefix("00") { digits.removeFirst(2) }
-        if digits.count == 11, digits.hasPrefix(Self.countryCode) { digits.removeFirst(3) }
+        if digits.starts(with: [0x30, 0x30]) { digits.removeFirst(2) }
+        if digits.count == 11, digits.starts(with: Array(Self.countryCode.utf8)) { digits.removeFirst(3) }
         guard digits.count == 8 else { throw .wrongLength(digits.count) }
-        guard digits.first == "5" else { throw .notMobile }
-        e164 = "+" + Self.countryCode + digits
+        guard digits.first == UInt8(ascii: "5") else { throw .notMobile }
+        e164 = "+" + Self.countryCode + String(decoding: digits, as: UTF8.self)
     }
 
     /// The national part grouped for reading: `5712 3456`.

@@ -15,6 +15,34 @@ public struct CSVParser: Sendable {
 
     /// Feeds one physical line (without its line break); returns the record when it is complete.
     public mutating func feed(_ line: some Collection<UInt8>) throws(CSVError) -> [String]? {
+        if !inQuotes, let fields = line.withContiguousStorageIfAvailable(Self.splitUnquoted), let fields {
+            return fields
+        }
+        return try feedSlowly(line)
+    }
+
+    /// The fields of a line holding no quote at all, split in one pass over its bytes; nil when it has quotes.
+    private static func splitUnquoted(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var fields: [String] = []
+        fields.reserveCapacity(12)
+        var start = 0
+        var end = bytes.count
+        if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        var index = 0
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { return nil }
+            if byte == UInt8(ascii: ",") {
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                start = index + 1
+            }
+            index += 1
+        }
+        fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+        return fields
+    }
+
+    private mutating func feedSlowly(_ line: some Collection<UInt8>) throws(CSVError) -> [String]? {
         var previousWasQuote = false
         var iterator = line.makeIterator()
         var pending = iterator.next()

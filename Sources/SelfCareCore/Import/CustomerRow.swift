@@ -14,7 +14,7 @@ public struct CustomerRow: Sendable, Hashable {
         guard fields.count == header.count else {
             throw RowError("expected \(header.count) fields, found \(fields.count)")
         }
-        let value = { (index: Int) in fields[index].trimmingCharacters(in: .whitespaces) }
+        let value = { (index: Int) in fields[index].trimmedSpaces }
         let reference = value(0)
         guard !reference.isEmpty else { throw RowError("client_ref is empty") }
         guard reference.count <= 64 else { throw RowError("client_ref is longer than 64 characters") }

@@ -66,6 +66,7 @@ public enum Timestamp {
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let day = CalendarDay(daysSinceEpoch: days)
         let secondOfDay = local - days * 86_400
-        return String(format: "%@T%02d:%02d:%02d+04:00", day.description, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        return "\(day.description)T\(zeroPadded(secondOfDay / 3600, width: 2)):\(zeroPadded(secondOfDay / 60 % 60, width: 2)):"
+            + "\(zeroPadded(secondOfDay % 60, width: 2))+04:00"
     }
 }

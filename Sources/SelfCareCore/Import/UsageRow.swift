@@ -9,21 +9,21 @@ public enum UsageRow {
         guard fields.count == header.count else {
             throw RowError("expected \(header.count) fields, found \(fields.count)")
         }
-        let recordID = fields[0].trimmingCharacters(in: .whitespaces)
+        let recordID = fields[0].trimmedSpaces
         guard !recordID.isEmpty else { throw RowError("record_id is empty") }
         guard recordID.count <= 64 else { throw RowError("record_id is longer than 64 characters") }
         let msisdn: MSISDN
         do { msisdn = try MSISDN(fields[1]) } catch { throw RowError("msisdn: \(error.description)") }
-        guard let type = UsageType(rawValue: fields[2].trimmingCharacters(in: .whitespaces)) else {
+        guard let type = UsageType(rawValue: fields[2].trimmedSpaces) else {
             throw RowError("usage_type '\(fields[2])' is not voice, sms or data")
         }
-        guard let startedAt = Timestamp.parse(fields[3].trimmingCharacters(in: .whitespaces)) else {
+        guard let startedAt = Timestamp.parse(fields[3].trimmedSpaces) else {
             throw RowError("started_at '\(fields[3])' is not an ISO 8601 time with offset like 2026-10-03T14:22:05+04:00")
         }
-        let duration = fields[4].trimmingCharacters(in: .whitespaces)
-        let volume = fields[5].trimmingCharacters(in: .whitespaces)
-        let destinationText = fields[6].trimmingCharacters(in: .whitespaces)
-        let roaming = fields[7].trimmingCharacters(in: .whitespaces)
+        let duration = fields[4].trimmedSpaces
+        let volume = fields[5].trimmedSpaces
+        let destinationText = fields[6].trimmedSpaces
+        let roaming = fields[7].trimmedSpaces
 
         var record = UsageRecord(recordID: recordID, msisdn: msisdn, type: type, startedAt: startedAt)
         if !roaming.isEmpty {

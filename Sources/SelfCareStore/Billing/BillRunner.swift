@@ -45,13 +45,25 @@ package struct BillRunner: Sendable {
         let byClient = Dictionary(grouping: accounts.filter {
             BillAmounts.isBilled(activatedOn: $0.account.line.activatedOn, in: period)
         }, by: \.clientRowID)
-        let clients = byClient.keys.sorted()
-        for (index, clientRowID) in clients.enumerated() {
-            let clientAccounts = byClient[clientRowID]!
-            try await database.transaction { db in
-                try await self.bill(client: clientRowID, accounts: clientAccounts, plans: plans, period: period, now: now, on: db)
+        // Small clients share a transaction; a client is never split across two, so each is billed whole or not at all.
+        var batches: [[(client: Int64, accounts: [StoredAccount])]] = [[]]
+        var batchSize = 0
+        for client in byClient.keys.sorted() {
+            let clientAccounts = byClient[client]!
+            if batchSize > 0, batchSize + clientAccounts.count > Self.accountsPerTransaction {
+                batches.append([])
+                batchSize = 0
             }
-            progress(Double(index + 1) / Double(max(clients.count, 1)))
+            batches[batches.count - 1].append((client, clientAccounts))
+            batchSize += clientAccounts.count
+        }
+        var done = 0
+        for batch in batches where !batch.isEmpty {
+            try await database.transaction { db in
+                try await self.bill(batch, plans: plans, period: period, now: now, on: db)
+            }
+            done += batch.reduce(0) { $0 + $1.accounts.count }
+            progress(Double(done) / Double(max(byClient.values.reduce(0) { $0 + $1.count }, 1)))
         }
         let summary = try await database.transaction { db in
             if try await billing.isClosed(period, on: db) { return try await billing.summary(of: period, on: db) }
@@ -60,49 +72,55 @@ package struct BillRunner: Sendable {
         return .closed(summary)
     }
 
+    /// Accounts billed per transaction (a larger client still gets one transaction of its own).
+    static let accountsPerTransaction = 500
+
     private func bill(
-        client clientRowID: Int64, accounts: [StoredAccount], plans: [String: TariffPlan], period: BillingPeriod, now: Date,
+        _ batch: [(client: Int64, accounts: [StoredAccount])], plans: [String: TariffPlan], period: BillingPeriod, now: Date,
         on db: any SQLDatabase
     ) async throws {
-        let alreadyBilled = try await billing.billedAccounts(clientRowID: clientRowID, period: period, on: db)
-        let pending = accounts.filter { !alreadyBilled.contains($0.id) }.sorted { $0.account.id < $1.account.id }
+        let clientIDs = batch.map(\.client)
+        let alreadyBilled = try await billing.billedAccounts(clientRowIDs: clientIDs, period: period, on: db)
+        let pending = batch.flatMap { client in
+            client.accounts.filter { !alreadyBilled.contains($0.id) }.sorted { $0.account.id < $1.account.id }
+        }
         guard !pending.isEmpty else { return }
         let msisdns = Dictionary(uniqueKeysWithValues: pending.map { ($0.id, $0.account.line.msisdn) })
-        let records = try await UsageRepository().recordsByAccount(clientRowID: clientRowID, period: period, msisdns: msisdns, on: db)
+        let records = try await UsageRepository().recordsByAccount(clientRowIDs: clientIDs, period: period, msisdns: msisdns, on: db)
 
-        var amounts: [(StoredAccount, BillAmounts)] = []
-        for account in pending {
-            guard let plan = plans[account.account.line.planCode] else {
-                throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
-            }
-            let rating = UsageRater.rate(records[account.id] ?? [], plan: plan)
-            amounts.append((account, BillAmounts(monthlyFee: plan.monthlyFee, rating: rating)))
-        }
-
-        var groupBillID: Int64?
-        if alreadyBilled.count + pending.count >= 2 {
-            groupBillID = try await billing.groupBillID(clientRowID: clientRowID, period: period, on: db)
-            if groupBillID == nil {
+        var groupBills: [Int64: Int64] = [:]
+        for (client, accounts) in batch where accounts.count >= 2 && accounts.contains(where: { !alreadyBilled.contains($0.id) }) {
+            if let existing = try await billing.groupBillID(clientRowID: client, period: period, on: db) {
+                groupBills[client] = existing
+            } else {
                 let number = try await billing.reserveNumbers("groupBill", count: 1, on: db)
-                groupBillID = try await billing.insertGroupBill(
-                    number: Self.number("G", period, number), clientRowID: clientRowID, period: period,
+                groupBills[client] = try await billing.insertGroupBill(
+                    number: Self.number("G", period, number), clientRowID: client, period: period,
                     accountCount: 0, total: .zero, now: now, on: db)
             }
         }
-        let first = try await billing.reserveNumbers("bill", count: amounts.count, on: db)
-        let outbox = OutboxRepository()
-        for (offset, (account, bill)) in amounts.enumerated() {
+
+        let first = try await billing.reserveNumbers("bill", count: pending.count, on: db)
+        var bills: [NewBill] = []
+        var messages: [NewOutboxMessage] = []
+        bills.reserveCapacity(pending.count)
+        for (offset, account) in pending.enumerated() {
+            guard let plan = plans[account.account.line.planCode] else {
+                throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
+            }
+            let amounts = BillAmounts(monthlyFee: plan.monthlyFee, rating: UsageRater.rate(records[account.id] ?? [], plan: plan))
             let number = Self.number("B", period, first + Int64(offset))
-            let messages = notices(BillReadyNotice(
+            let notices = notices(BillReadyNotice(
                 billNo: number, accountID: account.account.id, msisdn: account.account.line.msisdn, period: period,
-                total: bill.total, dueDate: BillAmounts.dueDate(for: period), accountRowID: account.id, clientRowID: clientRowID))
-            _ = try await billing.insertBill(
-                number: number, account: account, period: period, amounts: bill,
-                state: messages.isEmpty ? .new : .sent, groupBillID: groupBillID, now: now, on: db)
-            for message in messages { try await outbox.enqueue(message, now: now, on: db) }
+                total: amounts.total, dueDate: BillAmounts.dueDate(for: period), accountRowID: account.id, clientRowID: account.clientRowID))
+            messages += notices
+            bills.append(NewBill(number: number, account: account, amounts: amounts, state: notices.isEmpty ? .new : .sent,
+                                 groupBillID: groupBills[account.clientRowID]))
         }
-        if let groupBillID {
-            try await billing.gatherGroupBill(groupBillID, clientRowID: clientRowID, period: period, on: db)
+        try await billing.insertBills(bills, period: period, now: now, on: db)
+        try await OutboxRepository().enqueue(messages, now: now, on: db)
+        for (client, groupBillID) in groupBills {
+            try await billing.gatherGroupBill(groupBillID, clientRowID: client, period: period, on: db)
         }
     }
 

@@ -67,7 +67,9 @@ final class SQLiteBackend: DatabaseBackend {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        try await configure(writer, pragmas: ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"])
+        try await configure(writer, pragmas: [
+            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY",
+        ])
         var readers: [SQLiteConnection] = []
         for _ in 0..<readerCount {
             let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)

@@ -47,11 +47,53 @@ package struct BillingRepository: Sendable {
         return keys
     }
 
-    /// Row ids of the accounts of a client already billed for `period`.
-    package func billedAccounts(clientRowID: Int64, period: BillingPeriod, on db: any SQLDatabase) async throws -> Set<Int64> {
-        Set(try await db.raw("""
-            SELECT account_id FROM bills WHERE client_id = \(bind: clientRowID) AND period = \(bind: period.description)
-            """).all().map { try $0.value("account_id", as: Int64.self) })
+    /// Row ids of the accounts of these clients already billed for `period`.
+    package func billedAccounts(clientRowIDs: [Int64], period: BillingPeriod, on db: any SQLDatabase) async throws -> Set<Int64> {
+        var result = Set<Int64>()
+        for chunk in clientRowIDs.chunked(into: 500) {
+            let rows = try await db.raw("""
+                SELECT account_id FROM bills WHERE period = \(bind: period.description) AND client_id IN \(SQLBindList(chunk))
+                """).all()
+            for row in rows { result.insert(try row.value("account_id")) }
+        }
+        return result
+    }
+
+    /// Stores bills and their usage lines with a few multi-row statements.
+    package func insertBills(_ bills: [NewBill], period: BillingPeriod, now: Date, on db: any SQLDatabase) async throws {
+        let billDate = BillAmounts.billDate(for: period).description
+        let dueDate = BillAmounts.dueDate(for: period).description
+        var ids: [String: Int64] = [:]
+        for chunk in bills.chunked(into: 200) {
+            var query = SQLQueryString("""
+                INSERT INTO bills (bill_no, account_id, client_id, group_bill_id, period, plan_code, monthly_fee_cents, usage_cents,
+                    excl_vat_cents, vat_cents, total_cents, paid_cents, state, bill_date, due_date, created_at) VALUES
+                """)
+            for (index, bill) in chunk.enumerated() {
+                let amounts = bill.amounts
+                query.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
+                query.appendInterpolation("""
+                    (\(bind: bill.number), \(bind: bill.account.id), \(bind: bill.account.clientRowID), \(bind: bill.groupBillID),
+                    \(bind: period.description), \(bind: bill.account.account.line.planCode), \(bind: amounts.monthlyFee.cents),
+                    \(bind: amounts.usageCharges.cents), \(bind: amounts.amountExcludingVAT.cents), \(bind: amounts.vat.cents),
+                    \(bind: amounts.total.cents), 0, \(bind: bill.state.rawValue), \(bind: billDate), \(bind: dueDate), \(bind: now.storedSeconds))
+                    """ as SQLQueryString)
+            }
+            query.appendInterpolation(" RETURNING id, bill_no" as SQLQueryString)
+            for row in try await db.raw(query).all() { ids[try row.value("bill_no")] = try row.value("id") }
+        }
+        let lines = bills.flatMap { bill in bill.amounts.lines.map { (ids[bill.number]!, $0) } }
+        for chunk in lines.chunked(into: 500) {
+            var query = SQLQueryString("INSERT INTO bill_lines (bill_id, charge_class, records, quantity, included_quantity, amount_cents) VALUES")
+            for (index, (billID, line)) in chunk.enumerated() {
+                query.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
+                query.appendInterpolation("""
+                    (\(bind: billID), \(bind: line.chargeClass.rawValue), \(bind: line.records), \(bind: line.quantity),
+                    \(bind: line.includedQuantity), \(bind: line.amount.cents))
+                    """ as SQLQueryString)
+            }
+            try await db.raw(query).run()
+        }
     }
 
     /// Takes the next `count` numbers of a named counter and returns the first.
@@ -96,32 +138,6 @@ package struct BillingRepository: Sendable {
                 total_cents = (SELECT COALESCE(SUM(total_cents), 0) FROM bills WHERE group_bill_id = \(bind: groupBillID))
             WHERE id = \(bind: groupBillID)
             """).run()
-    }
-
-    /// Stores a bill and its usage lines; returns its row id.
-    package func insertBill(
-        number: String, account: StoredAccount, period: BillingPeriod, amounts: BillAmounts, state: BillState,
-        groupBillID: Int64?, now: Date, on db: any SQLDatabase
-    ) async throws -> Int64 {
-        let row = try await db.raw("""
-            INSERT INTO bills (bill_no, account_id, client_id, group_bill_id, period, plan_code, monthly_fee_cents, usage_cents,
-                excl_vat_cents, vat_cents, total_cents, paid_cents, state, bill_date, due_date, created_at)
-            VALUES (\(bind: number), \(bind: account.id), \(bind: account.clientRowID), \(bind: groupBillID),
-                \(bind: period.description), \(bind: account.account.line.planCode), \(bind: amounts.monthlyFee.cents),
-                \(bind: amounts.usageCharges.cents), \(bind: amounts.amountExcludingVAT.cents), \(bind: amounts.vat.cents),
-                \(bind: amounts.total.cents), 0, \(bind: state.rawValue), \(bind: BillAmounts.billDate(for: period).description),
-                \(bind: BillAmounts.dueDate(for: period).description), \(bind: now.storedSeconds))
-            RETURNING id
-            """).first()
-        let billID: Int64 = try row!.value("id")
-        for line in amounts.lines {
-            try await db.raw("""
-                INSERT INTO bill_lines (bill_id, charge_class, records, quantity, included_quantity, amount_cents)
-                VALUES (\(bind: billID), \(bind: line.chargeClass.rawValue), \(bind: line.records), \(bind: line.quantity),
-                    \(bind: line.includedQuantity), \(bind: line.amount.cents))
-                """).run()
-        }
-        return billID
     }
 
     /// Marks a period closed with its totals, computed from its bills.
@@ -169,6 +185,40 @@ package struct BillingRepository: Sendable {
             total: Money(cents: try row.value("total_cents")), paid: Money(cents: try row.value("paid_cents")),
             state: BillState(rawValue: try row.value("state")) ?? .new,
             billDate: try row.value("bill_date"), dueDate: try row.value("due_date"))
+    }
+}
+
+/// A bill about to be stored by the bill run.
+package struct NewBill: Sendable {
+    package var number: String
+    package var account: StoredAccount
+    package var amounts: BillAmounts
+    package var state: BillState
+    package var groupBillID: Int64?
+}
+
+/// `(?, ?, ?)`: a parenthesised list of bound values for `IN`.
+struct SQLBindList: SQLExpression {
+    let values: [Int64]
+
+    init(_ values: some Collection<Int64>) {
+        self.values = Array(values)
+    }
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write("(")
+        for (index, value) in values.enumerated() {
+            if index > 0 { serializer.write(", ") }
+            serializer.write(bind: value)
+        }
+        serializer.write(")")
+    }
+}
+
+extension Array {
+    /// The array cut into consecutive pieces of at most `size` elements.
+    func chunked(into size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
 

@@ -59,6 +59,26 @@ package struct OutboxMessage: Sendable, Hashable {
 package struct OutboxRepository: Sendable {
     package init() {}
 
+    /// Queues several messages with multi-row statements.
+    package func enqueue(_ messages: [NewOutboxMessage], now: Date, on db: any SQLDatabase) async throws {
+        for chunk in messages.chunked(into: 200) {
+            var query = SQLQueryString("""
+                INSERT INTO outbox_messages (message_id, channel, recipient, subject, body, html_body, language, purpose,
+                    user_id, account_id, client_id, priority, status, attempts, next_attempt_at, created_at) VALUES
+                """)
+            for (index, message) in chunk.enumerated() {
+                query.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
+                query.appendInterpolation("""
+                    (\(bind: UUID().uuidString.lowercased()), \(bind: message.channel.rawValue), \(bind: message.recipient),
+                    \(bind: message.subject), \(bind: message.body), \(bind: message.htmlBody), \(bind: message.language.rawValue),
+                    \(bind: message.purpose), \(bind: message.userID), \(bind: message.accountRowID), \(bind: message.clientRowID),
+                    \(bind: message.priority), 'queued', 0, \(bind: now.storedSeconds), \(bind: now.storedSeconds))
+                    """ as SQLQueryString)
+            }
+            try await db.raw(query).run()
+        }
+    }
+
     /// Queues a message; a unique message id suppresses duplicates downstream.
     package func enqueue(_ message: NewOutboxMessage, now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""

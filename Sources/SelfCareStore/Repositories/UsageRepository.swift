@@ -49,18 +49,21 @@ package struct UsageRepository: Sendable {
             """).all().map { try Self.record(from: $0, msisdn: msisdn) }
     }
 
-    /// The records of all of a client's accounts for one period, grouped by account row id, in rating order.
+    /// The records of the listed accounts for one period (of these clients), by account row id, in rating order.
     package func recordsByAccount(
-        clientRowID: Int64, period: BillingPeriod, msisdns: [Int64: MSISDN], on db: any SQLDatabase
+        clientRowIDs: [Int64], period: BillingPeriod, msisdns: [Int64: MSISDN], on db: any SQLDatabase
     ) async throws -> [Int64: [UsageRecord]] {
         var result: [Int64: [UsageRecord]] = [:]
-        let rows = try await db.raw("""
-            SELECT u.account_id, u.record_id, u.usage_type, u.started_at, u.duration_s, u.volume_bytes, u.destination,
-                u.roaming_country
-            FROM usage_records u JOIN accounts a ON a.id = u.account_id
-            WHERE a.client_id = \(bind: clientRowID) AND u.period = \(bind: period.description)
-            ORDER BY u.account_id, u.started_at, u.record_id
-            """).all()
+        var rows: [any SQLRow] = []
+        for chunk in clientRowIDs.chunked(into: 500) {
+            rows += try await db.raw("""
+                SELECT u.account_id, u.record_id, u.usage_type, u.started_at, u.duration_s, u.volume_bytes, u.destination,
+                    u.roaming_country
+                FROM usage_records u JOIN accounts a ON a.id = u.account_id
+                WHERE a.client_id IN \(SQLBindList(chunk)) AND u.period = \(bind: period.description)
+                ORDER BY u.account_id, u.started_at, u.record_id
+                """).all()
+        }
         for row in rows {
             let accountRowID: Int64 = try row.value("account_id")
             guard let msisdn = msisdns[accountRowID] else { continue }

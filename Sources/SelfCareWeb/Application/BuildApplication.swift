@@ -77,6 +77,8 @@ package struct Portal: Sendable {
         RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: router)
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: router)
         SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
+        try OpenAPIController().addRoutes(to: router)
+        BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: router)
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: router)
         if configuration.mode == .development {

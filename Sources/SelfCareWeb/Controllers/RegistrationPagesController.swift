@@ -44,8 +44,9 @@ struct RegistrationPagesController {
         router.post("/register/{id}/resend") { request, context -> Response in
             let id = try context.parameters.require("id")
             switch try await registrations.resend(id: id) {
-            case .success:
-                return .seeOther("/register/\(id)/activate?resent=1")
+            case .success(let wait):
+                // Only say a new code went out when one did; otherwise the page shows the wait.
+                return .seeOther(wait == 0 ? "/register/\(id)/activate?resent=1" : "/register/\(id)/activate")
             case .failure(let error) where error.kind == .notFound:
                 throw HTTPError(.notFound)
             case .failure(let error):

@@ -21,9 +21,10 @@ struct OneTimeCodes: Sendable {
         self.operatorName = operatorName
     }
 
-    /// Queues a new code by SMS to `msisdn`, unless `subject` already had the hourly maximum.
+    /// Queues a new code by SMS to `msisdn`, unless `subject` already had the hourly maximum. Without a number (unknown
+    /// or already registered identifier) the code is stored but sent nowhere, so the flow answers like a real one.
     func issue(
-        purpose: CodePurpose, flowID: String, subject: String, to msisdn: MSISDN, language: Language, now: Date, on db: any SQLDatabase
+        purpose: CodePurpose, flowID: String, subject: String, to msisdn: MSISDN?, language: Language, now: Date, on db: any SQLDatabase
     ) async throws(ServiceError) {
         do {
             let recent = try await codes.countIssued(subject: subject, since: now.addingTimeInterval(-3600), on: db)
@@ -35,8 +36,10 @@ struct OneTimeCodes: Sendable {
             try await codes.insert(
                 purpose: purpose.rawValue, flowID: flowID, subject: subject, codeHash: hash(code, flowID: flowID), now: now,
                 expiresAt: now.addingTimeInterval(policy.lifetime), on: db)
-            try await OutboxRepository().enqueue(
-                Notices.code(code, purpose: purpose, to: msisdn, operatorName: operatorName, language: language), now: now, on: db)
+            if let msisdn {
+                try await OutboxRepository().enqueue(
+                    Notices.code(code, purpose: purpose, to: msisdn, operatorName: operatorName, language: language), now: now, on: db)
+            }
         } catch let error as ServiceError {
             throw error
         } catch {

@@ -30,10 +30,9 @@ package struct PasswordResetService: Sendable {
             try await flows.insertReset(
                 PasswordReset(id: id, userID: user?.id, identifier: identifier.canonical, status: user == nil ? "void" : "pending", createdAt: now),
                 clientAddress: clientAddress, now: now, on: db)
-            if let user, let number = identity?.numberOnFile {
-                try? await codes.issue(purpose: .passwordReset, flowID: id, subject: identifier.canonical, to: number,
-                                       language: user.language, now: now, on: db)
-            }
+            // Without a login the code is sent nowhere, so wrong tries are answered as for a real reset.
+            try? await codes.issue(purpose: .passwordReset, flowID: id, subject: identifier.canonical,
+                                   to: user == nil ? nil : identity?.numberOnFile, language: user?.language ?? language, now: now, on: db)
             try await AuditRepository().record(AuditEvent(action: .passwordResetRequested, identifier: identifier.canonical,
                                                           userID: user?.id, clientAddress: clientAddress, occurredAt: now), on: db)
         }

@@ -61,20 +61,18 @@ package struct RegistrationService: Sendable {
                     id: id, scope: usable ? identity?.scope : nil, identifier: identifier.canonical, fullName: fullName, email: email,
                     language: form.language, status: usable ? .pending : .void, createdAt: now),
                 termsVersion: branding.termsVersion, clientAddress: form.clientAddress, now: now, on: db)
-            if let identity, let number = identity.numberOnFile {
-                if existing != nil {
-                    try await OutboxRepository().enqueue(
-                        Notices.registrationAttempt(to: number, helpline: branding.helpline, operatorName: branding.operatorName,
-                                                    language: form.language), now: now, on: db)
-                    try await AuditRepository().record(AuditEvent(
-                        action: .registrationAttemptOnRegistered, identifier: identifier.canonical, clientAddress: form.clientAddress,
-                        occurredAt: now), on: db)
-                } else {
-                    // A refused code (hourly limit) must not tell the caller the identifier exists.
-                    try? await codes.issue(purpose: .activation, flowID: id, subject: identifier.canonical, to: number,
-                                           language: form.language, now: now, on: db)
-                }
+            if existing != nil, let number = identity?.numberOnFile {
+                try await OutboxRepository().enqueue(
+                    Notices.registrationAttempt(to: number, helpline: branding.helpline, operatorName: branding.operatorName,
+                                                language: form.language), now: now, on: db)
+                try await AuditRepository().record(AuditEvent(
+                    action: .registrationAttemptOnRegistered, identifier: identifier.canonical, clientAddress: form.clientAddress,
+                    occurredAt: now), on: db)
             }
+            // Unknown and already registered identifiers get a code too, sent nowhere, so wrong tries, the resend wait and
+            // the hourly limit answer alike. A refused code (hourly limit) must not tell the caller the identifier exists.
+            try? await codes.issue(purpose: .activation, flowID: id, subject: identifier.canonical,
+                                   to: usable ? identity?.numberOnFile : nil, language: form.language, now: now, on: db)
             try await AuditRepository().record(AuditEvent(
                 action: .registrationStarted, identifier: identifier.canonical, clientAddress: form.clientAddress,
                 detail: identity == nil ? "unknown" : (existing == nil ? "new" : "registered"), occurredAt: now), on: db)
@@ -112,7 +110,7 @@ package struct RegistrationService: Sendable {
         }
     }
 
-    /// Sends a new code when the wait is over; returns the seconds still to wait otherwise.
+    /// Sends a new code when the wait is over and returns 0; returns the seconds still to wait otherwise.
     package func resend(id: String) async throws -> Result<Int, ServiceError> {
         let now = clock.now()
         guard let registration = try await registration(id: id), registration.status == .pending || registration.status == .void else {
@@ -122,16 +120,15 @@ package struct RegistrationService: Sendable {
         return try await database.transaction { db in
             let wait = try await codes.resendWait(flowID: id, now: now, on: db)
             guard wait == 0 else { return .success(wait) }
-            guard let scope = registration.scope, let number = try await directory.numberOnFile(scope, on: db) else {
-                return .success(Int(codes.policy.resendWait))
-            }
+            // A void registration (no scope) gets a code sent nowhere, like its first one.
+            let number: MSISDN? = if let scope = registration.scope { try await directory.numberOnFile(scope, on: db) } else { nil }
             do {
                 try await codes.issue(purpose: .activation, flowID: id, subject: registration.identifier, to: number,
                                       language: registration.language, now: now, on: db)
             } catch let error as ServiceError {
                 return .failure(error)
             }
-            return .success(Int(codes.policy.resendWait))
+            return .success(0)
         }
     }
 

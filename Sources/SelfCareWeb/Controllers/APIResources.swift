@@ -1,0 +1,246 @@
+import Foundation
+import SelfCareCore
+import SelfCareStore
+
+/// Money in the API: `{"value": "1234.50", "unit": "MUR"}`.
+struct APIMoney: Encodable {
+    var value: String
+    var unit = Money.currency
+
+    init(_ money: Money) {
+        value = money.decimalString
+    }
+}
+
+/// A reference to another resource.
+struct APIReference: Encodable {
+    var id: String
+    var href: String?
+    var name: String?
+    var role: String?
+}
+
+/// TMF666 billingAccount.
+struct APIBillingAccount: Encodable {
+    var id: String
+    var href: String
+    var accountType = "postpaid"
+    var state = "active"
+    var msisdn: String
+    var productOffering: APIReference
+    var relatedParty: [APIReference]
+    var amountDue: APIMoney
+    var nextPaymentDueDate: String?
+
+    init(_ balance: AccountBalance) {
+        let account = balance.account.account
+        id = account.id.rawValue
+        href = "/api/v1/billingAccount/\(account.id.rawValue)"
+        msisdn = account.line.msisdn.e164
+        productOffering = APIReference(id: account.line.planCode)
+        relatedParty = [APIReference(id: account.clientReference, role: "customer")]
+        amountDue = APIMoney(balance.amountDue)
+        nextPaymentDueDate = balance.nextDueDate
+    }
+}
+
+/// TMF635 usage with its rating.
+struct APIUsage: Encodable {
+    struct Characteristic: Encodable {
+        var name: String
+        var value: String
+        var valueType: String
+    }
+
+    struct RatedProductUsage: Encodable {
+        var ratingAmountType: String
+        var usageRatingTag: String
+        var includedQuantity: Int64
+        var chargedQuantity: Int64
+        var unit: String
+        var taxExcludedRatingAmount: APIMoney
+        var isBilled: Bool
+    }
+
+    var id: String
+    var usageDate: String
+    var usageType: String
+    var status: String
+    var billingAccount: APIReference
+    var usageCharacteristic: [Characteristic]
+    var ratedProductUsage: [RatedProductUsage]
+
+    init(_ usage: RatedUsage, accountID: AccountID, billed: Bool) {
+        let record = usage.record
+        id = record.recordID
+        usageDate = Timestamp.format(record.startedAt)
+        usageType = record.type.rawValue
+        status = billed ? "billed" : "rated"
+        billingAccount = APIReference(id: accountID.rawValue, href: "/api/v1/billingAccount/\(accountID.rawValue)")
+        var characteristics = [Characteristic(name: "msisdn", value: record.msisdn.e164, valueType: "string")]
+        switch record.type {
+        case .voice: characteristics.append(Characteristic(name: "durationSeconds", value: String(record.durationSeconds), valueType: "integer"))
+        case .data: characteristics.append(Characteristic(name: "volumeBytes", value: String(record.volumeBytes), valueType: "integer"))
+        case .sms: break
+        }
+        if let destination = record.destination { characteristics.append(Characteristic(name: "destination", value: destination, valueType: "string")) }
+        if let country = record.roamingCountry { characteristics.append(Characteristic(name: "roamingCountry", value: country, valueType: "string")) }
+        usageCharacteristic = characteristics
+        ratedProductUsage = [RatedProductUsage(
+            ratingAmountType: usage.chargeClass.rawValue,
+            usageRatingTag: usage.isFullyIncluded ? "included" : (usage.includedQuantity > 0 ? "partlyIncluded" : "charged"),
+            includedQuantity: usage.includedQuantity, chargedQuantity: usage.chargedQuantity, unit: usage.chargeClass.unit.rawValue,
+            taxExcludedRatingAmount: APIMoney(usage.charge), isBilled: billed)]
+    }
+}
+
+/// The open period's consumption of one account.
+struct APIUsageSummary: Encodable {
+    struct Meter: Encodable {
+        var used: Int64
+        var allowance: Int64
+        var remaining: Int64
+        var unit: String
+    }
+
+    struct ClassCharge: Encodable {
+        var chargeClass: String
+        var records: Int64
+        var quantity: Int64
+        var includedQuantity: Int64
+        var unit: String
+        var amount: APIMoney
+    }
+
+    var billingAccount: APIReference
+    var period: String
+    var voice: Meter
+    var sms: Meter
+    var data: Meter
+    var charges: APIMoney
+    var chargesByClass: [ClassCharge]
+
+    init(account: StoredAccount, consumption: SubscriberService.Consumption) {
+        let rating = consumption.rating
+        billingAccount = APIReference(id: account.account.id.rawValue, href: "/api/v1/billingAccount/\(account.account.id.rawValue)")
+        period = consumption.period.description
+        voice = Meter(used: rating.voiceMinutes.used, allowance: rating.voiceMinutes.allowance, remaining: rating.voiceMinutes.remaining, unit: "minute")
+        sms = Meter(used: rating.sms.used, allowance: rating.sms.allowance, remaining: rating.sms.remaining, unit: "message")
+        data = Meter(used: rating.dataBytes.used, allowance: rating.dataBytes.allowance, remaining: rating.dataBytes.remaining, unit: "byte")
+        charges = APIMoney(rating.usageCharges)
+        chargesByClass = rating.lines.map {
+            ClassCharge(chargeClass: $0.chargeClass.rawValue, records: $0.records, quantity: $0.quantity, includedQuantity: $0.includedQuantity,
+                        unit: $0.chargeClass.unit.rawValue, amount: APIMoney($0.amount))
+        }
+    }
+}
+
+/// TMF678 customerBill.
+struct APICustomerBill: Encodable {
+    struct Period: Encodable {
+        var startDateTime: String
+        var endDateTime: String
+    }
+
+    struct TaxItem: Encodable {
+        var taxCategory = "VAT"
+        var taxRate = 0.15
+        var taxAmount: APIMoney
+    }
+
+    struct Line: Encodable {
+        var chargeClass: String
+        var records: Int64
+        var quantity: Int64
+        var includedQuantity: Int64
+        var unit: String
+        var amount: APIMoney
+    }
+
+    struct Document: Encodable {
+        var mimeType: String
+        var href: String
+    }
+
+    var id: String
+    var href: String
+    var billNo: String
+    var billDate: String
+    var paymentDueDate: String
+    var billingPeriod: Period?
+    var state: String
+    var billingAccount: APIReference
+    var monthlyFee: APIMoney
+    var usageCharges: APIMoney
+    var taxExcludedAmount: APIMoney
+    var taxItem: [TaxItem]
+    var taxIncludedAmount: APIMoney
+    var amountDue: APIMoney
+    var remainingAmount: APIMoney
+    var billLines: [Line]?
+    var billDocument: [Document]
+
+    init(_ bill: StoredBill, lines: [ChargeLine]?) {
+        id = bill.billNo
+        href = "/api/v1/customerBill/\(bill.billNo)"
+        billNo = bill.billNo
+        billDate = bill.billDate
+        paymentDueDate = bill.dueDate
+        billingPeriod = (try? BillingPeriod(bill.period)).map {
+            Period(startDateTime: Timestamp.format($0.start), endDateTime: Timestamp.format($0.end))
+        }
+        state = bill.state.rawValue
+        billingAccount = APIReference(id: bill.accountID, href: "/api/v1/billingAccount/\(bill.accountID)")
+        monthlyFee = APIMoney(bill.monthlyFee)
+        usageCharges = APIMoney(bill.usageCharges)
+        taxExcludedAmount = APIMoney(bill.amountExcludingVAT)
+        taxItem = [TaxItem(taxAmount: APIMoney(bill.vat))]
+        taxIncludedAmount = APIMoney(bill.total)
+        amountDue = APIMoney(bill.total)
+        remainingAmount = APIMoney(bill.remaining)
+        billLines = lines?.map {
+            Line(chargeClass: $0.chargeClass.rawValue, records: $0.records, quantity: $0.quantity, includedQuantity: $0.includedQuantity,
+                 unit: $0.chargeClass.unit.rawValue, amount: APIMoney($0.amount))
+        }
+        billDocument = [
+            Document(mimeType: "application/pdf", href: "/api/v1/customerBill/\(bill.billNo)/document?format=pdf"),
+            Document(mimeType: "text/csv", href: "/api/v1/customerBill/\(bill.billNo)/document?format=csv"),
+        ]
+    }
+}
+
+/// A group bill: the client's bills of one period.
+struct APIGroupBill: Encodable {
+    var id: String
+    var href: String
+    var billNo: String
+    var period: String
+    var billDate: String
+    var paymentDueDate: String
+    var state: String
+    var accountCount: Int
+    var taxIncludedAmount: APIMoney
+    var amountDue: APIMoney
+    var remainingAmount: APIMoney
+    var customerBill: [APICustomerBill]?
+    var billDocument: [APICustomerBill.Document]
+
+    init(_ group: StoredGroupBill, members: [StoredBill]?) {
+        id = group.groupBillNo
+        href = "/api/v1/groupBill/\(group.groupBillNo)"
+        billNo = group.groupBillNo
+        period = group.period
+        billDate = group.billDate
+        paymentDueDate = group.dueDate
+        state = group.state.rawValue
+        accountCount = group.accountCount
+        taxIncludedAmount = APIMoney(group.total)
+        amountDue = APIMoney(group.total)
+        remainingAmount = APIMoney(group.remaining)
+        customerBill = members?.map { APICustomerBill($0, lines: nil) }
+        billDocument = [
+            .init(mimeType: "application/pdf", href: "/api/v1/groupBill/\(group.groupBillNo)/document?format=pdf"),
+            .init(mimeType: "text/csv", href: "/api/v1/groupBill/\(group.groupBillNo)/document?format=csv"),
+        ]
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Hummingbird
+import SelfCareCore
+import SelfCareStore
+
+/// The JSON API of accounts, usage, bills and group bills (CONTRACT §6), shaped after TM Forum TMF666, TMF635
+/// and TMF678. Every answer is scoped to the Bearer token's login; anything else is 404.
+struct BillingAPIController {
+    let subscribers: SubscriberService
+    let localizer: Localizer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let api = router.group("api/v1")
+        api.get("billingAccount") { request, context -> Response in
+            let identity = try authenticated(context)
+            let query = request.uri.queryParameters
+            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
+            let limit = min(max(1, query.get("limit", as: Int.self) ?? 1000), 1000)
+            let (rows, total) = try await subscribers.balances(identity, search: "", offset: offset, limit: limit)
+            var response = try JSONResponse.make(rows.map(APIBillingAccount.init))
+            response.headers[.init("X-Total-Count")!] = String(total)
+            return response
+        }
+        api.get("usage") { request, context -> Response in
+            let identity = try authenticated(context)
+            let account = try await accountParameter(request, identity)
+            let query = request.uri.queryParameters
+            let current = BillingPeriod(containing: Date())
+            let from = try query.get("from").map { try day($0, name: "from") }
+            let to = try query.get("to").map { try day($0, name: "to") }
+            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
+            let limit = min(max(1, query.get("limit", as: Int.self) ?? 100), 1000)
+            var period = from?.period ?? current
+            let last = to?.period ?? current
+            guard period <= last else { throw APIError(status: .badRequest, code: "invalid_range", message: "from must not be after to.") }
+            var usages: [APIUsage] = []
+            while period <= last {
+                let rated = try await subscribers.ratedRecords(of: account, period: period)
+                let billed = period < current
+                usages += rated.filter { usage in
+                    let day = CalendarDay(containing: usage.record.startedAt)
+                    return (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
+                }.map { APIUsage($0, accountID: account.account.id, billed: billed) }
+                period = period.next
+            }
+            usages.reverse()
+            var response = try JSONResponse.make(Array(usages.dropFirst(offset).prefix(limit)))
+            response.headers[.init("X-Total-Count")!] = String(usages.count)
+            return response
+        }
+        api.get("usageSummary") { request, context -> Response in
+            let identity = try authenticated(context)
+            let account = try await accountParameter(request, identity)
+            let consumption = try await subscribers.consumption(of: account)
+            return try JSONResponse.make(APIUsageSummary(account: account, consumption: consumption))
+        }
+        api.get("customerBill") { request, context -> Response in
+            let identity = try authenticated(context)
+            let query = request.uri.queryParameters
+            let account = query.get("billingAccount.id") == nil ? nil : try await accountParameter(request, identity)
+            var state: BillState?
+            if let text = query.get("state") {
+                guard let parsed = BillState(rawValue: text) else {
+                    throw APIError(status: .badRequest, code: "invalid_state", message: "state must be one of new, sent, partiallyPaid, settled, onHold.")
+                }
+                state = parsed
+            }
+            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
+            let limit = min(max(1, query.get("limit", as: Int.self) ?? 100), 1000)
+            let bills = try await subscribers.bills(identity, account: account, state: state, offset: offset, limit: limit)
+            return try JSONResponse.make(bills.map { APICustomerBill($0, lines: nil) })
+        }
+        api.get("customerBill/{id}") { _, context -> Response in
+            let identity = try authenticated(context)
+            guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
+            return try JSONResponse.make(APICustomerBill(bill, lines: lines))
+        }
+        api.get("customerBill/{id}/document") { request, context -> Response in
+            let identity = try authenticated(context)
+            guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
+            let (document, records) = try await subscribers.document(for: bill, lines: lines, identity: identity)
+            return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
+        }
+        api.get("groupBill") { request, context -> Response in
+            let identity = try clientLogin(context)
+            let groups = try await subscribers.groupBills(identity, period: request.uri.queryParameters.get("period"))
+            return try JSONResponse.make(groups.map { APIGroupBill($0, members: nil) })
+        }
+        api.get("groupBill/{id}") { _, context -> Response in
+            let identity = try clientLogin(context)
+            guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
+            return try JSONResponse.make(APIGroupBill(group, members: members))
+        }
+        api.get("groupBill/{id}/document") { request, context -> Response in
+            let identity = try clientLogin(context)
+            guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
+            let (document, records) = try await subscribers.document(for: group, members: members, identity: identity)
+            return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
+        }
+    }
+
+    private var notFound: APIError { APIError(status: .notFound, code: "not_found", message: "No such resource for this login.") }
+
+    private func authenticated(_ context: AppRequestContext) throws -> AuthenticatedUser {
+        guard let identity = context.identity else {
+            throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
+        }
+        return identity
+    }
+
+    private func clientLogin(_ context: AppRequestContext) throws -> AuthenticatedUser {
+        let identity = try authenticated(context)
+        guard case .client = identity.user.scope else {
+            throw APIError(status: .forbidden, code: "client_login_required", message: "Group bills are for Client ID logins.")
+        }
+        return identity
+    }
+
+    /// `billingAccount.id`, or the login's own account when it has just one.
+    private func accountParameter(_ request: Request, _ identity: AuthenticatedUser) async throws -> StoredAccount {
+        if let text = request.uri.queryParameters.get("billingAccount.id") {
+            guard let account = try await subscribers.account(text, for: identity) else { throw notFound }
+            return account
+        }
+        if let own = try await subscribers.ownAccount(identity) { return own }
+        throw APIError(status: .badRequest, code: "missing_parameter", message: "billingAccount.id is required for a Client ID login.",
+                       field: "billingAccount.id")
+    }
+
+    private func day(_ text: String, name: String) throws -> CalendarDay {
+        if let day = try? CalendarDay(String(text.prefix(10))) { return day }
+        throw APIError(status: .badRequest, code: "invalid_parameter", message: "\(name) must be a date like 2026-10-31.", field: name)
+    }
+
+    private func format(_ request: Request) throws -> DocumentResponse.Format {
+        guard let format = DocumentResponse.Format(rawValue: request.uri.queryParameters.get("format") ?? "pdf") else {
+            throw APIError(status: .badRequest, code: "invalid_parameter", message: "format must be pdf or csv.", field: "format")
+        }
+        return format
+    }
+}
