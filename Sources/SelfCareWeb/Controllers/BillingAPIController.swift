@@ -21,6 +21,13 @@ struct BillingAPIController {
             response.headers[.init("X-Total-Count")!] = String(total)
             return response
         }
+        api.get("billingAccount/{id}") { _, context -> Response in
+            let identity = try authenticated(context)
+            guard let account = try await subscribers.account(try context.parameters.require("id"), for: identity) else { throw notFound }
+            let (rows, _) = try await subscribers.balances(identity, search: account.account.id.rawValue, offset: 0, limit: 1000)
+            guard let balance = rows.first(where: { $0.account.id == account.id }) else { throw notFound }
+            return try JSONResponse.make(APIBillingAccount(balance))
+        }
         api.get("usage") { request, context -> Response in
             let identity = try authenticated(context)
             let account = try await accountParameter(request, identity)
