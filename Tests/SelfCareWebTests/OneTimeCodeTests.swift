@@ -1,0 +1,284 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import SelfCareCore
+import SelfCareMessaging
+import SelfCareStore
+import Testing
+@testable import SelfCareWeb
+
+/// SMS codes: random, hashed at rest, valid 10 minutes, single use, 5 wrong tries kill the code, at most 5 codes
+/// per identifier per hour, a minute between two sends.
+@Suite("One-time codes")
+struct OneTimeCodeTests {
+    static let identifier = Subscribers.aline.rawValue
+    static let line = Subscribers.alineLine
+
+    /// A six-digit code that is not `code`.
+    static func wrong(_ code: String, _ offset: Int = 1) -> String {
+        String(format: "%06d", (Int(code)! + offset) % 1_000_000)
+    }
+
+    @Test("a wrong code gets 422 invalid_code and the right code still works after 4 wrong tries")
+    func wrongThenRight() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            let id = try await portal.startRegistration(Self.identifier)
+            let code = try await portal.latestCode(to: Self.line)
+
+            // when
+            var wrongAnswers: [TestResponse] = []
+            for offset in 1...4 {
+                wrongAnswers.append(try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": Self.wrong(code, offset)]))
+            }
+            let right = try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": code])
+
+            // then
+            #expect(wrongAnswers.map(\.status) == Array(repeating: .unprocessableContent, count: 4))
+            #expect(wrongAnswers.map(\.errorCode) == Array(repeating: "invalid_code", count: 4))
+            #expect(wrongAnswers.allSatisfy { $0.errorField == "code" })
+            #expect(right.status == .ok)
+        }
+    }
+
+    @Test("after 5 wrong tries even the right code fails")
+    func fiveWrongTriesKillTheCode() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            let id = try await portal.startRegistration(Self.identifier)
+            let code = try await portal.latestCode(to: Self.line)
+
+            // when
+            var codes: [String?] = []
+            for offset in 1...5 {
+                codes.append(try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": Self.wrong(code, offset)]).errorCode)
+            }
+            let right = try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": code])
+
+            // then
+            #expect(codes == ["invalid_code", "invalid_code", "invalid_code", "invalid_code", "too_many_attempts"])
+            #expect(right.status == .unprocessableContent)
+            #expect(right.errorCode == "too_many_attempts")
+            #expect(try await portal.count("registrations", where: "status = 'verified'") == 0)
+        }
+    }
+
+    @Test("a code works until 10 minutes have passed")
+    func validForTenMinutes() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            let id = try await portal.startRegistration(Self.identifier)
+            let code = try await portal.latestCode(to: Self.line)
+
+            // when
+            portal.clock.advance(by: 599)
+            let response = try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": code])
+
+            // then
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test("a code has expired after 10 minutes")
+    func expiresAfterTenMinutes() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            let id = try await portal.startRegistration(Self.identifier)
+            let code = try await portal.latestCode(to: Self.line)
+
+            // when
+            portal.clock.advance(by: 601)
+            let response = try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": code])
+
+            // then
+            #expect(response.status == .unprocessableContent)
+            #expect(response.errorCode == "code_expired")
+            #expect(try await portal.count("registrations", where: "status = 'verified'") == 0)
+        }
+    }
+
+    @Test("a used code opens nothing again: re-activating a completed registration creates no second login")
+    func singleUseThroughTheAPI() async throws {
+        try await WebTest.withPortal { portal in
+            // given a completed registration
+            let id = try await portal.startRegistration(Self.identifier)
+            let code = try await portal.latestCode(to: Self.line)
+            _ = try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": code])
+            _ = try await portal.api(.post, "/api/v1/registrations/\(id)/password",
+                                     ["password": Subscribers.password, "passwordConfirmation": Subscribers.password])
+
+            // when the same code and a new password are sent again
+            let again = try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": code])
+            let secondPassword = try await portal.api(.post, "/api/v1/registrations/\(id)/password",
+                                                      ["password": "another long passphrase", "passwordConfirmation": "another long passphrase"])
+
+            // then
+            #expect(again.status == .notFound)
+            #expect(secondPassword.status == .notFound)
+            #expect(try await portal.count("portal_users") == 1)
+            #expect(try await portal.login(Self.identifier, "another long passphrase").status == .unauthorized)
+        }
+    }
+
+    @Test("a code verifies once; the second time it is refused")
+    func singleUse() async throws {
+        try await WebTest.withPortal { portal in
+            // given a code issued for a flow
+            let codes = portal.services.registrations.codes
+            let now = portal.clock.now()
+            try await portal.database.transaction { db in
+                try await codes.issue(purpose: .activation, flowID: "flow-single-use", subject: "S1", to: Self.line, language: .english,
+                                      now: now, on: db)
+            }
+            let code = try await portal.latestCode(to: Self.line)
+
+            // when
+            let first = try await portal.database.transaction { db in try await codes.verify(code, flowID: "flow-single-use", now: now, on: db) }
+            let second = try await portal.database.transaction { db in try await codes.verify(code, flowID: "flow-single-use", now: now, on: db) }
+
+            // then
+            #expect((try? first.get()) != nil)
+            #expect(second.failure == ServiceError.field("code", "error.code.invalid", code: "invalid_code"))
+        }
+    }
+
+    @Test("codes are six random digits, stored only as a keyed hash")
+    func randomAndHashedAtRest() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            let codes = portal.services.registrations.codes
+            let now = portal.clock.now()
+
+            // when twenty codes are issued for twenty subjects
+            try await portal.database.transaction { db in
+                for index in 0..<20 {
+                    try await codes.issue(purpose: .activation, flowID: "flow-\(index)", subject: "S\(index)", to: Self.line,
+                                          language: .french, now: now, on: db)
+                }
+            }
+
+            // then
+            let sent = try await portal.sms(to: Self.line).compactMap(\.code)
+            #expect(sent.count == 20)
+            #expect(sent.allSatisfy { $0.count == 6 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+            #expect(Set(sent).count > 15)
+            let stored = try await portal.dump("one_time_codes", columns: ["flow_id", "subject", "code_hash", "attempts", "created_at", "expires_at"])
+            #expect(stored.count == 20)
+            for code in sent { #expect(stored.allSatisfy { !$0.contains(code) }) }
+        }
+    }
+
+    @Test("at most 5 codes per identifier per hour; the sixth registration sends nothing until the hour has passed")
+    func fiveCodesPerHour() async throws {
+        try await WebTest.withPortal { portal in
+            // given five registrations within the hour
+            for _ in 0..<5 {
+                _ = try await portal.startRegistration(Self.identifier)
+                portal.clock.advance(by: 60)
+            }
+            let afterFive = try await portal.sms(to: Self.line).count
+
+            // when
+            let sixth = try await portal.api(.post, "/api/v1/registrations", [
+                "identifier": Self.identifier, "fullName": "Aline Ramdin", "email": "aline@example.mu", "acceptTerms": true,
+            ])
+            let afterSix = try await portal.sms(to: Self.line).count
+            portal.clock.advance(by: 3600 - 5 * 60 + 1)
+            _ = try await portal.startRegistration(Self.identifier)
+            let afterTheHour = try await portal.sms(to: Self.line).count
+
+            // then
+            #expect(afterFive == 5)
+            #expect(sixth.status == .accepted)
+            #expect(afterSix == 5)
+            #expect(afterTheHour == 6)
+        }
+    }
+
+    @Test("the resend button waits a minute, and says so")
+    func resendWaitsAMinute() async throws {
+        try await WebTest.withPortal { portal in
+            // given a registration started in the browser (English)
+            let browser = portal.browser(acceptLanguage: "en")
+            try await browser.get("/register")
+            let started = try await browser.post("/register", [
+                "identifier": Self.identifier, "fullName": "Aline Ramdin", "email": "aline@example.mu", "acceptTerms": "on",
+            ])
+            let activatePath = try #require(started.headers[.location])
+            let resendPath = activatePath.replacingOccurrences(of: "/activate", with: "/resend")
+            let page = try await browser.get(activatePath)
+
+            // when the button is pressed at once
+            let early = try await browser.post(resendPath)
+            let earlyPage = try await browser.follow(early)
+            let afterEarly = try await portal.sms(to: Self.line).count
+
+            // then nothing is sent, the page shows the wait and does not claim a new code went out
+            #expect(page.text.contains("You can ask for a new code in 60 seconds."))
+            #expect(page.text.contains(#"disabled aria-disabled="true""#))
+            #expect(afterEarly == 1)
+            #expect(!earlyPage.text.contains("A new code has been sent."))
+
+            // when a minute has passed
+            portal.clock.advance(by: 61)
+            let ready = try await browser.get(activatePath)
+            let resent = try await browser.post(resendPath)
+            let resentPage = try await browser.follow(resent)
+            let newCode = try await portal.latestCode(to: Self.line)
+            let activated = try await browser.post(activatePath, ["code": newCode])
+
+            // then a new code was sent and works
+            #expect(!ready.text.contains("disabled"))
+            #expect(resent.status == .seeOther)
+            #expect(resentPage.text.contains("A new code has been sent."))
+            #expect(try await portal.sms(to: Self.line).count == 2)
+            #expect(activated.status == .seeOther)
+            #expect(activated.headers[.location]?.hasSuffix("/password") == true)
+        }
+    }
+
+    @Test("10,000 wrong codes never succeed")
+    func tenThousandWrongCodes() async throws {
+        try await WebTest.withPortal { portal in
+            // given an attacker who starts registrations for one identifier and guesses codes in turn
+            let registrations = portal.services.registrations
+            let form = RegistrationService.Form(
+                identifier: Self.identifier, fullName: "Mallory", email: "mallory@example.mu", acceptTerms: true, language: .english,
+                clientAddress: "192.0.2.1")
+            var guess = 0
+            var tries = 0
+            var successes = 0
+            var refusals: [String: Int] = [:]
+
+            // when
+            var round = 0
+            while tries < 10_000 {
+                if round > 0, round % 5 == 0 { portal.clock.advance(by: 3601) }
+                round += 1
+                let id = try await registrations.start(form).get()
+                let real = try #require(try await portal.newestMessage()?.code)
+                for _ in 0..<5 {
+                    var candidate = String(format: "%06d", guess % 1_000_000)
+                    guess += 1
+                    if candidate == real {
+                        candidate = String(format: "%06d", guess % 1_000_000)
+                        guess += 1
+                    }
+                    switch try await registrations.activate(id: id, code: candidate) {
+                    case .success: successes += 1
+                    case .failure(let error): refusals[error.code, default: 0] += 1
+                    }
+                    tries += 1
+                }
+                if case .success = try await registrations.activate(id: id, code: real) { successes += 1 }
+            }
+
+            // then
+            #expect(tries == 10_000)
+            #expect(successes == 0)
+            #expect(refusals == ["invalid_code": 8_000, "too_many_attempts": 2_000])
+            #expect(try await portal.count("registrations", where: "status <> 'pending'") == 0)
+            #expect(try await portal.count("portal_users") == 0)
+        }
+    }
+}
