@@ -24,10 +24,11 @@ package struct OneTimeCodeRepository: Sendable {
             """).run()
     }
 
-    /// How many codes were issued for `subject` since `since`.
-    package func countIssued(subject: String, since: Date, on db: any SQLDatabase) async throws -> Int {
+    /// How many codes for `purpose` were issued for `subject` since `since`.
+    package func countIssued(subject: String, purpose: String, since: Date, on db: any SQLDatabase) async throws -> Int {
         let row = try await db.raw("""
-            SELECT COUNT(*) AS n FROM one_time_codes WHERE subject = \(bind: subject) AND created_at >= \(bind: since.storedSeconds)
+            SELECT COUNT(*) AS n FROM one_time_codes
+            WHERE subject = \(bind: subject) AND purpose = \(bind: purpose) AND created_at >= \(bind: since.storedSeconds)
             """).first()
         return Int(try row!.value("n", as: Int64.self))
     }

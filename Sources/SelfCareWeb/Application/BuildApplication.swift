@@ -65,10 +65,10 @@ package struct Portal: Sendable {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
+        router.add(middleware: ErrorPageMiddleware(pages: pages))
         router.add(middleware: FileMiddleware(
             webResources.appendingPathComponent("assets").path, urlBasePath: "/assets", searchForIndexHtml: false))
         router.add(middleware: LanguageMiddleware(secureCookies: configuration.usesHTTPS))
-        router.add(middleware: ErrorPageMiddleware(pages: pages))
         router.add(middleware: CSRFMiddleware(cookies: cookies))
         router.add(middleware: SessionMiddleware(authentication: authentication, cookies: cookies))
         HealthController(database: database).addRoutes(to: router)

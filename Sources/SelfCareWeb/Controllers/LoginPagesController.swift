@@ -23,8 +23,10 @@ struct LoginPagesController {
                 response.setCookie(cookies.session(session.token))
                 return response
             case .failure(let error):
-                return try loginPage(request: request, context: context, identifier: identifier, errors: [error],
-                                     status: error.kind == .tooMany ? .tooManyRequests : .unauthorized)
+                var response = try loginPage(request: request, context: context, identifier: identifier, errors: [error],
+                                             status: error.kind == .tooMany ? .tooManyRequests : .unauthorized)
+                if let seconds = error.values["seconds"] { response.headers[.retryAfter] = seconds }
+                return response
             }
         }
         router.post("/logout") { _, context -> Response in

@@ -2,7 +2,8 @@ import Hummingbird
 import Logging
 
 /// Turns errors into answers people and programs understand: JSON `{"error": {"code", "message"}}` under `/api/`,
-/// a translated HTML page elsewhere. Unexpected errors are logged and shown without detail.
+/// a translated HTML page elsewhere. Unexpected errors are logged and shown without detail. It sits outside the
+/// file middleware (which serves assets when the router answers 404), so it finds the language itself.
 struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -15,6 +16,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return try answer(error, status: error.status, message: error.body, request: request, context: context)
         } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
+        } catch PasswordHasherError.busy {
+            var response = try answer(PasswordHasherError.busy, status: .serviceUnavailable, message: "Too many logins at once; try again in a few seconds.",
+                                      request: request, context: context)
+            response.headers[.retryAfter] = "5"
+            return response
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
             return try answer(error, status: .internalServerError, message: nil, request: request, context: context)
@@ -26,6 +32,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
             let code = Self.code(for: status)
             return try JSONResponse.error(status, code: code, message: message ?? status.reasonPhrase)
         }
+        var context = context
+        context.language = LanguageMiddleware.language(of: request)
         let language = context.language
         let key = status == .notFound ? "notFound" : (status == .forbidden ? "forbidden" : "generic")
         let values: [String: Any] = [

@@ -11,10 +11,7 @@ struct LanguageMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
-        context.language = chosen
-            ?? request.cookies[Self.cookieName].flatMap { Language(rawValue: $0.value) }
-            ?? Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
-            ?? .default
+        context.language = Self.language(of: request)
         var response = try await next(request, context)
         if let chosen {
             response.setCookie(Cookie(
@@ -24,5 +21,13 @@ struct LanguageMiddleware: RouterMiddleware {
         response.headers[.contentLanguage] = context.language.rawValue
         response.headers[.vary] = "Accept-Language, Cookie"
         return response
+    }
+
+    /// The language a request asks for.
+    static func language(of request: Request) -> Language {
+        request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:))
+            ?? request.cookies[cookieName].flatMap { Language(rawValue: $0.value) }
+            ?? Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
+            ?? .default
     }
 }

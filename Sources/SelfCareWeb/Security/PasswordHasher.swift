@@ -56,7 +56,7 @@ package final class PasswordHasher: Sendable {
 
     /// Spends the same effort as a real verification, so unknown identifiers answer as slowly as known ones.
     package func verifyNothing(_ password: String) async throws {
-        _ = try await verify(password, against: Self.decoy)
+        _ = try await verify(password, against: decoy)
     }
 
     /// True when `stored` was made with weaker parameters than the current ones.
@@ -64,7 +64,10 @@ package final class PasswordHasher: Sendable {
         Self.parse(stored)?.parameters != parameters
     }
 
-    private static let decoy = "$scrypt$ln=15,r=8,p=3$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    /// A hash of nothing at the current parameters, for `verifyNothing`.
+    private var decoy: String {
+        "$scrypt$ln=\(parameters.logN),r=\(parameters.r),p=\(parameters.p)$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    }
 
     private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         let admitted = pending.withLock { count in

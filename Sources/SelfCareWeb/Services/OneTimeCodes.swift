@@ -27,7 +27,7 @@ struct OneTimeCodes: Sendable {
         purpose: CodePurpose, flowID: String, subject: String, to msisdn: MSISDN?, language: Language, now: Date, on db: any SQLDatabase
     ) async throws(ServiceError) {
         do {
-            let recent = try await codes.countIssued(subject: subject, since: now.addingTimeInterval(-3600), on: db)
+            let recent = try await codes.countIssued(subject: subject, purpose: purpose.rawValue, since: now.addingTimeInterval(-3600), on: db)
             guard recent < policy.maximumCodesPerHour else {
                 throw ServiceError.field("code", "error.code.tooManyCodes", code: "too_many_codes")
             }
