@@ -12,6 +12,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 url, account_id, client_id, out = sys.argv[1:5]
 PASSWORD = "demo passphrase for screenshots"
@@ -46,17 +47,29 @@ def register(driver, identifier, name):
     driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
     driver.find_element(By.ID, "code").send_keys(latest_code(started))
     driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
-    if "/password" in driver.current_url:
-        driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.ID, "passwordConfirmation").send_keys(PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/password" in d.current_url)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "passwordConfirmation").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/login" in d.current_url)
 
 
 def login(driver, identifier):
+    driver.delete_all_cookies()
     driver.get(f"{url}/login")
     driver.find_element(By.ID, "identifier").send_keys(identifier)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/login" not in d.current_url or "error-summary" in d.page_source)
+
+
+def sign_in(driver, identifier, name):
+    """Logs in, registering the identifier first when it has no login yet."""
+    login(driver, identifier)
+    if not driver.current_url.endswith("/account"):
+        driver.delete_all_cookies()
+        register(driver, identifier, name)
+        login(driver, identifier)
 
 
 def shoot(driver, path, name):
@@ -67,18 +80,16 @@ def shoot(driver, path, name):
 
 
 desktop = browser(1280, 900)
-shoot(desktop, "/", "home-fr")
+shoot(desktop, "/?lang=fr", "home-fr")
 shoot(desktop, "/?lang=en", "home-en")
-register(desktop, account_id, "Chloé Tyack")
-login(desktop, account_id)
+sign_in(desktop, account_id, "Chloé Tyack")
+desktop.get(f"{url}/?lang=fr")
 shoot(desktop, "/account", "dashboard")
 shoot(desktop, f"/accounts/{account_id}/usage", "usage")
 desktop.get(f"{url}/accounts/{account_id}/bills")
 first = desktop.find_element(By.CSS_SELECTOR, "a[href^='/bills/']").get_attribute("href")
 shoot(desktop, first.replace(url, ""), "bill")
-desktop.delete_all_cookies()
-register(desktop, client_id, "Ministry finance office")
-login(desktop, client_id)
+sign_in(desktop, client_id, "Ministry finance office")
 shoot(desktop, "/account", "client-dashboard")
 desktop.quit()
 
