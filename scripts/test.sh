@@ -9,6 +9,7 @@
 # Environment:
 #   SKIP_POSTGRES=1         do not start PostgreSQL (TEST_DATABASE_URL stays unset
 #                           unless it is already set by the caller)
+#   SKIP_BROWSER=1          skip the headless Chromium journeys (also skipped when arguments are given)
 #   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
 #                           psql "$TEST_DATABASE_URL" -c 'select 1'
 #
@@ -185,6 +186,10 @@ if [ "${TEST_SCRIPT_DRY_RUN:-0}" = "1" ]; then
         log "dry run: would run swift test $*"
     fi
 else
+    # Browser journeys first (they need only the executable), so swift test's summary stays the last lines.
+    if [ "${SKIP_BROWSER:-0}" != "1" ] && [ $# -eq 0 ]; then
+        scripts/browser-tests.sh || rc=$?
+    fi
     log "swift test $*"
     swift test "$@" || rc=$?
 fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Browser journeys in headless Chromium (Debian's chromium + chromium-driver, selenium from PyPI) against a
+# development portal started here on a throwaway SQLite database with the sample customers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "==> installing chromium and chromium-driver"
+  apt-get update -qq >/dev/null && apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+python3 -c "import selenium" 2>/dev/null || pip install -q selenium
+swift build --product selfcare >/dev/null
+BIN=$(swift build --show-bin-path)/selfcare
+WORK=$(mktemp -d /tmp/selfcare-browser.XXXXXX)
+SERVER=""
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+DB="sqlite://$WORK/portal.sqlite"
+"$BIN" import-plans samples/plans.json --database "$DB" >/dev/null
+ACCOUNTS=$("$BIN" import-customers samples/customers.csv --database "$DB" | python3 -c "import json,sys; a=json.load(sys.stdin)['accounts']; print(a[0]['accountId'], a[1]['accountId'])")
+PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
+# The customers are already loaded, so the development start loads no demo data.
+SELFCARE_MODE=development "$BIN" serve --port "$PORT" --database "$DB" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
+echo "==> browser journeys"
+python3 Tests/Browser/journeys.py "http://127.0.0.1:$PORT" $ACCOUNTS || { tail -20 "$WORK/server.log"; exit 1; }
