@@ -34,6 +34,22 @@ let package = Package(
         ),
         .target(name: "SelfCareDocuments", dependencies: ["SelfCareCore"]),
         .target(
+            name: "SelfCarePayments",
+            dependencies: ["SelfCareCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "SandboxGateway",
+            dependencies: [
+                "SelfCareCore",
+                "SelfCareStore",
+                "SelfCarePayments",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "SelfCareMessaging",
             dependencies: [
                 "SelfCareCore",
@@ -48,6 +64,7 @@ let package = Package(
                 "SelfCareStore",
                 "SelfCareMessaging",
                 "SelfCareDocuments",
+                "SelfCarePayments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,6 +82,7 @@ let package = Package(
                 "SelfCareStore",
                 "SelfCareWeb",
                 "SelfCareMessaging",
+                "SandboxGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import Foundation
 import SelfCareCore
 import SelfCareStore
 
@@ -100,4 +101,31 @@ extension Notices {
 package enum CodePurpose: String, Sendable {
     case activation
     case passwordReset
+}
+
+extension Notices {
+    /// The receipt by SMS and e-mail once a payment succeeded.
+    package static func receipt(
+        receiptNo: String, amount: Money, card: String?, msisdn: MSISDN, email: String, userID: Int64, operatorName: String, link: String,
+        language: Language
+    ) -> [NewOutboxMessage] {
+        let paid = amount.formatted(language)
+        let sms: String
+        let subject: String
+        let text: String
+        switch language {
+        case .french:
+            sms = "\(operatorName) : paiement de \(paid) reçu, merci. Reçu \(receiptNo) : \(link)"
+            subject = "Votre reçu \(receiptNo)"
+            text = "Bonjour,\n\nNous avons bien reçu votre paiement de \(paid)\(card.map { " par carte \($0)" } ?? ""). Votre reçu \(receiptNo) est disponible sur \(link).\n\nMerci,\n\(operatorName)"
+        case .english:
+            sms = "\(operatorName): payment of \(paid) received, thank you. Receipt \(receiptNo): \(link)"
+            subject = "Your receipt \(receiptNo)"
+            text = "Hello,\n\nWe have received your payment of \(paid)\(card.map { " by card \($0)" } ?? ""). Your receipt \(receiptNo) is at \(link).\n\nThank you,\n\(operatorName)"
+        }
+        return [
+            NewOutboxMessage(channel: .sms, recipient: msisdn.e164, body: sms, language: language, purpose: "receipt", userID: userID),
+            NewOutboxMessage(channel: .email, recipient: email, subject: subject, body: text, language: language, purpose: "receipt", userID: userID),
+        ]
+    }
 }

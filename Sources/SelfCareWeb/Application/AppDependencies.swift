@@ -1,7 +1,9 @@
 import Logging
 import SelfCareCore
 import SelfCareMessaging
+import SelfCarePayments
 import SelfCareStore
+import ServiceLifecycle
 
 /// What the application takes from outside, swappable in tests: the clock, the KDF cost, the message sender.
 package struct AppDependencies: Sendable {
@@ -9,15 +11,20 @@ package struct AppDependencies: Sendable {
     package var scrypt: ScryptParameters
     /// Delivers SMS and e-mail; nil chooses by configuration (the dev sink in development).
     package var messageSender: (any MessageSender)?
-    /// Whether a background worker delivers the outbox (tests call the worker themselves).
+    /// Whether background workers deliver the outbox and reconcile payments (tests call them themselves).
     package var runsOutboxWorker: Bool
+    /// The card gateway; nil chooses by configuration.
+    package var cardGateway: (any CardGateway)?
+    /// Services to run beside the portal (the sandbox gateway in development).
+    package var companionServices: [any Service] = []
 
     package init(clock: any WallClock = SystemWallClock(), scrypt: ScryptParameters = .owasp,
-                 messageSender: (any MessageSender)? = nil, runsOutboxWorker: Bool = true) {
+                 messageSender: (any MessageSender)? = nil, runsOutboxWorker: Bool = true, cardGateway: (any CardGateway)? = nil) {
         self.clock = clock
         self.scrypt = scrypt
         self.messageSender = messageSender
         self.runsOutboxWorker = runsOutboxWorker
+        self.cardGateway = cardGateway
     }
 }
 
@@ -27,5 +34,16 @@ struct UnavailableSender: MessageSender {
 
     func send(_ message: SelfCareStore.OutboxMessage) async throws -> String? {
         throw DeliveryError.temporary(reason)
+    }
+}
+
+/// Stands in when no card gateway is configured: payments cannot start, and say so.
+struct UnavailableGateway: CardGateway {
+    func createCheckout(amountCents: Int64, reference: String, successURL: String, cancelURL: String, idempotencyKey: String) async throws -> (id: String, url: String) {
+        throw CardGatewayError.unreachable("no card gateway is configured")
+    }
+
+    func checkout(id: String) async throws -> GatewayCheckout {
+        throw CardGatewayError.unreachable("no card gateway is configured")
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import SelfCareCore
 import SelfCareMessaging
+import SelfCarePayments
 import SelfCareStore
 import ServiceLifecycle
 
@@ -14,8 +15,11 @@ package func buildApplication(
     let database = try await Database.open(configuration.database, logger: logger)
     try await Migrator(database: database).migrate()
     let portal = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: logger)
-    var services: [any Service] = [DatabaseService(database: database)]
-    if dependencies.runsOutboxWorker { services.append(OutboxWorkerService(worker: portal.outboxWorker)) }
+    var services: [any Service] = [DatabaseService(database: database)] + dependencies.companionServices
+    if dependencies.runsOutboxWorker {
+        services.append(OutboxWorkerService(worker: portal.outboxWorker))
+        services.append(PaymentReconcilerService(payments: portal.payments))
+    }
     return Application(
         router: try await portal.router(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SelfCare"),
@@ -34,6 +38,7 @@ package struct Portal: Sendable {
     package let authentication: AuthenticationService
     package let resets: PasswordResetService
     package let subscribers: SubscriberService
+    package let payments: PaymentService
     package let outboxWorker: OutboxWorker
     let pages: PageRenderer
     let cookies: CookieSettings
@@ -54,6 +59,12 @@ package struct Portal: Sendable {
         resets = PasswordResetService(
             database: database, clock: clock, codes: codes, hasher: hasher, passwordPolicy: policy, branding: configuration.branding)
         subscribers = SubscriberService(database: database, clock: clock, branding: configuration.branding, publicURL: configuration.publicURL)
+        let gateway: any CardGateway = dependencies.cardGateway
+            ?? configuration.gateway.map { HTTPCardGateway(baseURL: $0.url, secretKey: $0.secretKey) }
+            ?? UnavailableGateway()
+        payments = PaymentService(
+            database: database, clock: clock, gateway: gateway, webhookSecret: configuration.gateway?.webhookSecret ?? "",
+            publicURL: configuration.publicURL, branding: configuration.branding, logger: logger)
         let sender = dependencies.messageSender ?? Self.sender(for: configuration, logger: logger)
         outboxWorker = OutboxWorker(database: database, sender: sender, clock: clock, logger: logger)
         pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
@@ -78,6 +89,9 @@ package struct Portal: Sendable {
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: router)
         SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
         try OpenAPIController().addRoutes(to: router)
+        PaymentPagesController(pages: pages, payments: payments, branding: configuration.branding).addRoutes(to: router)
+        PaymentAPIController(payments: payments, pages: pages, branding: configuration.branding).addRoutes(to: router)
+        WebhookController(payments: payments).addRoutes(to: router)
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: router)
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: router)

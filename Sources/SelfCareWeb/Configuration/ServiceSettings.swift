@@ -59,6 +59,12 @@ package struct GatewaySettings: Sendable, Equatable {
     package var secretKey: String
     package var webhookSecret: String
 
+    package init(url: String, secretKey: String, webhookSecret: String) {
+        self.url = url
+        self.secretKey = secretKey
+        self.webhookSecret = webhookSecret
+    }
+
     /// Read when `GATEWAY_URL` is set; otherwise development starts the sandbox gateway beside the portal.
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> GatewaySettings? {
         guard let url = value("GATEWAY_URL") else {

@@ -32,7 +32,7 @@ struct BillingAPIController {
             let identity = try authenticated(context)
             let account = try await accountParameter(request, identity)
             let query = request.uri.queryParameters
-            let current = BillingPeriod(containing: Date())
+            let current = BillingPeriod(containing: subscribers.clock.now())
             let from = try query.get("from").map { try day($0, name: "from") }
             let to = try query.get("to").map { try day($0, name: "to") }
             let offset = max(0, query.get("offset", as: Int.self) ?? 0)

@@ -35,6 +35,7 @@ struct SubscriberPagesController {
             let bills = try await subscribers.bills(identity, account: account, state: nil, offset: 0, limit: 60)
             let values: [String: Any] = [
                 "account": accountValues(account), "bills": bills.map { billRow($0, context.language) }, "hasBills": !bills.isEmpty,
+                "payKey": SecretTokens.random(bytes: 16),
             ]
             return try pages.page("bills", titleKey: "bills.title", request: request, context: context, values: values)
                 .response(from: request, context: context)
@@ -71,6 +72,9 @@ struct SubscriberPagesController {
             var values = groupRow(group, language)
             values["members"] = members.map { billRow($0, language) }
             values["excl"] = members.reduce(Money.zero) { $0 + $1.amountExcludingVAT }.formatted(language)
+            values["hasRemaining"] = group.remaining.cents > 0
+            values["remainingPlain"] = group.remaining.decimalString
+            values["payKey"] = SecretTokens.random(bytes: 16)
             values["vat"] = members.reduce(Money.zero) { $0 + $1.vat }.formatted(language)
             return try pages.page("group-bill", titleKey: "groupBills.one", request: request, context: context, values: ["group": values])
                 .response(from: request, context: context)
@@ -94,7 +98,7 @@ struct SubscriberPagesController {
         let unpaid = try await subscribers.bills(try signedIn(context), account: account, state: nil, offset: 0, limit: 24)
             .filter { $0.state != .settled }
         let due = unpaid.reduce(Money.zero) { $0 + $1.remaining }
-        let today = CalendarDay(containing: Date())
+        let today = CalendarDay(containing: subscribers.clock.now())
         let overdue = unpaid.filter { (try? CalendarDay($0.dueDate)).map { $0 < today } ?? false }
         let nextDue = unpaid.map(\.dueDate).min()
         let history = try await subscribers.history(of: account, count: 6)
@@ -146,8 +150,8 @@ struct SubscriberPagesController {
             },
             "total": total, "search": search, "page": page, "pageCount": pageCount,
             "pageText": pages.localizer.text("list.page", language, ["page": "\(page)", "pages": "\(pageCount)", "total": "\(total)"]),
-            "previous": page > 1 ? pageLink(search: search, page: page - 1) : "",
-            "next": page < pageCount ? pageLink(search: search, page: page + 1) : "",
+            "previous": page > 1 ? pageLink(search: search, page: page - 1) : false,
+            "next": page < pageCount ? pageLink(search: search, page: page + 1) : false,
             "groups": groups.prefix(6).map { groupRow($0, language) }, "hasGroups": !groups.isEmpty,
         ]
         return try pages.page("client-dashboard", titleKey: "dashboard.title", request: request, context: context, values: values)
@@ -185,7 +189,8 @@ struct SubscriberPagesController {
                     "time": DisplayFormat.time(usage.record.startedAt, language),
                     "kind": pages.localizer.text("class.\(usage.chargeClass.rawValue)", language),
                     "destination": usage.record.destination ?? "",
-                    "roaming": usage.record.roamingCountry ?? "",
+                    // A template section shows for any string, even an empty one: no country must be `false`.
+                    "roaming": usage.record.roamingCountry.map { $0 as Any } ?? false,
                     "amount": DisplayFormat.usageAmount(usage, language),
                     "bundle": usage.isFullyIncluded ? pages.localizer.text("usage.inBundle", language)
                         : (usage.includedQuantity > 0 ? pages.localizer.text("usage.partly", language) : pages.localizer.text("usage.charged", language)),
@@ -196,10 +201,12 @@ struct SubscriberPagesController {
             "recordCount": filtered.count,
             "totalCharges": consumption.rating.usageCharges.formatted(language),
             "filteredCharges": filtered.reduce(Money.zero) { $0 + $1.charge }.formatted(language),
-            "types": ["voice", "sms", "data"].map { ["value": $0, "label": pages.localizer.text("usage.type.\($0)", language), "selected": kind?.rawValue == $0] },
+            "types": UsageType.allCases.map { type -> [String: Any] in
+                ["value": type.rawValue, "label": pages.localizer.text("usage.type.\(type.rawValue)", language), "selected": kind == type]
+            },
             "from": from?.description ?? "", "to": to?.description ?? "",
             "pageText": pages.localizer.text("list.page", language, ["page": "\(page)", "pages": "\(pageCount)", "total": "\(filtered.count)"]),
-            "previous": page > 1 ? link(page - 1) : "", "next": page < pageCount ? link(page + 1) : "",
+            "previous": page > 1 ? link(page - 1) : false, "next": page < pageCount ? link(page + 1) : false,
         ]
         return try pages.page("usage", titleKey: "usage.title", request: request, context: context, values: values)
             .response(from: request, context: context)
@@ -222,6 +229,8 @@ struct SubscriberPagesController {
         values["paid"] = bill.paid.formatted(language)
         values["hasPaid"] = bill.paid.cents > 0
         values["billDate"] = DisplayFormat.day(bill.billDate, language)
+        values["remainingPlain"] = bill.remaining.decimalString
+        values["payKey"] = SecretTokens.random(bytes: 16)
         return try pages.page("bill", titleKey: "bill.title", request: request, context: context, values: ["bill": values])
             .response(from: request, context: context)
     }

@@ -1,7 +1,11 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import Logging
+import SandboxGateway
 import SelfCareMessaging
 import SelfCareStore
 import SelfCareWeb
@@ -23,7 +27,7 @@ struct Serve: AsyncParsableCommand {
         settings["DATABASE_URL"] = database ?? settings["DATABASE_URL"]
         settings["SELFCARE_MODE"] = mode ?? settings["SELFCARE_MODE"]
         settings["PUBLIC_URL"] = publicURL ?? settings["PUBLIC_URL"]
-        let configuration: AppConfiguration
+        var configuration: AppConfiguration
         do { configuration = try AppConfiguration.load(settings) } catch { fail(error.description) }
 
         var logger = Logger(label: "selfcare")
@@ -32,10 +36,59 @@ struct Serve: AsyncParsableCommand {
         if configuration.mode == .development {
             try await seedDemoDataOnFirstStart(configuration, logger: logger)
         }
-        let app = try await buildApplication(configuration: configuration, logger: logger)
+        var dependencies = AppDependencies()
+        if configuration.mode == .development && configuration.gateway == nil {
+            let gateway = try await startSandboxGateway(&configuration, logger: logger)
+            dependencies.companionServices.append(gateway.application())
+        }
+        let app = try await buildApplication(configuration: configuration, logger: logger, dependencies: dependencies)
         print("SelfCare portal (\(configuration.mode.rawValue)) at \(configuration.publicURL)")
         try await app.runService()
     }
+}
+
+/// Development only: the sandbox card gateway beside the portal, on the next port (or a free one), with fresh keys.
+private func startSandboxGateway(_ configuration: inout AppConfiguration, logger: Logger) async throws -> SandboxGateway {
+    let port = freePort(preferring: configuration.port == 0 ? 0 : configuration.port + 1)
+    let host = URL(string: configuration.publicURL)?.host ?? "127.0.0.1"
+    let secretKey = "sk_test_" + randomToken()
+    let webhookSecret = "whsec_" + Data((0..<24).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    let folder: String = if case .sqlite(let path) = configuration.database { (path as NSString).deletingLastPathComponent }
+        else { FileManager.default.currentDirectoryPath + "/.selfcare" }
+    let gateway = try await SandboxGateway.open(
+        GatewayConfiguration(host: configuration.host, port: port, publicURL: "http://\(host):\(port)", secretKey: secretKey,
+                             webhookSecret: webhookSecret, webhookURL: configuration.publicURL + "/webhooks/gateway",
+                             database: .sqlite(path: folder + "/gateway.sqlite")),
+        logger: logger)
+    configuration.gateway = GatewaySettings(url: "http://127.0.0.1:\(port)", secretKey: secretKey, webhookSecret: webhookSecret)
+    print("Sandbox card gateway at http://\(host):\(port) (test card 4242 4242 4242 4242)")
+    return gateway
+}
+
+private func randomToken() -> String {
+    (0..<24).map { _ in String("abcdefghijklmnopqrstuvwxyz0123456789".randomElement()!) }.joined()
+}
+
+/// `preferred` when nothing listens there, else a port the system picks.
+private func freePort(preferring preferred: Int) -> Int {
+    func bind(_ port: Int) -> Int? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { return nil }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+    if preferred > 0, let port = bind(preferred) { return port }
+    return bind(0) ?? preferred
 }
 
 /// Development only: loads the demo data set into an empty database and prints a few demo identifiers.

@@ -1,0 +1,24 @@
+import Foundation
+import SelfCareStore
+
+/// How the sandbox gateway runs: where it listens, its keys, its store and where it posts events.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The address browsers reach the hosted card page at.
+    public var publicURL: String
+    public var secretKey: String
+    public var webhookSecret: String
+    public var webhookURL: String
+    package var database: DatabaseURL
+
+    package init(host: String, port: Int, publicURL: String, secretKey: String, webhookSecret: String, webhookURL: String, database: DatabaseURL) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.secretKey = secretKey
+        self.webhookSecret = webhookSecret
+        self.webhookURL = webhookURL
+        self.database = database
+    }
+}

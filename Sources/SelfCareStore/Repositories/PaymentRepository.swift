@@ -1,0 +1,248 @@
+import Foundation
+import SelfCareCore
+import SQLKit
+
+/// A card payment as stored.
+package struct StoredPayment: Sendable, Hashable {
+    package enum Status: String, Sendable {
+        case pending
+        case succeeded
+        case failed
+        case canceled
+    }
+
+    package var id: String
+    package var userID: Int64
+    package var idempotencyKey: String
+    package var requestDigest: String
+    package var amount: Money
+    package var status: Status
+    package var gatewaySessionID: String?
+    package var redirectURL: String?
+    package var cardBrand: String?
+    package var cardLast4: String?
+    package var failureCode: String?
+    package var createdAt: Date
+    package var completedAt: Date?
+
+    package init(
+        id: String, userID: Int64, idempotencyKey: String, requestDigest: String, amount: Money, status: Status,
+        gatewaySessionID: String? = nil, redirectURL: String? = nil, cardBrand: String? = nil, cardLast4: String? = nil,
+        failureCode: String? = nil, createdAt: Date, completedAt: Date? = nil
+    ) {
+        self.id = id
+        self.userID = userID
+        self.idempotencyKey = idempotencyKey
+        self.requestDigest = requestDigest
+        self.amount = amount
+        self.status = status
+        self.gatewaySessionID = gatewaySessionID
+        self.redirectURL = redirectURL
+        self.cardBrand = cardBrand
+        self.cardLast4 = cardLast4
+        self.failureCode = failureCode
+        self.createdAt = createdAt
+        self.completedAt = completedAt
+    }
+}
+
+/// What a payment is for: a bill or a group bill, and how much of it.
+package struct PaymentItem: Sendable, Hashable {
+    package enum Target: Sendable, Hashable {
+        case bill(Int64)
+        case groupBill(Int64)
+    }
+
+    package var target: Target
+    package var amount: Money
+
+    package init(target: Target, amount: Money) {
+        self.target = target
+        self.amount = amount
+    }
+}
+
+/// A receipt as stored.
+package struct StoredReceipt: Sendable, Hashable {
+    package var number: String
+    package var paymentID: String
+    package var issuedAt: Date
+}
+
+/// Payments, their allocation to bills, receipts and the gateway events already processed.
+package struct PaymentRepository: Sendable {
+    package init() {}
+
+    package func payment(userID: Int64, idempotencyKey: String, on db: any SQLDatabase) async throws -> StoredPayment? {
+        try await db.raw("SELECT * FROM payments WHERE user_id = \(bind: userID) AND idempotency_key = \(bind: idempotencyKey)").first()
+            .map(Self.payment(from:))
+    }
+
+    package func payment(id: String, on db: any SQLDatabase) async throws -> StoredPayment? {
+        try await db.raw("SELECT * FROM payments WHERE id = \(bind: id)").first().map(Self.payment(from:))
+    }
+
+    /// The payment, locked until the end of the transaction on PostgreSQL (SQLite transactions already take turns).
+    package func lockedPayment(id: String, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> StoredPayment? {
+        let lock = engine == .postgres ? " FOR UPDATE" : ""
+        return try await db.raw("SELECT * FROM payments WHERE id = \(bind: id)\(unsafeRaw: lock)").first().map(Self.payment(from:))
+    }
+
+    package func payment(gatewaySessionID: String, on db: any SQLDatabase) async throws -> StoredPayment? {
+        try await db.raw("SELECT * FROM payments WHERE gateway_session_id = \(bind: gatewaySessionID)").first().map(Self.payment(from:))
+    }
+
+    /// Inserts a pending payment unless the user already used the key; returns false when the key was taken.
+    package func insert(_ payment: StoredPayment, items: [PaymentItem], returnURL: String?, now: Date, on db: any SQLDatabase) async throws -> Bool {
+        let inserted = try await db.raw("""
+            INSERT INTO payments (id, user_id, idempotency_key, request_digest, amount_cents, currency, status, return_url, created_at, updated_at)
+            VALUES (\(bind: payment.id), \(bind: payment.userID), \(bind: payment.idempotencyKey), \(bind: payment.requestDigest),
+                \(bind: payment.amount.cents), 'MUR', 'pending', \(bind: returnURL), \(bind: now.storedSeconds), \(bind: now.storedSeconds))
+            ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
+            """).first() != nil
+        guard inserted else { return false }
+        for item in items {
+            let (bill, group): (Int64?, Int64?) = switch item.target {
+            case .bill(let id): (id, nil)
+            case .groupBill(let id): (nil, id)
+            }
+            try await db.raw("""
+                INSERT INTO payment_items (payment_id, bill_id, group_bill_id, amount_cents)
+                VALUES (\(bind: payment.id), \(bind: bill), \(bind: group), \(bind: item.amount.cents))
+                """).run()
+        }
+        return true
+    }
+
+    package func attachCheckout(paymentID: String, sessionID: String, redirectURL: String, now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE payments SET gateway_session_id = \(bind: sessionID), redirect_url = \(bind: redirectURL), updated_at = \(bind: now.storedSeconds)
+            WHERE id = \(bind: paymentID)
+            """).run()
+    }
+
+    package func items(paymentID: String, on db: any SQLDatabase) async throws -> [PaymentItem] {
+        try await db.raw("SELECT bill_id, group_bill_id, amount_cents FROM payment_items WHERE payment_id = \(bind: paymentID)").all().map { row in
+            let bill: Int64? = try row.optional("bill_id")
+            let group: Int64? = try row.optional("group_bill_id")
+            return PaymentItem(target: bill.map { .bill($0) } ?? .groupBill(group ?? 0), amount: Money(cents: try row.value("amount_cents")))
+        }
+    }
+
+    /// Applies a successful payment: allocations to its bills (a group bill's amount goes to its member bills in
+    /// Account ID order), bill and group bill states, the payment's card, and a receipt. Returns the receipt.
+    package func settle(_ payment: StoredPayment, brand: String?, last4: String?, now: Date, on db: any SQLDatabase) async throws -> StoredReceipt {
+        var allocations: [Int64: Money] = [:]
+        for item in try await items(paymentID: payment.id, on: db) {
+            switch item.target {
+            case .bill(let billID):
+                allocations[billID, default: .zero] += item.amount
+            case .groupBill(let groupID):
+                var left = item.amount
+                let members = try await db.raw("""
+                    SELECT b.id, b.total_cents - b.paid_cents AS remaining FROM bills b JOIN accounts a ON a.id = b.account_id
+                    WHERE b.group_bill_id = \(bind: groupID) ORDER BY a.account_id
+                    """).all()
+                for member in members where left.cents > 0 {
+                    let remaining = Money(cents: try member.value("remaining")) - (allocations[try member.value("id")] ?? .zero)
+                    let share = Money(cents: min(left.cents, max(remaining.cents, 0)))
+                    guard share.cents > 0 else { continue }
+                    allocations[try member.value("id"), default: .zero] += share
+                    left -= share
+                }
+            }
+        }
+        for (billID, requested) in allocations.sorted(by: { $0.key < $1.key }) {
+            guard let row = try await db.raw("SELECT total_cents, paid_cents, state, group_bill_id FROM bills WHERE id = \(bind: billID)").first() else { continue }
+            let total = Money(cents: try row.value("total_cents"))
+            let paid = Money(cents: try row.value("paid_cents"))
+            let applied = Money(cents: min(requested.cents, (total - paid).cents))
+            guard applied.cents > 0 else { continue }
+            let state = BillState.after(payments: total - paid - applied, total: total, current: BillState(rawValue: try row.value("state")) ?? .sent)
+            try await db.raw("""
+                UPDATE bills SET paid_cents = paid_cents + \(bind: applied.cents), state = \(bind: state.rawValue) WHERE id = \(bind: billID)
+                """).run()
+            try await db.raw("""
+                INSERT INTO payment_allocations (payment_id, bill_id, amount_cents) VALUES (\(bind: payment.id), \(bind: billID), \(bind: applied.cents))
+                """).run()
+            if let groupID: Int64 = try row.optional("group_bill_id") { try await refreshGroupBill(groupID, on: db) }
+        }
+        try await db.raw("""
+            UPDATE payments SET status = 'succeeded', card_brand = \(bind: brand), card_last4 = \(bind: last4),
+                completed_at = \(bind: now.storedSeconds), updated_at = \(bind: now.storedSeconds)
+            WHERE id = \(bind: payment.id)
+            """).run()
+        let sequence = try await BillingRepository().reserveNumbers("receipt", count: 1, on: db)
+        let digits = String(sequence)
+        let number = "R\(CalendarDay(containing: now).year)-" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+        try await db.raw("""
+            INSERT INTO receipts (receipt_no, payment_id, issued_at) VALUES (\(bind: number), \(bind: payment.id), \(bind: now.storedSeconds))
+            """).run()
+        return StoredReceipt(number: number, paymentID: payment.id, issuedAt: now)
+    }
+
+    /// A group bill's paid amount and state follow its member bills.
+    private func refreshGroupBill(_ groupID: Int64, on db: any SQLDatabase) async throws {
+        guard let row = try await db.raw("""
+            SELECT total_cents, state, (SELECT COALESCE(SUM(paid_cents), 0) FROM bills WHERE group_bill_id = \(bind: groupID)) AS paid
+            FROM group_bills WHERE id = \(bind: groupID)
+            """).first() else { return }
+        let total = Money(cents: try row.value("total_cents"))
+        let paid = Money(cents: try row.value("paid", as: Int64.self))
+        let state = BillState.after(payments: total - paid, total: total, current: BillState(rawValue: try row.value("state")) ?? .sent)
+        try await db.raw("UPDATE group_bills SET paid_cents = \(bind: paid.cents), state = \(bind: state.rawValue) WHERE id = \(bind: groupID)").run()
+    }
+
+    package func fail(_ paymentID: String, code: String, brand: String?, last4: String?, now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE payments SET status = 'failed', failure_code = \(bind: code), card_brand = \(bind: brand), card_last4 = \(bind: last4),
+                completed_at = \(bind: now.storedSeconds), updated_at = \(bind: now.storedSeconds)
+            WHERE id = \(bind: paymentID) AND status = 'pending'
+            """).run()
+    }
+
+    /// Pending payments created before `before`, oldest first, for the reconciler.
+    package func pending(before: Date, limit: Int, on db: any SQLDatabase) async throws -> [StoredPayment] {
+        try await db.raw("""
+            SELECT * FROM payments WHERE status = 'pending' AND created_at < \(bind: before.storedSeconds) ORDER BY created_at LIMIT \(bind: limit)
+            """).all().map(Self.payment(from:))
+    }
+
+    package func receipt(paymentID: String, on db: any SQLDatabase) async throws -> StoredReceipt? {
+        try await db.raw("SELECT * FROM receipts WHERE payment_id = \(bind: paymentID)").first().map {
+            StoredReceipt(number: try $0.value("receipt_no"), paymentID: try $0.value("payment_id"), issuedAt: Date(storedSeconds: try $0.value("issued_at")))
+        }
+    }
+
+    /// The bills a payment was applied to, with the amounts.
+    package func allocations(paymentID: String, on db: any SQLDatabase) async throws -> [(billNo: String, accountID: String, amount: Money)] {
+        try await db.raw("""
+            SELECT b.bill_no, a.account_id, pa.amount_cents FROM payment_allocations pa JOIN bills b ON b.id = pa.bill_id
+            JOIN accounts a ON a.id = b.account_id WHERE pa.payment_id = \(bind: paymentID) ORDER BY b.bill_no
+            """).all().map { (try $0.value("bill_no"), try $0.value("account_id"), Money(cents: try $0.value("amount_cents"))) }
+    }
+
+    /// A user's payments, newest first.
+    package func payments(userID: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StoredPayment] {
+        try await db.raw("SELECT * FROM payments WHERE user_id = \(bind: userID) ORDER BY created_at DESC LIMIT \(bind: limit)").all()
+            .map(Self.payment(from:))
+    }
+
+    /// Records a gateway event id; false when it was already processed.
+    package func recordEvent(id: String, type: String, now: Date, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("""
+            INSERT INTO webhook_events (event_id, event_type, received_at) VALUES (\(bind: id), \(bind: type), \(bind: now.storedSeconds))
+            ON CONFLICT (event_id) DO NOTHING RETURNING event_id
+            """).first() != nil
+    }
+
+    static func payment(from row: any SQLRow) throws -> StoredPayment {
+        StoredPayment(
+            id: try row.value("id"), userID: try row.value("user_id"), idempotencyKey: try row.value("idempotency_key"),
+            requestDigest: try row.value("request_digest"), amount: Money(cents: try row.value("amount_cents")),
+            status: StoredPayment.Status(rawValue: try row.value("status")) ?? .pending, gatewaySessionID: try row.optional("gateway_session_id"),
+            redirectURL: try row.optional("redirect_url"), cardBrand: try row.optional("card_brand"), cardLast4: try row.optional("card_last4"),
+            failureCode: try row.optional("failure_code"), createdAt: Date(storedSeconds: try row.value("created_at")),
+            completedAt: try row.optional("completed_at", as: Int64.self).map(Date.init(storedSeconds:)))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import SelfCareCore
+import SelfCareDocuments
+import SelfCareStore
+
+/// `POST /api/v1/payment`, `GET /api/v1/payment/{id}` and its receipt (TMF676-shaped), for Bearer logins.
+struct PaymentAPIController {
+    let payments: PaymentService
+    let pages: PageRenderer
+    let branding: Branding
+
+    struct Body: Decodable {
+        struct Item: Decodable {
+            var id: String
+            var amount: Money?
+
+            enum CodingKeys: String, CodingKey { case id, amount }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                id = try container.decode(String.self, forKey: .id)
+                if let text = try? container.decodeIfPresent(String.self, forKey: .amount) {
+                    amount = try Money(decimal: text)
+                } else if let money = try? container.decodeIfPresent([String: String].self, forKey: .amount), let value = money["value"] {
+                    amount = try Money(decimal: value)
+                } else {
+                    amount = nil
+                }
+            }
+        }
+
+        var bills: [Item]
+        var returnUrl: String?
+    }
+
+    struct Answer: Encodable {
+        struct Allocation: Encodable {
+            var billNo: String
+            var billingAccount: APIReference
+            var amount: APIMoney
+        }
+
+        struct Card: Encodable {
+            var brand: String
+            var last4: String
+        }
+
+        struct Receipt: Encodable {
+            var receiptNo: String
+            var href: String
+        }
+
+        var id: String
+        var href: String
+        var status: String
+        var amount: APIMoney
+        var redirectUrl: String?
+        var paymentDate: String
+        var card: Card?
+        var failureCode: String?
+        var allocations: [Allocation]?
+        var receipt: Receipt?
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let api = router.group("api/v1")
+        api.post("payment") { request, context -> Response in
+            let identity = try authenticated(context)
+            guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
+                throw APIError(status: .badRequest, code: "missing_idempotency_key", message: "The Idempotency-Key header is required.")
+            }
+            let buffer = try await request.body.collect(upTo: 64 * 1024)
+            let body: Body
+            do { body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) } catch {
+                throw APIError(status: .badRequest, code: "invalid_json", message: "The body must be {\"bills\": [{\"id\", \"amount\"}], \"returnUrl\"}.")
+            }
+            let result: Result<StoredPayment, ServiceError>
+            do {
+                result = try await payments.start(identity, lines: body.bills.map { .init(number: $0.id, amount: $0.amount) },
+                                                  idempotencyKey: key, returnURL: body.returnUrl)
+            } catch {
+                throw APIError(status: .serviceUnavailable, code: "gateway_unavailable", message: "The card gateway cannot be reached; try again shortly.")
+            }
+            switch result {
+            case .success(let payment): return try JSONResponse.make(try await answer(payment, withReceipt: false), status: .created)
+            case .failure(let error):
+                let status: HTTPResponse.Status = error.code == "idempotency_key_reused" ? .unprocessableContent : (error.kind == .notFound ? .notFound : .unprocessableContent)
+                throw APIError(status: status, code: error.code, message: pages.localizer.text(error.messageKey, context.language, error.values), field: error.field)
+            }
+        }
+        api.get("payment/{id}") { _, context -> Response in
+            let identity = try authenticated(context)
+            guard var payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw notFound }
+            if payment.status == .pending, let confirmed = try? await payments.confirm(payment.id) { payment = confirmed }
+            return try JSONResponse.make(try await answer(payment, withReceipt: true))
+        }
+        api.get("payment/{id}/receipt") { request, context -> Response in
+            let identity = try authenticated(context)
+            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
+                  let (receipt, allocations) = try await payments.receipt(for: payment) else { throw notFound }
+            let document = ReceiptDocument(
+                operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
+                payerName: identity.user.fullName, amount: payment.amount,
+                card: payment.cardLast4.map { "\((payment.cardBrand ?? "card").capitalized) •••• \($0)" }, paymentID: payment.id, allocations: allocations)
+            switch request.uri.queryParameters.get("format") ?? "pdf" {
+            case "pdf":
+                let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
+                return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "private, no-store"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            case "html":
+                let values: [String: Any] = [
+                    "id": payment.id, "amount": payment.amount.formatted(context.language), "card": document.card ?? "", "succeeded": true,
+                    "payer": identity.user.fullName, "receiptNo": receipt.number, "issuedAt": DisplayFormat.time(receipt.issuedAt, context.language),
+                    "allocations": allocations.map { ["billNo": $0.billNo, "accountId": $0.accountID, "amount": $0.amount.formatted(context.language)] },
+                ]
+                return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, values: values)
+                    .response(from: request, context: context)
+            default:
+                throw APIError(status: .badRequest, code: "invalid_parameter", message: "format must be pdf or html.", field: "format")
+            }
+        }
+    }
+
+    private var notFound: APIError { APIError(status: .notFound, code: "not_found", message: "No such payment for this login.") }
+
+    private func authenticated(_ context: AppRequestContext) throws -> AuthenticatedUser {
+        guard let identity = context.identity else {
+            throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
+        }
+        return identity
+    }
+
+    private func answer(_ payment: StoredPayment, withReceipt: Bool) async throws -> Answer {
+        var answer = Answer(
+            id: payment.id, href: "/api/v1/payment/\(payment.id)", status: payment.status.rawValue, amount: APIMoney(payment.amount),
+            redirectUrl: payment.status == .pending ? payment.redirectURL : nil, paymentDate: Timestamp.format(payment.createdAt),
+            card: payment.cardLast4.map { Answer.Card(brand: payment.cardBrand ?? "card", last4: $0) }, failureCode: payment.failureCode)
+        if withReceipt, let (receipt, allocations) = try await payments.receipt(for: payment) {
+            answer.receipt = .init(receiptNo: receipt.number, href: "/api/v1/payment/\(payment.id)/receipt?format=pdf")
+            answer.allocations = allocations.map {
+                .init(billNo: $0.billNo, billingAccount: APIReference(id: $0.accountID, href: "/api/v1/billingAccount/\($0.accountID)"), amount: APIMoney($0.amount))
+            }
+        }
+        return answer
+    }
+}

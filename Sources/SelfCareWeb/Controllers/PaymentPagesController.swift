@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import SelfCareCore
+import SelfCareDocuments
+import SelfCareStore
+
+/// Paying bills by card in the browser: the pay form posts here, the browser goes to the gateway's hosted page,
+/// comes back, and sees the outcome confirmed with the gateway; receipts to view, print and download.
+struct PaymentPagesController {
+    let pages: PageRenderer
+    let payments: PaymentService
+    let branding: Branding
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/payments") { request, context -> Response in
+            guard let identity = context.identity else { return .seeOther("/login") }
+            let form = context.form
+            var lines: [PaymentService.Line] = []
+            for (name, value) in form where name.hasPrefix("pay_") && value == "on" {
+                let number = String(name.dropFirst(4))
+                let amount = form["amount_\(number)"].flatMap { $0.isEmpty ? nil : try? Money(decimal: $0.replacingOccurrences(of: ",", with: ".")) }
+                lines.append(.init(number: number, amount: amount))
+            }
+            let result: Result<StoredPayment, ServiceError>
+            do {
+                result = try await payments.start(identity, lines: lines, idempotencyKey: form["idempotencyKey"] ?? "", returnURL: nil)
+            } catch {
+                context.logger.error("payment not started: \(error)")
+                return try message(request, context, titleKey: "payment.unavailableTitle", textKey: "payment.unavailable", status: .serviceUnavailable)
+            }
+            switch result {
+            case .success(let payment):
+                if payment.status != .pending { return .seeOther("/payments/\(payment.id)") }
+                return .seeOther(payment.redirectURL ?? "/payments/\(payment.id)")
+            case .failure(let error):
+                let text = pages.localizer.text(error.messageKey, context.language, error.values)
+                return try pages.page("message", titleKey: "payment.refusedTitle", request: request, context: context,
+                                      values: ["heading": pages.localizer.text("payment.refusedTitle", context.language), "text": text, "back": true],
+                                      status: .unprocessableContent).response(from: request, context: context)
+            }
+        }
+        router.get("/payments/{id}/return") { request, context -> Response in
+            guard let identity = context.identity else { return .seeOther("/login") }
+            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw HTTPError(.notFound) }
+            // The outcome comes from the gateway itself, never from this redirect's query.
+            _ = try? await payments.confirm(payment.id)
+            return .seeOther("/payments/\(payment.id)")
+        }
+        router.get("/payments/{id}") { request, context -> Response in
+            guard let identity = context.identity else { return .seeOther("/login") }
+            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw HTTPError(.notFound) }
+            return try await paymentPage(payment, identity: identity, request: request, context: context)
+        }
+        router.get("/payments/{id}/receipt.pdf") { request, context -> Response in
+            guard let identity = context.identity else { return .seeOther("/login") }
+            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
+                  let (receipt, allocations) = try await payments.receipt(for: payment) else { throw HTTPError(.notFound) }
+            let data = try ReceiptPDF.render(
+                ReceiptDocument(operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
+                                payerName: identity.user.fullName, amount: payment.amount, card: card(payment), paymentID: payment.id,
+                                allocations: allocations),
+                language: context.language, labels: { pages.localizer.text($0, context.language) })
+            return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(receipt.number).pdf\"",
+                                                   .cacheControl: "private, no-store"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.get("/payments") { request, context -> Response in
+            guard let identity = context.identity else { return .seeOther("/login") }
+            let language = context.language
+            let list = try await payments.history(identity).map { payment -> [String: Any] in
+                ["id": payment.id, "date": DisplayFormat.time(payment.createdAt, language), "amount": payment.amount.formatted(language),
+                 "status": pages.localizer.text("payment.status.\(payment.status.rawValue)", language), "statusCode": payment.status.rawValue,
+                 "card": card(payment) ?? ""]
+            }
+            return try pages.page("payments", titleKey: "payment.historyTitle", request: request, context: context,
+                                  values: ["payments": list, "hasPayments": !list.isEmpty]).response(from: request, context: context)
+        }
+    }
+
+    private func card(_ payment: StoredPayment) -> String? {
+        payment.cardLast4.map { "\((payment.cardBrand ?? "card").capitalized) •••• \($0)" }
+    }
+
+    private func paymentPage(_ payment: StoredPayment, identity: AuthenticatedUser, request: Request, context: AppRequestContext) async throws -> Response {
+        let language = context.language
+        var values: [String: Any] = [
+            "id": payment.id, "amount": payment.amount.formatted(language), "card": card(payment) ?? "",
+            "succeeded": payment.status == .succeeded, "failed": payment.status == .failed, "pending": payment.status == .pending,
+            "payer": identity.user.fullName,
+        ]
+        if payment.status == .failed {
+            let code = payment.failureCode ?? "failed"
+            let key = ["card_declined", "insufficient_funds", "expired_card", "processing_error", "authentication_failed"].contains(code)
+                ? "payment.failure.\(code)" : "payment.failure.other"
+            values["failure"] = pages.localizer.text(key, language)
+        }
+        if let (receipt, allocations) = try await payments.receipt(for: payment) {
+            values["receiptNo"] = receipt.number
+            values["issuedAt"] = DisplayFormat.time(receipt.issuedAt, language)
+            values["allocations"] = allocations.map { ["billNo": $0.billNo, "accountId": $0.accountID, "amount": $0.amount.formatted(language)] }
+        }
+        return try pages.page("payment", titleKey: payment.status == .succeeded ? "payment.receiptTitle" : "payment.title", request: request,
+                              context: context, values: values).response(from: request, context: context)
+    }
+
+    private func message(_ request: Request, _ context: AppRequestContext, titleKey: String, textKey: String, status: HTTPResponse.Status) throws -> Response {
+        try pages.page("message", titleKey: titleKey, request: request, context: context,
+                       values: ["heading": pages.localizer.text(titleKey, context.language), "text": pages.localizer.text(textKey, context.language), "back": true],
+                       status: status).response(from: request, context: context)
+    }
+}

@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+import Logging
+import SelfCareCore
+import SelfCareMessaging
+import SelfCarePayments
+import SelfCareStore
+
+/// Card payments through the gateway's hosted page (the portal never sees a card): record the payment as pending
+/// with an idempotency key, open a checkout, and settle only on the gateway's own word, asked server to server.
+package struct PaymentService: Sendable {
+    let database: Database
+    let clock: any WallClock
+    let gateway: any CardGateway
+    let webhookSecret: String
+    let publicURL: String
+    let branding: Branding
+    let logger: Logger
+    private let payments = PaymentRepository()
+
+    /// One thing to pay: a bill or group bill by number, and an amount (nil: all that remains).
+    package struct Line: Sendable {
+        package var number: String
+        package var amount: Money?
+
+        package init(number: String, amount: Money?) {
+            self.number = number
+            self.amount = amount
+        }
+    }
+
+    /// Creates the payment (or finds the one made with the same key) and its checkout at the gateway.
+    package func start(_ identity: AuthenticatedUser, lines: [Line], idempotencyKey: String, returnURL: String?) async throws -> Result<StoredPayment, ServiceError> {
+        guard !lines.isEmpty else { return .failure(.field("bills", "error.payment.nothingChosen", code: "no_bills")) }
+        guard !idempotencyKey.isEmpty, idempotencyKey.count <= 200 else {
+            return .failure(.field("idempotencyKey", "error.payment.key", code: "invalid_idempotency_key"))
+        }
+        let scope = identity.user.scope
+        var items: [PaymentItem] = []
+        for line in lines {
+            let found = try await database.read { db -> (PaymentItem.Target, Money)? in
+                if let bill = try await BillQueries().bill(number: line.number, scope: scope, on: db) { return (.bill(bill.id), bill.remaining) }
+                if let group = try await BillQueries().groupBill(number: line.number, scope: scope, on: db) { return (.groupBill(group.id), group.remaining) }
+                return nil
+            }
+            guard let (target, remaining) = found else {
+                return .failure(ServiceError(field: "bills", messageKey: "error.payment.unknownBill", code: "unknown_bill", values: ["bill": line.number], kind: .notFound))
+            }
+            let amount = line.amount ?? remaining
+            guard amount.cents > 0, amount <= remaining else {
+                return .failure(.field("amount", "error.payment.amount", code: "invalid_amount", values: ["max": remaining.decimalString, "bill": line.number]))
+            }
+            items.append(PaymentItem(target: target, amount: amount))
+        }
+        let total = items.reduce(Money.zero) { $0 + $1.amount }
+        let digest = SHA256.hash(data: Data((lines.map { "\($0.number)=\($0.amount?.decimalString ?? "all")" }.sorted().joined(separator: ";")
+                                             + "|" + (returnURL ?? "")).utf8)).map { String(format: "%02x", $0) }.joined()
+        let now = clock.now()
+        let candidate = StoredPayment(
+            id: "pay_" + SecretTokens.random(bytes: 12), userID: identity.user.id, idempotencyKey: idempotencyKey, requestDigest: digest,
+            amount: total, status: .pending, createdAt: now)
+        let payments = self.payments
+        let chosen = items
+        let stored = try await database.transaction { db -> StoredPayment? in
+            if try await payments.insert(candidate, items: chosen, returnURL: returnURL, now: now, on: db) { return candidate }
+            return try await payments.payment(userID: identity.user.id, idempotencyKey: idempotencyKey, on: db)
+        }
+        guard let payment = stored, payment.requestDigest == digest else {
+            return .failure(.field("idempotencyKey", "error.payment.keyReused", code: "idempotency_key_reused"))
+        }
+        guard payment.status == .pending, payment.gatewaySessionID == nil else { return .success(payment) }
+        // The payment id is the gateway's idempotency key: concurrent starts of one payment get one checkout.
+        let checkout = try await gateway.createCheckout(
+            amountCents: payment.amount.cents, reference: payment.id, successURL: "\(publicURL)/payments/\(payment.id)/return",
+            cancelURL: "\(publicURL)/payments/\(payment.id)/return", idempotencyKey: payment.id)
+        try await database.transaction { db in
+            try await payments.attachCheckout(paymentID: payment.id, sessionID: checkout.id, redirectURL: checkout.url, now: now, on: db)
+        }
+        var started = payment
+        started.gatewaySessionID = checkout.id
+        started.redirectURL = checkout.url
+        return .success(started)
+    }
+
+    /// The user's payment, if it is theirs.
+    package func payment(_ id: String, for identity: AuthenticatedUser) async throws -> StoredPayment? {
+        let payment = try await database.read { db in try await PaymentRepository().payment(id: id, on: db) }
+        return payment?.userID == identity.user.id ? payment : nil
+    }
+
+    /// Asks the gateway how a pending payment went and settles it either way; returns the payment as it now is.
+    @discardableResult
+    package func confirm(_ paymentID: String) async throws -> StoredPayment? {
+        let payments = self.payments
+        guard let payment = try await database.read({ db in try await payments.payment(id: paymentID, on: db) }) else { return nil }
+        guard payment.status == .pending, let sessionID = payment.gatewaySessionID else { return payment }
+        let checkout = try await gateway.checkout(id: sessionID)
+        guard checkout.isPaid || checkout.hasFailed else { return payment }
+        guard checkout.amount == payment.amount.cents, checkout.reference == payment.id else {
+            logger.error("checkout \(sessionID) does not match payment \(payment.id)")
+            return payment
+        }
+        let now = clock.now()
+        let (engine, branding, publicURL) = (database.engine, self.branding, self.publicURL)
+        try await database.transaction { db in
+            guard let locked = try await payments.lockedPayment(id: paymentID, engine: engine, on: db), locked.status == .pending else { return }
+            if checkout.isPaid {
+                let receipt = try await payments.settle(locked, brand: checkout.card?.brand, last4: checkout.card?.last4, now: now, on: db)
+                if let user = try await UserRepository().user(id: locked.userID, on: db),
+                   let number = try await IdentityDirectory().numberOnFile(user.scope, on: db) {
+                    let messages = Notices.receipt(
+                        receiptNo: receipt.number, amount: locked.amount, card: checkout.card.map { "\($0.brand) •••• \($0.last4)" },
+                        msisdn: number, email: user.email, userID: user.id, operatorName: branding.operatorName,
+                        link: "\(publicURL)/payments/\(locked.id)", language: user.language)
+                    try await OutboxRepository().enqueue(messages, now: now, on: db)
+                }
+            } else {
+                try await payments.fail(paymentID, code: checkout.failureCode ?? (checkout.status == "expired" ? "expired" : "failed"),
+                                        brand: checkout.card?.brand, last4: checkout.card?.last4, now: now, on: db)
+            }
+        }
+        return try await database.read { db in try await payments.payment(id: paymentID, on: db) }
+    }
+
+    /// A gateway event: signature and freshness checked, processed once, then confirmed with the gateway itself.
+    package func handleWebhook(id: String, timestamp: String, signature: String, body: Data) async throws -> WebhookOutcome {
+        let now = clock.now()
+        guard WebhookSignature.verify(id: id, timestamp: timestamp, signatures: signature, body: body, secret: webhookSecret, now: now) else {
+            return .rejected
+        }
+        struct Event: Decodable {
+            struct Session: Decodable { var id: String }
+            var type: String
+            var data: Session
+        }
+        guard let event = try? JSONDecoder().decode(Event.self, from: body) else { return .rejected }
+        let payments = self.payments
+        let fresh = try await database.transaction { db in try await payments.recordEvent(id: id, type: event.type, now: now, on: db) }
+        guard fresh else { return .duplicate }
+        do {
+            if let payment = try await database.read({ db in try await payments.payment(gatewaySessionID: event.data.id, on: db) }) {
+                try await confirm(payment.id)
+            }
+            return .processed
+        } catch {
+            // Forget the event so the gateway's retry is processed; the reconciler is the last resort.
+            try? await database.transaction { db in try await db.raw("DELETE FROM webhook_events WHERE event_id = \(bind: id)").run() }
+            throw error
+        }
+    }
+
+    package enum WebhookOutcome: Sendable {
+        case processed
+        case duplicate
+        case rejected
+    }
+
+    /// Settles payments still pending after `age`: asks the gateway about each.
+    @discardableResult
+    package func reconcile(olderThan age: TimeInterval) async throws -> Int {
+        let before = clock.now().addingTimeInterval(-age)
+        let pending = try await database.read { db in try await PaymentRepository().pending(before: before, limit: 50, on: db) }
+        var settled = 0
+        for payment in pending {
+            do {
+                if let updated = try await confirm(payment.id), updated.status != .pending { settled += 1 }
+            } catch {
+                logger.warning("reconciler: payment \(payment.id) not confirmed: \(error)")
+            }
+        }
+        return settled
+    }
+
+    /// The receipt of a succeeded payment, with the bills it paid.
+    package func receipt(for payment: StoredPayment) async throws -> (receipt: StoredReceipt, allocations: [(billNo: String, accountID: String, amount: Money)])? {
+        try await database.read { db in
+            guard let receipt = try await PaymentRepository().receipt(paymentID: payment.id, on: db) else { return nil }
+            return (receipt, try await PaymentRepository().allocations(paymentID: payment.id, on: db))
+        }
+    }
+
+    package func history(_ identity: AuthenticatedUser) async throws -> [StoredPayment] {
+        try await database.read { db in try await PaymentRepository().payments(userID: identity.user.id, limit: 50, on: db) }
+    }
+}
