@@ -19,6 +19,8 @@ package struct StoredPayment: Sendable, Hashable {
     package var status: Status
     package var gatewaySessionID: String?
     package var redirectURL: String?
+    /// Where an API client wants the browser back after the card page.
+    package var returnURL: String? = nil
     package var cardBrand: String?
     package var cardLast4: String?
     package var failureCode: String?
@@ -27,7 +29,7 @@ package struct StoredPayment: Sendable, Hashable {
 
     package init(
         id: String, userID: Int64, idempotencyKey: String, requestDigest: String, amount: Money, status: Status,
-        gatewaySessionID: String? = nil, redirectURL: String? = nil, cardBrand: String? = nil, cardLast4: String? = nil,
+        gatewaySessionID: String? = nil, redirectURL: String? = nil, returnURL: String? = nil, cardBrand: String? = nil, cardLast4: String? = nil,
         failureCode: String? = nil, createdAt: Date, completedAt: Date? = nil
     ) {
         self.id = id
@@ -38,6 +40,7 @@ package struct StoredPayment: Sendable, Hashable {
         self.status = status
         self.gatewaySessionID = gatewaySessionID
         self.redirectURL = redirectURL
+        self.returnURL = returnURL
         self.cardBrand = cardBrand
         self.cardLast4 = cardLast4
         self.failureCode = failureCode
@@ -241,7 +244,7 @@ package struct PaymentRepository: Sendable {
             id: try row.value("id"), userID: try row.value("user_id"), idempotencyKey: try row.value("idempotency_key"),
             requestDigest: try row.value("request_digest"), amount: Money(cents: try row.value("amount_cents")),
             status: StoredPayment.Status(rawValue: try row.value("status")) ?? .pending, gatewaySessionID: try row.optional("gateway_session_id"),
-            redirectURL: try row.optional("redirect_url"), cardBrand: try row.optional("card_brand"), cardLast4: try row.optional("card_last4"),
+            redirectURL: try row.optional("redirect_url"), returnURL: try row.optional("return_url"), cardBrand: try row.optional("card_brand"), cardLast4: try row.optional("card_last4"),
             failureCode: try row.optional("failure_code"), createdAt: Date(storedSeconds: try row.value("created_at")),
             completedAt: try row.optional("completed_at", as: Int64.self).map(Date.init(storedSeconds:)))
     }

@@ -40,11 +40,13 @@ struct PaymentPagesController {
             }
         }
         router.get("/payments/{id}/return") { request, context -> Response in
-            guard let identity = context.identity else { return .seeOther("/login") }
-            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw HTTPError(.notFound) }
-            // The outcome comes from the gateway itself, never from this redirect's query.
-            _ = try? await payments.confirm(payment.id)
-            return .seeOther("/payments/\(payment.id)")
+            // The outcome comes from the gateway itself, never from this redirect's query; asking reveals nothing.
+            guard let payment = try? await payments.confirm(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+            if let returnURL = payment.returnURL {
+                let separator = returnURL.contains("?") ? "&" : "?"
+                return .seeOther("\(returnURL)\(separator)payment_id=\(payment.id)&status=\(payment.status.rawValue)")
+            }
+            return .seeOther(context.identity?.user.id == payment.userID ? "/payments/\(payment.id)" : "/login")
         }
         router.get("/payments/{id}") { request, context -> Response in
             guard let identity = context.identity else { return .seeOther("/login") }

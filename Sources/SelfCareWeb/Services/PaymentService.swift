@@ -35,6 +35,9 @@ package struct PaymentService: Sendable {
         guard !idempotencyKey.isEmpty, idempotencyKey.count <= 200 else {
             return .failure(.field("idempotencyKey", "error.payment.key", code: "invalid_idempotency_key"))
         }
+        if let returnURL, !(returnURL.hasPrefix("https://") || returnURL.hasPrefix("http://")) {
+            return .failure(.field("returnUrl", "error.payment.returnUrl", code: "invalid_return_url"))
+        }
         let scope = identity.user.scope
         var items: [PaymentItem] = []
         for line in lines {
@@ -58,7 +61,7 @@ package struct PaymentService: Sendable {
         let now = clock.now()
         let candidate = StoredPayment(
             id: "pay_" + SecretTokens.random(bytes: 12), userID: identity.user.id, idempotencyKey: idempotencyKey, requestDigest: digest,
-            amount: total, status: .pending, createdAt: now)
+            amount: total, status: .pending, returnURL: returnURL, createdAt: now)
         let payments = self.payments
         let chosen = items
         let stored = try await database.transaction { db -> StoredPayment? in
