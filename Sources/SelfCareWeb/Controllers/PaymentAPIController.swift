@@ -20,12 +20,19 @@ struct PaymentAPIController {
             init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 id = try container.decode(String.self, forKey: .id)
-                if let text = try? container.decodeIfPresent(String.self, forKey: .amount) {
-                    amount = try Money(decimal: text)
-                } else if let money = try? container.decodeIfPresent([String: String].self, forKey: .amount), let value = money["value"] {
-                    amount = try Money(decimal: value)
-                } else {
+                guard container.contains(.amount), try !container.decodeNil(forKey: .amount) else {
                     amount = nil
+                    return
+                }
+                // "12.50" or {"value": "12.50", "unit": "MUR"}; anything else is refused rather than read as "everything".
+                if let text = try? container.decode(String.self, forKey: .amount) {
+                    amount = try Money(decimal: text)
+                } else {
+                    let money = try container.decode([String: String].self, forKey: .amount)
+                    guard let value = money["value"], (money["unit"] ?? "MUR") == "MUR" else {
+                        throw DecodingError.dataCorruptedError(forKey: .amount, in: container, debugDescription: "amount must be like \"12.50\"")
+                    }
+                    amount = try Money(decimal: value)
                 }
             }
         }

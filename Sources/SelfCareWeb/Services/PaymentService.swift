@@ -38,6 +38,15 @@ package struct PaymentService: Sendable {
         if let returnURL, !(returnURL.hasPrefix("https://") || returnURL.hasPrefix("http://")) {
             return .failure(.field("returnUrl", "error.payment.returnUrl", code: "invalid_return_url"))
         }
+        let digest = SHA256.hash(data: Data((lines.map { "\($0.number)=\($0.amount?.decimalString ?? "all")" }.sorted().joined(separator: ";")
+                                             + "|" + (returnURL ?? "")).utf8)).map { String(format: "%02x", $0) }.joined()
+        // A repeated request finds its payment before the bills are checked again (they may be paid by now).
+        if let existing = try await database.read({ db in
+            try await PaymentRepository().payment(userID: identity.user.id, idempotencyKey: idempotencyKey, on: db)
+        }) {
+            guard existing.requestDigest == digest else { return .failure(.field("idempotencyKey", "error.payment.keyReused", code: "idempotency_key_reused")) }
+            return .success(existing)
+        }
         let scope = identity.user.scope
         var items: [PaymentItem] = []
         for line in lines {
@@ -56,8 +65,6 @@ package struct PaymentService: Sendable {
             items.append(PaymentItem(target: target, amount: amount))
         }
         let total = items.reduce(Money.zero) { $0 + $1.amount }
-        let digest = SHA256.hash(data: Data((lines.map { "\($0.number)=\($0.amount?.decimalString ?? "all")" }.sorted().joined(separator: ";")
-                                             + "|" + (returnURL ?? "")).utf8)).map { String(format: "%02x", $0) }.joined()
         let now = clock.now()
         let candidate = StoredPayment(
             id: "pay_" + SecretTokens.random(bytes: 12), userID: identity.user.id, idempotencyKey: idempotencyKey, requestDigest: digest,
