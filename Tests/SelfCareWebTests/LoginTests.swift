@@ -129,6 +129,47 @@ struct LoginTests {
         }
     }
 
+    @Test("the login page answers 429 with Retry-After while the login is throttled, and says how long to wait")
+    func throttledLoginPage() async throws {
+        try await WebTest.withPortal { portal in
+            // given five wrong passwords typed in the login form
+            try await portal.register(Self.aline, number: Subscribers.alineLine)
+            let browser = portal.browser(acceptLanguage: "en")
+            for attempt in 1...5 {
+                #expect(try await Self.logIn(browser, Self.aline, "wrong password \(attempt)").status == .unauthorized)
+            }
+
+            // when the right password comes at once, then after the delay
+            let refused = try await Self.logIn(browser, Self.aline)
+            portal.clock.advance(by: 30)
+            let accepted = try await Self.logIn(browser, Self.aline)
+
+            // then
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "30")
+            #expect(refused.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(refused.text.contains("Too many attempts. Wait 30 seconds before trying again, or reset your password by SMS."))
+            #expect(!refused.setCookies.contains { $0.hasPrefix("selfcare_session=") && !$0.contains("Max-Age=0") })
+            #expect(accepted.status == .seeOther)
+            #expect(accepted.headers[.retryAfter] == nil)
+        }
+    }
+
+    @Test("a wrong password in the login page is 401 without Retry-After")
+    func wrongPasswordPageHasNoRetryAfter() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            try await portal.register(Self.aline, number: Subscribers.alineLine)
+
+            // when
+            let answer = try await Self.logIn(portal.browser(acceptLanguage: "en"), Self.aline, "not my password at all")
+
+            // then
+            #expect(answer.status == .unauthorized)
+            #expect(answer.headers[.retryAfter] == nil)
+        }
+    }
+
     @Test("the delay grows with each further failure, and a success starts again from zero")
     func growingDelay() async throws {
         try await WebTest.withPortal { portal in

@@ -195,6 +195,54 @@ struct OneTimeCodeTests {
         }
     }
 
+    @Test("the hourly limit is per purpose: five registration codes leave the password-reset codes untouched")
+    func hourlyLimitPerPurpose() async throws {
+        try await WebTest.withPortal { portal in
+            // given five registration codes within the hour, the fifth one completing the registration
+            for _ in 0..<4 {
+                _ = try await portal.startRegistration(Self.identifier)
+                portal.clock.advance(by: 60)
+            }
+            try await portal.register(Self.identifier, number: Self.line)
+            let activationCodes = try await portal.sms(to: Self.line).filter { $0.purpose == "activation" }.count
+
+            // when she asks for a password reset in the same hour
+            let request = try await portal.api(.post, "/api/v1/password-resets", ["identifier": Self.identifier])
+            let id = try #require(request.json["id"] as? String)
+            let reset = try await portal.sms(to: Self.line).filter { $0.purpose == "passwordReset" }
+            let code = try #require(reset.last?.code)
+            let completed = try await portal.api(.post, "/api/v1/password-resets/\(id)", [
+                "code": code, "password": "a brand new passphrase 2026", "passwordConfirmation": "a brand new passphrase 2026",
+            ])
+
+            // then
+            #expect(activationCodes == 5)
+            #expect(reset.count == 1)
+            #expect(completed.status == .ok)
+            #expect(try await portal.login(Self.identifier, "a brand new passphrase 2026").status == .created)
+        }
+    }
+
+    @Test("each purpose still has its own limit: a sixth reset code in the hour is not sent")
+    func resetCodesHaveTheirOwnLimit() async throws {
+        try await WebTest.withPortal { portal in
+            // given a registered login and five reset codes within the hour
+            try await portal.register(Self.identifier, number: Self.line)
+            for _ in 0..<5 {
+                _ = try await portal.api(.post, "/api/v1/password-resets", ["identifier": Self.identifier])
+                portal.clock.advance(by: 60)
+            }
+
+            // when
+            let sixth = try await portal.api(.post, "/api/v1/password-resets", ["identifier": Self.identifier])
+            let resets = try await portal.sms(to: Self.line).filter { $0.purpose == "passwordReset" }.count
+
+            // then
+            #expect(sixth.status == .accepted)
+            #expect(resets == 5)
+        }
+    }
+
     @Test("the resend button waits a minute, and says so")
     func resendWaitsAMinute() async throws {
         try await WebTest.withPortal { portal in

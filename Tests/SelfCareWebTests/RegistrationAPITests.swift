@@ -155,6 +155,52 @@ struct RegistrationAPITests {
         }
     }
 
+    @Test("the owner gets at most one \"someone tried to register\" SMS an hour, however many tries")
+    func registrationWarningOncePerHour() async throws {
+        try await WebTest.withPortal { portal in
+            // given Aline is registered
+            try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
+            let warnings = { try await portal.sms(to: Subscribers.alineLine).filter { $0.purpose == "registrationAttempt" }.count }
+
+            // when someone tries her Account ID five times in an hour, then once more after the hour
+            var answers: [Int] = []
+            for _ in 0..<5 {
+                answers.append(try await portal.api(.post, "/api/v1/registrations", [
+                    "identifier": Subscribers.aline.rawValue, "fullName": "Someone Else", "email": "someone@example.mu", "acceptTerms": true,
+                ]).status.code)
+                portal.clock.advance(by: 10 * 60)
+            }
+            let withinTheHour = try await warnings()
+            portal.clock.advance(by: 15 * 60)
+            _ = try await portal.startRegistration(Subscribers.aline.rawValue)
+            let afterTheHour = try await warnings()
+
+            // then every try is answered alike, and the phone rings once an hour at most
+            #expect(answers == [202, 202, 202, 202, 202])
+            #expect(withinTheHour == 1)
+            #expect(afterTheHour == 2)
+            let attempts = try await portal.auditEvents().filter { $0.action == "registrationAttemptOnRegistered" }
+            #expect(attempts.count == 6)
+        }
+    }
+
+    @Test("the hourly warning is per identifier: another identifier's owner is still warned")
+    func registrationWarningPerIdentifier() async throws {
+        try await WebTest.withPortal { portal in
+            // given Aline and the company are registered, and Aline was just warned
+            try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
+            try await portal.register(Subscribers.companyClientID.grouped, number: Subscribers.companyContact)
+            _ = try await portal.startRegistration(Subscribers.aline.rawValue)
+
+            // when someone tries the company's Client ID
+            _ = try await portal.startRegistration(Subscribers.companyClientID.rawValue)
+
+            // then
+            #expect(try await portal.sms(to: Subscribers.alineLine).filter { $0.purpose == "registrationAttempt" }.count == 1)
+            #expect(try await portal.sms(to: Subscribers.companyContact).filter { $0.purpose == "registrationAttempt" }.count == 1)
+        }
+    }
+
     @Test("an Account ID with a wrong check digit gets 422 on the identifier field", arguments: [
         Subscribers.mistypedAccount, "12345", Subscribers.mistypedClientID,
     ])

@@ -15,7 +15,7 @@ package struct BillReadyNotice: Sendable {
 }
 
 /// Closes a billing period (CONTRACT §5): one bill per billed line, one group bill per client with two or more,
-/// each client in its own transaction so a crash leaves every client fully billed or not at all.
+/// whole clients per transaction (small clients share one) so a crash leaves every client fully billed or not at all.
 package struct BillRunner: Sendable {
     package enum Outcome: Sendable, Equatable {
         case closed(PeriodSummary)

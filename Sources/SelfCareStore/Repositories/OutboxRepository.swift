@@ -91,6 +91,15 @@ package struct OutboxRepository: Sendable {
             """).run()
     }
 
+    /// How many `purpose` messages were queued for `recipient` since `since`.
+    package func count(purpose: String, recipient: String, since: Date, on db: any SQLDatabase) async throws -> Int {
+        let row = try await db.raw("""
+            SELECT COUNT(*) AS n FROM outbox_messages
+            WHERE purpose = \(bind: purpose) AND recipient = \(bind: recipient) AND created_at >= \(bind: since.storedSeconds)
+            """).first()
+        return Int(try row!.value("n", as: Int64.self))
+    }
+
     /// Claims up to `limit` due messages for `lease` seconds so no other worker sends them meanwhile.
     package func claimDue(limit: Int, now: Date, lease: Int64, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> [OutboxMessage] {
         let lock = engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""

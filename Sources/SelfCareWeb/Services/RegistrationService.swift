@@ -62,13 +62,14 @@ package struct RegistrationService: Sendable {
                     language: form.language, status: usable ? .pending : .void, createdAt: now),
                 termsVersion: branding.termsVersion, clientAddress: form.clientAddress, now: now, on: db)
             if existing != nil, let number = identity?.numberOnFile {
-                // One warning an hour is enough; more would let anyone flood the owner's phone.
-                let warned = try await AuditRepository().count(
-                    .registrationAttemptOnRegistered, identifier: identifier.canonical, since: now.addingTimeInterval(-3600), on: db)
+                // One warning an hour is enough; more would let anyone flood the owner's phone. The hour runs from the
+                // last warning sent, not the last attempt, so an owner under a steady stream of attempts is told hourly.
+                let warning = Notices.registrationAttempt(to: number, helpline: branding.helpline, operatorName: branding.operatorName,
+                                                          language: form.language)
+                let warned = try await OutboxRepository().count(
+                    purpose: warning.purpose, recipient: warning.recipient, since: now.addingTimeInterval(-3600), on: db)
                 if warned == 0 {
-                    try await OutboxRepository().enqueue(
-                        Notices.registrationAttempt(to: number, helpline: branding.helpline, operatorName: branding.operatorName,
-                                                    language: form.language), now: now, on: db)
+                    try await OutboxRepository().enqueue(warning, now: now, on: db)
                 }
                 try await AuditRepository().record(AuditEvent(
                     action: .registrationAttemptOnRegistered, identifier: identifier.canonical, clientAddress: form.clientAddress,
