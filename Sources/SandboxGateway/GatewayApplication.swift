@@ -24,13 +24,18 @@ public struct SandboxGateway: Sendable {
 
     /// The gateway as an HTTP application, with its webhook sender running beside it.
     package func application() -> some ApplicationProtocol {
-        let router = Router()
-        addRoutes(to: router)
-        return Application(
-            router: router,
+        Application(
+            router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SandboxGateway"),
             services: [WebhookSender(gateway: self)],
             logger: logger)
+    }
+
+    /// The gateway's routes: the checkout API and the hosted card page.
+    package func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        addRoutes(to: router)
+        return router
     }
 
     struct CreateRequest: Decodable {

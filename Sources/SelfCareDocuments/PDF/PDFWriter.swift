@@ -167,9 +167,13 @@ public final class PDFWriter {
         try write(out)
     }
 
+    /// A coordinate with at most two decimals, without `String(format:)` (it is called for every text and line).
     static func number(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        if rounded == rounded.rounded() { return String(Int(rounded)) }
-        return String(format: "%.2f", rounded)
+        let hundredths = Int((value * 100).rounded())
+        let magnitude = abs(hundredths)
+        let sign = hundredths < 0 ? "-" : ""
+        let fraction = magnitude % 100
+        if fraction == 0 { return sign + String(magnitude / 100) }
+        return sign + String(magnitude / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
     }
 }

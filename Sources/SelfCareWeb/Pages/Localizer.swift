@@ -4,11 +4,11 @@ import SelfCareCore
 /// Every visible string, from the locale files `Resources/locales/<lang>.json` (nested objects of strings).
 package struct Localizer: Sendable {
     private let flat: [Language: [String: String]]
-    private let nestedJSON: [Language: Data]
+    private let nested: NestedStrings
 
     package init(directory: URL) throws {
         var flat: [Language: [String: String]] = [:]
-        var nested: [Language: Data] = [:]
+        var nested: [Language: [String: Any]] = [:]
         for language in Language.allCases {
             let data = try Data(contentsOf: directory.appendingPathComponent("\(language.rawValue).json"))
             guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -17,10 +17,10 @@ package struct Localizer: Sendable {
             var strings: [String: String] = [:]
             Self.flatten(object, prefix: "", into: &strings)
             flat[language] = strings
-            nested[language] = data
+            nested[language] = object
         }
         self.flat = flat
-        self.nestedJSON = nested
+        self.nested = NestedStrings(byLanguage: nested)
     }
 
     /// The text for a dotted `key` (`home.title`), with `{name}` placeholders filled; the key itself when missing.
@@ -32,7 +32,7 @@ package struct Localizer: Sendable {
 
     /// The nested strings of `language`, for templates (`{{t.home.title}}`).
     package func strings(_ language: Language) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: nestedJSON[language] ?? Data("{}".utf8))) as? [String: Any] ?? [:]
+        nested.byLanguage[language] ?? [:]
     }
 
     /// Every key of every language, for checking the locale files agree.
@@ -47,6 +47,15 @@ package struct Localizer: Sendable {
                 flatten(child, prefix: path, into: &strings)
             }
         }
+    }
+}
+
+/// The parsed locale files, read once. Never mutated after loading, so sharing them between requests is safe.
+private final class NestedStrings: @unchecked Sendable {
+    let byLanguage: [Language: [String: Any]]
+
+    init(byLanguage: [Language: [String: Any]]) {
+        self.byLanguage = byLanguage
     }
 }
 
