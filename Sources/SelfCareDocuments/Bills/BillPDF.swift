@@ -97,8 +97,9 @@ public struct BillPDF: Sendable {
         pdf.textRightAligned(identifierValue, right: Self.right - 10, y: boxY - 2, font: .bold, size: 13)
         boxY -= 22
         for (label, value) in [
-            (labels("document.billNo"), document.billNo), (labels("document.period"), document.period.description),
-            (labels("document.billDate"), document.billDate.description), (labels("document.dueDate"), document.dueDate.description),
+            (labels("document.billNo"), document.billNo), (labels("document.period"), CalendarText.period(document.period, language)),
+            (labels("document.billDate"), CalendarText.day(document.billDate, language)),
+            (labels("document.dueDate"), CalendarText.day(document.dueDate, language)),
         ] {
             pdf.text(label, x: boxX + 10, y: boxY, size: 8.5)
             pdf.textRightAligned(value, right: Self.right - 10, y: boxY, font: .bold, size: 8.5)
@@ -158,7 +159,7 @@ public struct BillPDF: Sendable {
         pdf.fillRect(x: Self.margin, y: y - 34, width: Self.right - Self.margin, height: 44, gray: 0.96)
         pdf.text(labels("document.howToPay"), x: Self.margin + 6, y: y - 4, font: .bold, size: 9)
         pdf.text(labels("document.howToPayText").replacingOccurrences(of: "{portal}", with: document.portalURL)
-                    .replacingOccurrences(of: "{due}", with: document.dueDate.description),
+                    .replacingOccurrences(of: "{due}", with: CalendarText.day(document.dueDate, language)),
                  x: Self.margin + 6, y: y - 17, maxWidth: Self.right - Self.margin - 12, size: 8.5)
         pdf.text(labels("document.helpline").replacingOccurrences(of: "{helpline}", with: document.helpline),
                  x: Self.margin + 6, y: y - 29, size: 8.5)

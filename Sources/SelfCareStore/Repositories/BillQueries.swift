@@ -87,6 +87,11 @@ package struct BillQueries: Sendable {
             .first().map(BillingRepository.bill(from:))
     }
 
+    /// True when the account has a bill for the period.
+    package func hasBill(accountRowID: Int64, period: BillingPeriod, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT id FROM bills WHERE account_id = \(bind: accountRowID) AND period = \(bind: period.description)").first() != nil
+    }
+
     /// The usage lines of a bill.
     package func lines(billID: Int64, on db: any SQLDatabase) async throws -> [ChargeLine] {
         try await db.raw("SELECT * FROM bill_lines WHERE bill_id = \(bind: billID)").all().compactMap { row in

@@ -43,7 +43,7 @@ struct BillingAPIController {
             var usages: [APIUsage] = []
             while period <= last {
                 let rated = try await subscribers.ratedRecords(of: account, period: period)
-                let billed = period < current
+                let billed = try await subscribers.isBilled(account, period: period)
                 usages += rated.filter { usage in
                     let day = CalendarDay(containing: usage.record.startedAt)
                     return (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
@@ -89,17 +89,17 @@ struct BillingAPIController {
             return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
         }
         api.get("groupBill") { request, context -> Response in
-            let identity = try clientLogin(context)
+            let identity = try await clientLogin(context)
             let groups = try await subscribers.groupBills(identity, period: request.uri.queryParameters.get("period"))
             return try JSONResponse.make(groups.map { APIGroupBill($0, members: nil) })
         }
         api.get("groupBill/{id}") { _, context -> Response in
-            let identity = try clientLogin(context)
+            let identity = try await clientLogin(context)
             guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
             return try JSONResponse.make(APIGroupBill(group, members: members))
         }
         api.get("groupBill/{id}/document") { request, context -> Response in
-            let identity = try clientLogin(context)
+            let identity = try await clientLogin(context)
             guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
             let (document, records) = try await subscribers.document(for: group, members: members, identity: identity)
             return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
@@ -115,9 +115,10 @@ struct BillingAPIController {
         return identity
     }
 
-    private func clientLogin(_ context: AppRequestContext) throws -> AuthenticatedUser {
+    private func clientLogin(_ context: AppRequestContext) async throws -> AuthenticatedUser {
         let identity = try authenticated(context)
         guard case .client = identity.user.scope else {
+            try await subscribers.recordDenied(identity, "group bills (Account ID login)")
             throw APIError(status: .forbidden, code: "client_login_required", message: "Group bills are for Client ID logins.")
         }
         return identity

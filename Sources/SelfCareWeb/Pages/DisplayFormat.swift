@@ -3,13 +3,9 @@ import SelfCareCore
 
 /// How dates, amounts and quantities read in each language.
 enum DisplayFormat {
-    static let monthsFrench = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
-    static let monthsEnglish = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-
     /// `22 novembre 2026` / `22 November 2026`.
     static func day(_ day: CalendarDay, _ language: Language) -> String {
-        let months = language == .french ? monthsFrench : monthsEnglish
-        return "\(day.day) \(months[day.month - 1]) \(day.year)"
+        CalendarText.day(day, language)
     }
 
     static func day(_ text: String, _ language: Language) -> String {
@@ -18,8 +14,7 @@ enum DisplayFormat {
 
     /// `octobre 2026` / `October 2026`.
     static func period(_ period: BillingPeriod, _ language: Language) -> String {
-        let months = language == .french ? monthsFrench : monthsEnglish
-        return "\(months[period.month - 1]) \(period.year)"
+        CalendarText.period(period, language)
     }
 
     static func period(_ text: String, _ language: Language) -> String {
@@ -29,16 +24,15 @@ enum DisplayFormat {
     /// Short month for charts: `oct.` / `Oct`.
     static func shortPeriod(_ text: String, _ language: Language) -> String {
         guard let period = try? BillingPeriod(text) else { return text }
-        let months = language == .french ? monthsFrench : monthsEnglish
-        return String(months[period.month - 1].prefix(3)) + (language == .french ? "." : "")
+        return String(CalendarText.monthName(period.month, language).prefix(3)) + (language == .french ? "." : "")
     }
 
     /// `14:22, 3 octobre` style local time of a record.
     static func time(_ date: Date, _ language: Language) -> String {
         let text = Timestamp.format(date)
         let day = CalendarDay(containing: date)
-        let months = language == .french ? monthsFrench : monthsEnglish
-        return "\(day.day) \(months[day.month - 1].prefix(language == .french ? 4 : 3)) \(text.dropFirst(11).prefix(5))"
+        let month = CalendarText.monthName(day.month, language).prefix(language == .french ? 4 : 3)
+        return "\(day.day) \(month) \(text.dropFirst(11).prefix(5))"
     }
 
     /// Minutes, messages or megabytes with their unit.

@@ -56,11 +56,12 @@ package struct PageRenderer: Sendable {
     /// Form field errors as template values: `errors.<field>` holds the translated message.
     package func fieldErrors(_ errors: [ServiceError], _ language: Language) -> [String: Any] {
         var messages: [String: String] = [:]
-        var list: [[String: String]] = []
+        var list: [[String: Any]] = []
         for error in errors {
             let text = localizer.text(error.messageKey, language, error.values)
             messages[error.field ?? "form"] = text
-            list.append(["field": error.field ?? "", "message": text])
+            // An empty string would count as true in a section; a form-level error has no field to link to.
+            list.append(["field": error.field.map { $0 as Any } ?? false, "message": text])
         }
         return ["errors": messages, "errorList": list, "hasErrors": !errors.isEmpty]
     }

@@ -157,6 +157,16 @@ package struct SubscriberService: Sendable {
         return (document, records)
     }
 
+    /// True when the account has a bill for the period (its records are billed).
+    package func isBilled(_ account: StoredAccount, period: BillingPeriod) async throws -> Bool {
+        try await database.read { db in try await BillQueries().hasBill(accountRowID: account.id, period: period, on: db) }
+    }
+
+    /// Leaves an `accessDenied` audit event for a refused request.
+    package func recordDenied(_ identity: AuthenticatedUser, _ what: String) async throws {
+        try await denied(identity, what)
+    }
+
     private func denied(_ identity: AuthenticatedUser, _ what: String) async throws {
         let now = clock.now()
         try await database.transaction { db in
