@@ -15,14 +15,23 @@ public enum BillCSV {
         try await records { accountID, msisdn, rated in
             var chunk = ""
             chunk.reserveCapacity(rated.count * 120)
+            // The fixed part of every row of this account, escaped once.
+            let prefix = "usage,\(CSVParser.escape(billNo)),\(accountID.rawValue),\(msisdn.e164),"
             for usage in rated {
                 let record = usage.record
-                let fields = [
-                    "usage", billNo, accountID.rawValue, msisdn.e164, Timestamp.format(record.startedAt), record.type.rawValue,
-                    usage.chargeClass.rawValue, record.destination ?? "", record.roamingCountry ?? "", String(usage.quantity),
-                    usage.chargeClass.unit.rawValue, String(usage.includedQuantity), String(usage.chargedQuantity), usage.charge.decimalString,
-                ]
-                chunk += fields.map(CSVParser.escape).joined(separator: ",") + "\n"
+                chunk += prefix
+                chunk += Timestamp.format(record.startedAt)
+                chunk += ","
+                chunk += record.type.rawValue
+                chunk += ","
+                chunk += usage.chargeClass.rawValue
+                chunk += ","
+                chunk += CSVParser.escape(record.destination ?? "")
+                chunk += ","
+                chunk += CSVParser.escape(record.roamingCountry ?? "")
+                chunk += ",\(usage.quantity),\(usage.chargeClass.unit.rawValue),\(usage.includedQuantity),\(usage.chargedQuantity),"
+                chunk += usage.charge.decimalString
+                chunk += "\n"
             }
             try await sink(chunk)
         }

@@ -58,11 +58,17 @@ package struct SubscriberService: Sendable {
     /// A period's rated records of an account, any period (for usage history and documents).
     package func ratedRecords(of account: StoredAccount, period: BillingPeriod, planCode: String? = nil) async throws -> [RatedUsage] {
         let code = planCode ?? account.account.line.planCode
-        let (plan, records) = try await database.read { db in
-            (try await PlanRepository().all(on: db)[code],
-             try await UsageRepository().records(accountRowID: account.id, msisdn: account.account.line.msisdn, period: period, on: db))
+        guard let plan = try await database.read({ db in try await PlanRepository().all(on: db)[code] }) else {
+            throw SubscriberError.unknownPlan(code)
         }
-        guard let plan else { throw SubscriberError.unknownPlan(code) }
+        return try await ratedRecords(of: account, period: period, plan: plan)
+    }
+
+    /// A period's rated records of an account under `plan`.
+    func ratedRecords(of account: StoredAccount, period: BillingPeriod, plan: TariffPlan) async throws -> [RatedUsage] {
+        let records = try await database.read { db in
+            try await UsageRepository().records(accountRowID: account.id, msisdn: account.account.line.msisdn, period: period, on: db)
+        }
         return UsageRater.rate(records, plan: plan).records
     }
 
@@ -133,7 +139,9 @@ package struct SubscriberService: Sendable {
     /// The printable document of a group bill; its records are read and rated one member account at a time.
     package func document(for group: StoredGroupBill, members: [StoredBill], identity: AuthenticatedUser) async throws -> (BillDocument, ItemisedRecords) {
         let clientName = try await customerName(identity, clientRowID: group.clientRowID)
-        let accounts = try await database.read { db in try await CustomerRepository().accounts(ofClient: group.clientRowID, on: db) }
+        let (accounts, plans) = try await database.read { db in
+            (try await CustomerRepository().accounts(ofClient: group.clientRowID, on: db), try await PlanRepository().all(on: db))
+        }
         let byRow = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
         guard let period = try? BillingPeriod(group.period) else { throw SubscriberError.inconsistent(group.groupBillNo) }
         let memberRows: [BillDocument.Member] = members.compactMap { bill in
@@ -150,7 +158,8 @@ package struct SubscriberService: Sendable {
         let records: ItemisedRecords = { each in
             for bill in members {
                 guard let account = byRow[bill.accountRowID] else { continue }
-                let rated = try await service.ratedRecords(of: account, period: period, planCode: bill.planCode)
+                guard let plan = plans[bill.planCode] else { throw SubscriberError.unknownPlan(bill.planCode) }
+                let rated = try await service.ratedRecords(of: account, period: period, plan: plan)
                 try await each(account.account.id, account.account.line.msisdn, rated)
             }
         }
