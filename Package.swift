@@ -96,6 +96,18 @@ let package = Package(
                 "SelfCareWeb",
                 "SelfCareStore",
                 "SelfCareCore",
+                "SelfCarePayments",
+                "SandboxGateway",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "SandboxGatewayTests",
+            dependencies: [
+                "SandboxGateway",
+                "SelfCarePayments",
+                "SelfCareStore",
+                "SelfCareCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import SelfCareCore
 import SelfCareStore
 import ServiceLifecycle
@@ -22,12 +23,14 @@ public struct SandboxGateway: Sendable {
         return SandboxGateway(configuration: configuration, database: database, clock: clock, logger: logger)
     }
 
-    /// The gateway as an HTTP application, with its webhook sender running beside it.
-    package func application() -> some ApplicationProtocol {
+    /// The gateway as an HTTP application, with its webhook sender running beside it; `onServerRunning` is called
+    /// once it listens.
+    package func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SandboxGateway"),
             services: [WebhookSender(gateway: self)],
+            onServerRunning: onServerRunning,
             logger: logger)
     }
 

@@ -1,7 +1,9 @@
 import Foundation
 import HummingbirdTesting
+import Logging
 import SelfCareCore
 import SelfCareMessaging
+import SelfCarePayments
 import SelfCareStore
 import Synchronization
 @testable import SelfCareWeb
@@ -163,9 +165,13 @@ enum Billing {
         try await BillRunner(database: portal.database, notices: { Notices.billReady($0) }).run(period: period, now: portal.clock.now())
     }
 
-    /// A portal with the billing world loaded and the logins of Aline, the company and the ministry registered.
-    static func withPortal(_ body: @escaping @Sendable (PortalTest) async throws -> Void) async throws {
-        try await WebTest.withPortal { portal in
+    /// A portal with the billing world loaded and the logins of Aline, the company and the ministry registered
+    /// (optionally with a card gateway, see `WebTest.withPortal`).
+    static func withPortal(
+        framework: TestingSetup = .router, gateway: GatewaySettings? = nil, cardGateway: (any CardGateway)? = nil,
+        appLogger: Logger = WebTest.logger, _ body: @escaping @Sendable (PortalTest) async throws -> Void
+    ) async throws {
+        try await WebTest.withPortal(framework: framework, gateway: gateway, cardGateway: cardGateway, appLogger: appLogger) { portal in
             try await load(portal)
             try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
             try await portal.register(Subscribers.companyClientID.grouped, number: Subscribers.companyContact)

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import SelfCareCore
 import SelfCareMessaging
+import SelfCarePayments
 import SelfCareStore
 import SQLKit
 import Synchronization
@@ -308,9 +309,12 @@ struct PortalTest: Sendable {
 extension WebTest {
     /// Runs `body` against a fresh portal on a seeded SQLite file, with a test clock, cheap scrypt parameters and
     /// no background outbox worker; then removes the file.
+    /// `gateway` configures the card gateway (its URL, keys and webhook secret); `cardGateway` replaces the client the
+    /// portal talks to; `appLogger` is the application's logger.
     static func withPortal(
         publicURL: String = "http://127.0.0.1:0", mode: AppConfiguration.Mode = .development,
-        framework: TestingSetup = .router, _ body: @escaping @Sendable (PortalTest) async throws -> Void
+        framework: TestingSetup = .router, gateway: GatewaySettings? = nil, cardGateway: (any CardGateway)? = nil,
+        appLogger: Logger = WebTest.logger, _ body: @escaping @Sendable (PortalTest) async throws -> Void
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-portal-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -321,10 +325,11 @@ extension WebTest {
         do {
             try await Migrator(database: database).migrate(now: Subscribers.start)
             try await Subscribers.seed(database, folder: folder)
-            let configuration = AppConfiguration(mode: mode, host: "127.0.0.1", port: 0, publicURL: publicURL, database: url)
-            let dependencies = AppDependencies(clock: clock, scrypt: PortalTest.scrypt, messageSender: nil, runsOutboxWorker: false)
-            let app = try await buildApplication(configuration: configuration, logger: logger, dependencies: dependencies)
-            let services = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: logger)
+            let configuration = AppConfiguration(mode: mode, host: "127.0.0.1", port: 0, publicURL: publicURL, database: url, gateway: gateway)
+            let dependencies = AppDependencies(clock: clock, scrypt: PortalTest.scrypt, messageSender: nil, runsOutboxWorker: false,
+                                               cardGateway: cardGateway)
+            let app = try await buildApplication(configuration: configuration, logger: appLogger, dependencies: dependencies)
+            let services = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: appLogger)
             try await app.test(framework) { client in
                 try await body(PortalTest(client: client, clock: clock, database: database, services: services))
             }

@@ -37,9 +37,10 @@ package final class Database: Sendable {
         try await backend.transaction(body)
     }
 
-    /// Closes every connection.
+    /// Closes every connection, even when called from a cancelled task (a connection left open traps when released).
     package func close() async {
-        await backend.close()
+        let backend = self.backend
+        await Task { await backend.close() }.value
     }
 }
 

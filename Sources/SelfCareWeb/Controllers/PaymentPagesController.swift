@@ -41,7 +41,14 @@ struct PaymentPagesController {
         }
         router.get("/payments/{id}/return") { request, context -> Response in
             // The outcome comes from the gateway itself, never from this redirect's query; asking reveals nothing.
-            guard let payment = try? await payments.confirm(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+            let id = try context.parameters.require("id")
+            let found: StoredPayment?
+            do { found = try await payments.confirm(id) } catch {
+                // The gateway did not answer: the payment stays pending (the reconciler settles it); show it as it stands.
+                context.logger.warning("payment \(id) not confirmed on return: \(error)")
+                found = try? await payments.storedPayment(id)
+            }
+            guard let payment = found else { throw HTTPError(.notFound) }
             if let returnURL = payment.returnURL {
                 let separator = returnURL.contains("?") ? "&" : "?"
                 return .seeOther("\(returnURL)\(separator)payment_id=\(payment.id)&status=\(payment.status.rawValue)")
@@ -50,7 +57,9 @@ struct PaymentPagesController {
         }
         router.get("/payments/{id}") { request, context -> Response in
             guard let identity = context.identity else { return .seeOther("/login") }
-            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw HTTPError(.notFound) }
+            guard var payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw HTTPError(.notFound) }
+            // Refreshing a pending payment asks the gateway again.
+            if payment.status == .pending, let confirmed = try? await payments.confirm(payment.id) { payment = confirmed }
             return try await paymentPage(payment, identity: identity, request: request, context: context)
         }
         router.get("/payments/{id}/receipt.pdf") { request, context -> Response in

@@ -45,24 +45,35 @@ package struct PaymentService: Sendable {
             try await PaymentRepository().payment(userID: identity.user.id, idempotencyKey: idempotencyKey, on: db)
         }) {
             guard existing.requestDigest == digest else { return .failure(.field("idempotencyKey", "error.payment.keyReused", code: "idempotency_key_reused")) }
-            return .success(existing)
+            // A payment whose checkout could not be opened (gateway unreachable) gets it now.
+            return .success(try await openCheckout(existing))
         }
         let scope = identity.user.scope
         var items: [PaymentItem] = []
+        var claimed: [PaymentItem.Target: Money] = [:]
+        var memberOf: [(bill: String, group: Int64)] = []
         for line in lines {
-            let found = try await database.read { db -> (PaymentItem.Target, Money)? in
-                if let bill = try await BillQueries().bill(number: line.number, scope: scope, on: db) { return (.bill(bill.id), bill.remaining) }
-                if let group = try await BillQueries().groupBill(number: line.number, scope: scope, on: db) { return (.groupBill(group.id), group.remaining) }
+            let found = try await database.read { db -> (PaymentItem.Target, Money, Int64?)? in
+                if let bill = try await BillQueries().bill(number: line.number, scope: scope, on: db) { return (.bill(bill.id), bill.remaining, bill.groupBillID) }
+                if let group = try await BillQueries().groupBill(number: line.number, scope: scope, on: db) { return (.groupBill(group.id), group.remaining, nil) }
                 return nil
             }
-            guard let (target, remaining) = found else {
+            guard let (target, remaining, groupID) = found else {
                 return .failure(ServiceError(field: "bills", messageKey: "error.payment.unknownBill", code: "unknown_bill", values: ["bill": line.number], kind: .notFound))
             }
             let amount = line.amount ?? remaining
-            guard amount.cents > 0, amount <= remaining else {
+            // A bill named twice is one bill: its lines together may not exceed what remains.
+            let total = (claimed[target] ?? .zero) + amount
+            guard amount.cents > 0, total <= remaining else {
                 return .failure(.field("amount", "error.payment.amount", code: "invalid_amount", values: ["max": remaining.decimalString, "bill": line.number]))
             }
+            claimed[target] = total
+            if let groupID { memberOf.append((line.number, groupID)) }
             items.append(PaymentItem(target: target, amount: amount))
+        }
+        // A bill and its group bill in one payment would pay the bill twice.
+        if let overlap = memberOf.first(where: { claimed[.groupBill($0.group)] != nil }) {
+            return .failure(.field("bills", "error.payment.overlap", code: "overlapping_bills", values: ["bill": overlap.bill]))
         }
         let total = items.reduce(Money.zero) { $0 + $1.amount }
         let now = clock.now()
@@ -78,7 +89,13 @@ package struct PaymentService: Sendable {
         guard let payment = stored, payment.requestDigest == digest else {
             return .failure(.field("idempotencyKey", "error.payment.keyReused", code: "idempotency_key_reused"))
         }
-        guard payment.status == .pending, payment.gatewaySessionID == nil else { return .success(payment) }
+        return .success(try await openCheckout(payment))
+    }
+
+    /// Opens the gateway checkout of a pending payment that has none yet; returns the payment as it now is.
+    private func openCheckout(_ payment: StoredPayment) async throws -> StoredPayment {
+        guard payment.status == .pending, payment.gatewaySessionID == nil else { return payment }
+        let (payments, now) = (self.payments, clock.now())
         // The payment id is the gateway's idempotency key: concurrent starts of one payment get one checkout.
         let checkout = try await gateway.createCheckout(
             amountCents: payment.amount.cents, reference: payment.id, successURL: "\(publicURL)/payments/\(payment.id)/return",
@@ -89,7 +106,12 @@ package struct PaymentService: Sendable {
         var started = payment
         started.gatewaySessionID = checkout.id
         started.redirectURL = checkout.url
-        return .success(started)
+        return started
+    }
+
+    /// A payment as stored, whoever asks: the return page shows it as it stands when the gateway does not answer.
+    package func storedPayment(_ id: String) async throws -> StoredPayment? {
+        try await database.read { db in try await PaymentRepository().payment(id: id, on: db) }
     }
 
     /// The user's payment, if it is theirs.
@@ -173,6 +195,8 @@ package struct PaymentService: Sendable {
         var settled = 0
         for payment in pending {
             do {
+                // A checkout whose answer was lost is found again: the payment id is its idempotency key at the gateway.
+                _ = try await openCheckout(payment)
                 if let updated = try await confirm(payment.id), updated.status != .pending { settled += 1 }
             } catch {
                 logger.warning("reconciler: payment \(payment.id) not confirmed: \(error)")
