@@ -20,6 +20,25 @@ struct APIReference: Encodable {
     var role: String?
 }
 
+/// The totals of one charge class: a bill's usage line, or the open period's charges so far.
+struct APIChargeLine: Encodable {
+    var chargeClass: String
+    var records: Int64
+    var quantity: Int64
+    var includedQuantity: Int64
+    var unit: String
+    var amount: APIMoney
+
+    init(_ line: ChargeLine) {
+        chargeClass = line.chargeClass.rawValue
+        records = line.records
+        quantity = line.quantity
+        includedQuantity = line.includedQuantity
+        unit = line.chargeClass.unit.rawValue
+        amount = APIMoney(line.amount)
+    }
+}
+
 /// TMF666 billingAccount.
 struct APIBillingAccount: Encodable {
     var id: String
@@ -103,22 +122,13 @@ struct APIUsageSummary: Encodable {
         var unit: String
     }
 
-    struct ClassCharge: Encodable {
-        var chargeClass: String
-        var records: Int64
-        var quantity: Int64
-        var includedQuantity: Int64
-        var unit: String
-        var amount: APIMoney
-    }
-
     var billingAccount: APIReference
     var period: String
     var voice: Meter
     var sms: Meter
     var data: Meter
     var charges: APIMoney
-    var chargesByClass: [ClassCharge]
+    var chargesByClass: [APIChargeLine]
 
     init(account: StoredAccount, consumption: SubscriberService.Consumption) {
         let rating = consumption.rating
@@ -128,10 +138,7 @@ struct APIUsageSummary: Encodable {
         sms = Meter(used: rating.sms.used, allowance: rating.sms.allowance, remaining: rating.sms.remaining, unit: "message")
         data = Meter(used: rating.dataBytes.used, allowance: rating.dataBytes.allowance, remaining: rating.dataBytes.remaining, unit: "byte")
         charges = APIMoney(rating.usageCharges)
-        chargesByClass = rating.lines.map {
-            ClassCharge(chargeClass: $0.chargeClass.rawValue, records: $0.records, quantity: $0.quantity, includedQuantity: $0.includedQuantity,
-                        unit: $0.chargeClass.unit.rawValue, amount: APIMoney($0.amount))
-        }
+        chargesByClass = rating.lines.map(APIChargeLine.init)
     }
 }
 
@@ -146,15 +153,6 @@ struct APICustomerBill: Encodable {
         var taxCategory = "VAT"
         var taxRate = 0.15
         var taxAmount: APIMoney
-    }
-
-    struct Line: Encodable {
-        var chargeClass: String
-        var records: Int64
-        var quantity: Int64
-        var includedQuantity: Int64
-        var unit: String
-        var amount: APIMoney
     }
 
     struct Document: Encodable {
@@ -177,7 +175,7 @@ struct APICustomerBill: Encodable {
     var taxIncludedAmount: APIMoney
     var amountDue: APIMoney
     var remainingAmount: APIMoney
-    var billLines: [Line]?
+    var billLines: [APIChargeLine]?
     var billDocument: [Document]
 
     init(_ bill: StoredBill, lines: [ChargeLine]?) {
@@ -198,10 +196,7 @@ struct APICustomerBill: Encodable {
         taxIncludedAmount = APIMoney(bill.total)
         amountDue = APIMoney(bill.total)
         remainingAmount = APIMoney(bill.remaining)
-        billLines = lines?.map {
-            Line(chargeClass: $0.chargeClass.rawValue, records: $0.records, quantity: $0.quantity, includedQuantity: $0.includedQuantity,
-                 unit: $0.chargeClass.unit.rawValue, amount: APIMoney($0.amount))
-        }
+        billLines = lines?.map(APIChargeLine.init)
         billDocument = [
             Document(mimeType: "application/pdf", href: "/api/v1/customerBill/\(bill.billNo)/document?format=pdf"),
             Document(mimeType: "text/csv", href: "/api/v1/customerBill/\(bill.billNo)/document?format=csv"),
