@@ -354,7 +354,7 @@ struct SubscriberPagesTests {
 
     // MARK: - Client ID logins
 
-    @Test("a Client ID login sees its accounts, 20 a page, with each one's amount due, and its group bills")
+    @Test("a Client ID login sees its accounts, 20 a page, with each one's amount due and usage, and its group bills")
     func clientAccounts() async throws {
         try await Billing.withPortal { portal in
             // given
@@ -378,7 +378,8 @@ struct SubscriberPagesTests {
             for row in accountRows(first) + accountRows(second) {
                 let id = try AccountID(row[0].replacingOccurrences(of: " ", with: ""))
                 let bill = try await portal.bill(of: id, period: Billing.october)
-                #expect(row[3] == bill.remaining.formatted(.english), "amount due of \(id)")
+                #expect(row[5] == bill.remaining.formatted(.english), "amount due of \(id)")
+                #expect(row[3].contains(" min · ") && row[3].contains(" SMS · "), "this month's usage of \(id)")
             }
             #expect(first.text.contains(#"<a href="/group-bills/\#(group.groupBillNo)">October 2026</a>"#))
             #expect(!first.text.contains(Subscribers.aline.grouped))

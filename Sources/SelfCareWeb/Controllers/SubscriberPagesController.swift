@@ -140,14 +140,7 @@ struct SubscriberPagesController {
         let pageCount = max(1, (total + Self.accountsPerPage - 1) / Self.accountsPerPage)
         let values: [String: Any] = [
             "clientName": try await subscribers.customerName(identity, clientRowID: clientRowID),
-            "accounts": rows.map { row -> [String: Any] in
-                [
-                    "accountId": row.account.account.id.rawValue, "accountIdGrouped": row.account.account.id.grouped,
-                    "msisdn": row.account.account.line.msisdn.formatted, "plan": row.account.account.line.planCode,
-                    "due": row.amountDue.formatted(language), "hasDue": row.amountDue.cents > 0,
-                    "nextDue": row.nextDueDate.map { DisplayFormat.day($0, language) } ?? "",
-                ]
-            },
+            "accounts": try await accountRows(rows, language),
             "total": total, "search": search, "page": page, "pageCount": pageCount,
             "pageText": pages.localizer.text("list.page", language, ["page": "\(page)", "pages": "\(pageCount)", "total": "\(total)"]),
             "previous": page > 1 ? pageLink(search: search, page: page - 1) : false,
@@ -156,6 +149,27 @@ struct SubscriberPagesController {
         ]
         return try pages.page("client-dashboard", titleKey: "dashboard.title", request: request, context: context, values: values)
             .response(from: request, context: context)
+    }
+
+    /// One row per account of a client's list: what it owes and this month's usage (only the page shown is rated).
+    private func accountRows(_ rows: [AccountBalance], _ language: Language) async throws -> [[String: Any]] {
+        var result: [[String: Any]] = []
+        for row in rows {
+            let rating = try await subscribers.consumption(of: row.account).rating
+            let usage = [
+                DisplayFormat.quantity(rating.voiceMinutes.used, unit: .minute, language),
+                DisplayFormat.quantity(rating.sms.used, unit: .message, language),
+                DisplayFormat.quantity(rating.dataBytes.used, unit: .byte, language),
+            ].joined(separator: " · ")
+            result.append([
+                "accountId": row.account.account.id.rawValue, "accountIdGrouped": row.account.account.id.grouped,
+                "msisdn": row.account.account.line.msisdn.formatted, "plan": row.account.account.line.planCode,
+                "due": row.amountDue.formatted(language), "hasDue": row.amountDue.cents > 0,
+                "nextDue": row.nextDueDate.map { DisplayFormat.day($0, language) } ?? "",
+                "usage": usage, "outOfBundle": rating.usageCharges.formatted(language),
+            ])
+        }
+        return result
     }
 
     private func usagePage(_ account: StoredAccount, request: Request, context: AppRequestContext) async throws -> Response {
