@@ -17,6 +17,8 @@ trap cleanup EXIT
 DB="sqlite://$WORK/portal.sqlite"
 "$BIN" import-plans samples/plans.json --database "$DB" >/dev/null
 ACCOUNTS=$("$BIN" import-customers samples/customers.csv --database "$DB" | python3 -c "import json,sys; a=json.load(sys.stdin)['accounts']; print(a[0]['accountId'], a[1]['accountId'])")
+"$BIN" import-usage samples/usage-2026-10.csv --database "$DB" >/dev/null
+"$BIN" bill-run --period 2026-10 --database "$DB" >/dev/null
 PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
 # The customers are already loaded, so the development start loads no demo data.
 SELFCARE_MODE=development "$BIN" serve --port "$PORT" --database "$DB" >"$WORK/server.log" 2>&1 &

@@ -2,7 +2,7 @@
 
 Usage: python3 Tests/Browser/journeys.py URL ACCOUNT_ID_FR ACCOUNT_ID_EN
 Each journey registers a demo Account ID (reading the activation code from /dev/messages), sets a password,
-logs in, sees the dashboard, opens a bill document link, and logs out. Prints 'N passed, N failed'.
+logs in, sees the dashboard, pays a bill on the sandbox gateway's card page (French journey), and logs out. Prints 'N passed, N failed'.
 """
 import json
 import re
@@ -72,6 +72,8 @@ def journey(language, account_id, expected):
         submit(driver)
         wait_for(driver, "/account")
         assert expected["dashboard"] in driver.page_source, "dashboard shown"
+        if language == "fr":
+            pay_first_bill(driver, account_id)
         driver.find_element(By.CSS_SELECTOR, "form.inline-form button").click()
         wait_for(driver, "loggedOut")
         assert expected["loggedOut"] in driver.page_source, "logout confirmed"
@@ -79,6 +81,24 @@ def journey(language, account_id, expected):
         wait_for(driver, "/login")
     finally:
         driver.quit()
+
+
+def pay_first_bill(driver, account_id):
+    """Pays the first bill with the test card 4242 on the sandbox gateway's hosted page and checks the receipt."""
+    driver.get(f"{url}/accounts/{account_id}/bills")
+    driver.find_element(By.CSS_SELECTOR, "a[href^='/bills/B']").click()
+    WebDriverWait(driver, 10).until(lambda d: "pay-form" in d.page_source)
+    driver.find_element(By.CSS_SELECTOR, "form.pay-form button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/pay/" in d.current_url)
+    driver.find_element(By.ID, "cardholder_name").send_keys("Journey Test")
+    driver.find_element(By.ID, "card_number").send_keys("4242 4242 4242 4242")
+    driver.find_element(By.ID, "exp_month").send_keys("12")
+    driver.find_element(By.ID, "exp_year").send_keys("2035")
+    driver.find_element(By.ID, "cvc").send_keys("123")
+    driver.find_element(By.CSS_SELECTOR, "form[action^='/pay/'] button[type=submit]").click()
+    WebDriverWait(driver, 15).until(lambda d: "/payments/pay_" in d.current_url)
+    assert "Reçu" in driver.page_source and "4242" in driver.page_source, "receipt shown with the card's last four digits"
+    driver.get(f"{url}/account")
 
 
 def mistyped_identifier():
