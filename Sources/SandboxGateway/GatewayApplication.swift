@@ -139,11 +139,8 @@ public struct SandboxGateway: Sendable {
             case .declined(let code):
                 return try await finish(session, paid: false, brand: brand, last4: last4, failure: code)
             case .challenge:
-                let now = clock.now()
-                try await database.transaction { db in
-                    try await db.raw("UPDATE checkout_sessions SET card_brand = \(bind: brand), card_last4 = \(bind: last4) WHERE id = \(bind: session.id)").run()
-                }
-                _ = now
+                let sessions = self.sessions
+                try await database.transaction { db in try await sessions.rememberCard(session.id, brand: brand, last4: last4, on: db) }
                 return Response(status: .seeOther, headers: [.location: "/pay/\(session.id)"])
             case .invalidNumber:
                 return html(HostedPage.cardForm(session, french: french, error: french ? "Numéro de carte invalide." : "Invalid card number.", values: form),

@@ -78,6 +78,11 @@ struct GatewayRepository: Sendable {
         try await db.raw("SELECT * FROM checkout_sessions WHERE idempotency_key = \(bind: idempotencyKey)").first().map(Self.session(from:))
     }
 
+    /// Keeps the brand and last four digits of a card waiting for its 3-D Secure challenge.
+    func rememberCard(_ id: String, brand: String, last4: String, on db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE checkout_sessions SET card_brand = \(bind: brand), card_last4 = \(bind: last4) WHERE id = \(bind: id)").run()
+    }
+
     /// Records the outcome of a card attempt (brand and last four only) and queues the event announcing it.
     func complete(
         _ id: String, status: String, paymentStatus: String, brand: String?, last4: String?, failureCode: String?,

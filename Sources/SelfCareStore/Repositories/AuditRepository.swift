@@ -49,15 +49,6 @@ package struct AuditRepository: Sendable {
             """).run()
     }
 
-    /// How many `action` events `identifier` had since `since`.
-    package func count(_ action: AuditAction, identifier: String, since: Date, on db: any SQLDatabase) async throws -> Int {
-        let row = try await db.raw("""
-            SELECT COUNT(*) AS n FROM audit_events
-            WHERE action = \(bind: action.rawValue) AND identifier = \(bind: identifier) AND occurred_at >= \(bind: since.storedSeconds)
-            """).first()
-        return Int(try row!.value("n", as: Int64.self))
-    }
-
     /// The most recent events, newest first.
     package func recent(limit: Int, on db: any SQLDatabase) async throws -> [(action: String, identifier: String?)] {
         try await db.raw("SELECT action, identifier FROM audit_events ORDER BY id DESC LIMIT \(bind: limit)").all().map {
