@@ -1,6 +1,7 @@
 import Foundation
 import SelfCareCore
 import SQLKit
+import Synchronization
 
 /// A bill as stored.
 package struct StoredBill: Sendable, Hashable {
@@ -164,10 +165,14 @@ package struct BillingRepository: Sendable {
     }
 
     /// A period's bills in bill number order, for the finance export.
+    /// A row that cannot be read stops the export with its error instead of being left out silently.
     package func forEachBill(period: BillingPeriod, on db: any SQLDatabase, _ body: @escaping @Sendable (StoredBill) -> Void) async throws {
+        let failure = Mutex<(any Error)?>(nil)
         try await db.raw("\(unsafeRaw: Self.billSelect) WHERE b.period = \(bind: period.description) ORDER BY b.bill_no").run { row in
-            if let bill = try? Self.bill(from: row) { body(bill) }
+            guard failure.withLock({ $0 == nil }) else { return }
+            do { body(try Self.bill(from: row)) } catch { failure.withLock { $0 = error } }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     static let billSelect = """

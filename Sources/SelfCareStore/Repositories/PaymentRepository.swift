@@ -155,6 +155,7 @@ package struct PaymentRepository: Sendable {
                 }
             }
         }
+        var touchedGroups = Set<Int64>()
         for (billID, requested) in allocations.sorted(by: { $0.key < $1.key }) {
             guard let row = try await db.raw("SELECT total_cents, paid_cents, state, group_bill_id FROM bills WHERE id = \(bind: billID)").first() else { continue }
             let total = Money(cents: try row.value("total_cents"))
@@ -168,8 +169,9 @@ package struct PaymentRepository: Sendable {
             try await db.raw("""
                 INSERT INTO payment_allocations (payment_id, bill_id, amount_cents) VALUES (\(bind: payment.id), \(bind: billID), \(bind: applied.cents))
                 """).run()
-            if let groupID: Int64 = try row.optional("group_bill_id") { try await refreshGroupBill(groupID, on: db) }
+            if let groupID: Int64 = try row.optional("group_bill_id") { touchedGroups.insert(groupID) }
         }
+        for groupID in touchedGroups.sorted() { try await refreshGroupBill(groupID, on: db) }
         try await db.raw("""
             UPDATE payments SET status = 'succeeded', card_brand = \(bind: brand), card_last4 = \(bind: last4),
                 completed_at = \(bind: now.storedSeconds), updated_at = \(bind: now.storedSeconds)

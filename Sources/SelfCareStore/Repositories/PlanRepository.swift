@@ -19,6 +19,12 @@ package struct PlanRepository: Sendable {
             """).run()
     }
 
+    /// The plan with this code, if any.
+    package func plan(code: String, on db: any SQLDatabase) async throws -> TariffPlan? {
+        guard let row = try await db.raw("SELECT definition FROM tariff_plans WHERE code = \(bind: code)").first() else { return nil }
+        return try JSONDecoder().decode(TariffPlan.self, from: Data(try row.value("definition", as: String.self).utf8))
+    }
+
     /// Every plan by code.
     package func all(on db: any SQLDatabase) async throws -> [String: TariffPlan] {
         let rows = try await db.raw("SELECT definition FROM tariff_plans ORDER BY code").all()

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
+import SelfCarePayments
 import SelfCareDocuments
 import SelfCareStore
 
@@ -109,7 +110,7 @@ struct PaymentAPIController {
             let document = ReceiptDocument(
                 operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
                 payerName: identity.user.fullName, amount: payment.amount,
-                card: payment.cardLast4.map { "\((payment.cardBrand ?? "card").capitalized) •••• \($0)" }, paymentID: payment.id, allocations: allocations)
+                card: payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) }, paymentID: payment.id, allocations: allocations)
             switch request.uri.queryParameters.get("format") ?? "pdf" {
             case "pdf":
                 let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })

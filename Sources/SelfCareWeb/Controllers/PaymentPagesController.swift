@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
+import SelfCarePayments
 import SelfCareDocuments
 import SelfCareStore
 
@@ -88,7 +89,7 @@ struct PaymentPagesController {
     }
 
     private func card(_ payment: StoredPayment) -> String? {
-        payment.cardLast4.map { "\((payment.cardBrand ?? "card").capitalized) •••• \($0)" }
+        payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) }
     }
 
     private func paymentPage(_ payment: StoredPayment, identity: AuthenticatedUser, request: Request, context: AppRequestContext) async throws -> Response {

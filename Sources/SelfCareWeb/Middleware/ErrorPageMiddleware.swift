@@ -13,21 +13,21 @@ struct ErrorPageMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
-            return try answer(error, status: error.status, message: error.body, request: request, context: context)
+            return try answer(status: error.status, message: error.body, request: request, context: context)
         } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
         } catch PasswordHasherError.busy {
-            var response = try answer(PasswordHasherError.busy, status: .serviceUnavailable, message: "Too many logins at once; try again in a few seconds.",
+            var response = try answer(status: .serviceUnavailable, message: "Too many logins at once; try again in a few seconds.",
                                       request: request, context: context)
             response.headers[.retryAfter] = "5"
             return response
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
-            return try answer(error, status: .internalServerError, message: nil, request: request, context: context)
+            return try answer(status: .internalServerError, message: nil, request: request, context: context)
         }
     }
 
-    private func answer(_ error: any Error, status: HTTPResponse.Status, message: String?, request: Request, context: Context) throws -> Response {
+    private func answer(status: HTTPResponse.Status, message: String?, request: Request, context: Context) throws -> Response {
         if request.uri.path.hasPrefix("/api/") {
             let code = Self.code(for: status)
             return try JSONResponse.error(status, code: code, message: message ?? status.reasonPhrase)

@@ -141,7 +141,7 @@ package struct PaymentService: Sendable {
                 if let user = try await UserRepository().user(id: locked.userID, on: db),
                    let number = try await IdentityDirectory().numberOnFile(user.scope, on: db) {
                     let messages = Notices.receipt(
-                        receiptNo: receipt.number, amount: locked.amount, card: checkout.card.map { "\($0.brand) •••• \($0.last4)" },
+                        receiptNo: receipt.number, amount: locked.amount, card: checkout.card.map { CardLabel.text(brand: $0.brand, last4: $0.last4) },
                         msisdn: number, email: user.email, userID: user.id, operatorName: branding.operatorName,
                         link: "\(publicURL)/payments/\(locked.id)", language: user.language)
                     try await OutboxRepository().enqueue(messages, now: now, on: db)

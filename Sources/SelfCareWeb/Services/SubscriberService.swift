@@ -48,7 +48,7 @@ package struct SubscriberService: Sendable {
     package func consumption(of account: StoredAccount) async throws -> Consumption {
         let period = BillingPeriod(containing: clock.now())
         let (plan, records) = try await database.read { db in
-            (try await PlanRepository().all(on: db)[account.account.line.planCode],
+            (try await PlanRepository().plan(code: account.account.line.planCode, on: db),
              try await UsageRepository().records(accountRowID: account.id, msisdn: account.account.line.msisdn, period: period, on: db))
         }
         guard let plan else { throw SubscriberError.unknownPlan(account.account.line.planCode) }
@@ -58,7 +58,7 @@ package struct SubscriberService: Sendable {
     /// A period's rated records of an account, any period (for usage history and documents).
     package func ratedRecords(of account: StoredAccount, period: BillingPeriod, planCode: String? = nil) async throws -> [RatedUsage] {
         let code = planCode ?? account.account.line.planCode
-        guard let plan = try await database.read({ db in try await PlanRepository().all(on: db)[code] }) else {
+        guard let plan = try await database.read({ db in try await PlanRepository().plan(code: code, on: db) }) else {
             throw SubscriberError.unknownPlan(code)
         }
         return try await ratedRecords(of: account, period: period, plan: plan)
