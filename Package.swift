@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
@@ -54,6 +55,10 @@ let package = Package(
             dependencies: [
                 "SelfCareCore",
                 "SelfCareStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -90,6 +95,17 @@ let package = Package(
         .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
         .testTarget(name: "SelfCareDocumentsTests", dependencies: ["SelfCareDocuments", "SelfCareCore"]),
         .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore"]),
+        .testTarget(
+            name: "SelfCareMessagingTests",
+            dependencies: [
+                "SelfCareMessaging",
+                "SelfCareStore",
+                "SelfCareCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "SelfCareWebTests",
             dependencies: [

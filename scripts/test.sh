@@ -10,6 +10,7 @@
 #   SKIP_POSTGRES=1         do not start PostgreSQL (TEST_DATABASE_URL stays unset
 #                           unless it is already set by the caller)
 #   SKIP_BROWSER=1          skip the headless Chromium journeys (also skipped when arguments are given)
+#   SKIP_PEERS=1            do not start the SMSC and mail relays the messaging interop tests talk to
 #   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
 #                           psql "$TEST_DATABASE_URL" -c 'select 1'
 #
@@ -46,6 +47,7 @@ if [ "${SKIP_POSTGRES:-0}" != "1" ] && ! find_initdb >/dev/null; then
     missing_packages+=(postgresql)
 fi
 command -v sqlite3 >/dev/null 2>&1 || missing_packages+=(sqlite3)
+command -v openssl >/dev/null 2>&1 || missing_packages+=(openssl)
 command -v qpdf >/dev/null 2>&1 || missing_packages+=(qpdf)
 { command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; } || missing_packages+=(poppler-utils)
 
@@ -73,6 +75,8 @@ fi
 pg_tmp=""
 pg_bin=""
 pg_user=""
+peers_tmp=""
+peer_pids=()
 
 as_pg_user() {
     # Runs a command as the unprivileged database user, from a directory it can read.
@@ -86,6 +90,10 @@ as_pg_user() {
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    for pid in "${peer_pids[@]}"; do
+        kill "$pid" >/dev/null 2>&1 || true
+    done
+    [ -n "$peers_tmp" ] && rm -rf "$peers_tmp"
     if [ -n "$pg_tmp" ] && [ -d "$pg_tmp" ]; then
         # Silent on purpose: swift test's summary should stay the last lines printed.
         if [ -f "$pg_tmp/data/postmaster.pid" ]; then
@@ -170,6 +178,52 @@ if [ "${SKIP_POSTGRES:-0}" = "1" ]; then
     log "SKIP_POSTGRES=1: not starting PostgreSQL"
 else
     start_postgres
+fi
+
+# --- SMSC and mail relays ----------------------------------------------------
+
+# Starts a peer in the background and waits for its "listening <port>" line; prints the port.
+start_peer() {
+    local name="$1"; shift
+    local out="$peers_tmp/$name.out" line=""
+    python3 "$@" >"$out" 2>"$peers_tmp/$name.err" &
+    peer_pids+=("$!")
+    for _ in $(seq 1 100); do
+        line="$(head -n 1 "$out" 2>/dev/null || true)"
+        [ -n "$line" ] && break
+        sleep 0.1
+    done
+    case "$line" in
+        "listening "*) printf '%s\n' "${line#listening }" ;;
+        *) cat "$peers_tmp/$name.err" >&2; die "$name did not start" ;;
+    esac
+}
+
+start_peers() {
+    python3 -c "import aiosmtpd" 2>/dev/null || pip install -q aiosmtpd 2>/dev/null ||
+        pip install -q --break-system-packages aiosmtpd
+    peers_tmp="$(mktemp -d /tmp/selfcare-peers.XXXXXX)"
+    mkdir -p "$peers_tmp/mail" "$peers_tmp/mail-tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+        -keyout "$peers_tmp/relay.key" -out "$peers_tmp/relay.crt" >/dev/null 2>&1 || die "openssl could not make the relay's certificate"
+    export TEST_SMSC_LOG="$peers_tmp/smsc.jsonl"
+    TEST_SMSC_PORT="$(start_peer smsc Tests/Interop/smsc.py --port 0 --log "$TEST_SMSC_LOG" --password secret)"
+    export TEST_SMSC_PORT
+    export TEST_SMTP_MAILDIR="$peers_tmp/mail"
+    TEST_SMTP_PORT="$(start_peer relay Tests/Interop/smtp_relay.py --port 0 --maildir "$TEST_SMTP_MAILDIR")"
+    export TEST_SMTP_PORT
+    export TEST_SMTP_TLS_MAILDIR="$peers_tmp/mail-tls" TEST_SMTP_TLS_CA="$peers_tmp/relay.crt"
+    TEST_SMTP_TLS_PORT="$(start_peer relay-tls Tests/Interop/smtp_relay.py --port 0 --maildir "$TEST_SMTP_TLS_MAILDIR" \
+        --tls-cert "$peers_tmp/relay.crt" --tls-key "$peers_tmp/relay.key" --require-starttls --auth selfcare:relay-secret)"
+    export TEST_SMTP_TLS_PORT
+    log "SMSC on 127.0.0.1:$TEST_SMSC_PORT, relays on 127.0.0.1:$TEST_SMTP_PORT and :$TEST_SMTP_TLS_PORT (STARTTLS + AUTH)"
+}
+
+if [ "${SKIP_PEERS:-0}" = "1" ] || [ "${TEST_SCRIPT_DRY_RUN:-0}" = "1" ]; then
+    log "not starting the SMSC and mail relays"
+else
+    start_peers
 fi
 
 # --- tests -------------------------------------------------------------------

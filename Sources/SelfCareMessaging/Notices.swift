@@ -107,7 +107,7 @@ extension Notices {
     /// The receipt by SMS and e-mail once a payment succeeded.
     package static func receipt(
         receiptNo: String, amount: Money, card: String?, msisdn: MSISDN, email: String, userID: Int64, operatorName: String, link: String,
-        language: Language
+        paymentID: String, language: Language
     ) -> [NewOutboxMessage] {
         let paid = amount.formatted(language)
         let sms: String
@@ -117,15 +117,16 @@ extension Notices {
         case .french:
             sms = "\(operatorName) : paiement de \(paid) reçu, merci. Reçu \(receiptNo) : \(link)"
             subject = "Votre reçu \(receiptNo)"
-            text = "Bonjour,\n\nNous avons bien reçu votre paiement de \(paid)\(card.map { " par carte \($0)" } ?? ""). Votre reçu \(receiptNo) est disponible sur \(link).\n\nMerci,\n\(operatorName)"
+            text = "Bonjour,\n\nNous avons bien reçu votre paiement de \(paid)\(card.map { " par carte \($0)" } ?? ""). Votre reçu \(receiptNo) est joint à ce message et disponible sur \(link).\n\nMerci,\n\(operatorName)"
         case .english:
             sms = "\(operatorName): payment of \(paid) received, thank you. Receipt \(receiptNo): \(link)"
             subject = "Your receipt \(receiptNo)"
-            text = "Hello,\n\nWe have received your payment of \(paid)\(card.map { " by card \($0)" } ?? ""). Your receipt \(receiptNo) is at \(link).\n\nThank you,\n\(operatorName)"
+            text = "Hello,\n\nWe have received your payment of \(paid)\(card.map { " by card \($0)" } ?? ""). Your receipt \(receiptNo) is attached and at \(link).\n\nThank you,\n\(operatorName)"
         }
         return [
             NewOutboxMessage(channel: .sms, recipient: msisdn.e164, body: sms, language: language, purpose: "receipt", userID: userID),
-            NewOutboxMessage(channel: .email, recipient: email, subject: subject, body: text, language: language, purpose: "receipt", userID: userID),
+            NewOutboxMessage(channel: .email, recipient: email, subject: subject, body: text, language: language, purpose: "receipt", userID: userID,
+                             attachment: "payment:\(paymentID)"),
         ]
     }
 }

@@ -4,12 +4,15 @@ import SelfCareCore
 import SelfCareStore
 
 /// Delivers queued messages: claims due rows, hands each to the sender, retries with exponential back-off and
-/// jitter, and gives up after a bounded number of tries. Several instances can share one outbox.
+/// jitter, and gives up after a bounded number of tries. Several instances can share one outbox: a claimed row is
+/// leased to one worker, and a worker that dies leaves it to another once the lease runs out.
 package struct OutboxWorker: Sendable {
     package var maximumAttempts: Int64 = 8
     package var batchSize = 20
-    /// Seconds a claimed message stays reserved for this worker.
-    package var lease: Int64 = 60
+    /// Messages handed to the senders at once (the SMPP window and the relay take several).
+    package var concurrency = 4
+    /// Seconds a claimed message stays reserved for this worker: longer than any one delivery may take.
+    package var lease: Int64 = 300
 
     private let database: Database
     private let sender: any MessageSender
@@ -31,23 +34,37 @@ package struct OutboxWorker: Sendable {
         let claimed = try await database.transaction { db in
             try await OutboxRepository().claimDue(limit: batchSize, now: now, lease: lease, engine: engine, on: db)
         }
-        for message in claimed {
-            do {
-                let providerID = try await sender.send(message)
-                try await database.transaction { db in
-                    try await OutboxRepository().markSent(id: message.id, providerMessageID: providerID, now: clock.now(), on: db)
-                }
-            } catch {
-                let permanent = if case DeliveryError.permanent = error { true } else { false }
-                let attempts = message.attempts + 1
-                let retryAt = permanent || attempts >= maximumAttempts ? nil : clock.now().addingTimeInterval(Self.backoff(attempt: attempts))
-                logger.warning("message \(message.messageID) not delivered (try \(attempts)): \(error)")
-                try await database.transaction { db in
-                    try await OutboxRepository().markFailed(id: message.id, error: "\(error)", retryAt: retryAt, on: db)
-                }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, message) in claimed.enumerated() {
+                if index >= concurrency { try await group.next() }
+                group.addTask { try await deliver(message) }
             }
+            try await group.waitForAll()
         }
         return claimed.count
+    }
+
+    private func deliver(_ message: OutboxMessage) async throws {
+        do {
+            let providerID = try await sender.send(message)
+            let parts = message.channel == .sms ? providerID?.split(separator: " ").map(String.init) ?? [] : []
+            let sentAt = clock.now()
+            try await database.transaction { db in
+                try await OutboxRepository().markSent(id: message.id, providerMessageID: providerID, parts: parts, now: sentAt, on: db)
+            }
+            logger.info("message \(message.messageID) sent", metadata: [
+                "channel": "\(message.channel.rawValue)", "purpose": "\(message.purpose)", "try": "\(message.attempts)",
+                "latency_s": "\(Int(sentAt.timeIntervalSince(message.createdAt)))",
+            ])
+        } catch {
+            let permanent = if case DeliveryError.permanent = error { true } else { false }
+            let retryAt = permanent || message.attempts >= maximumAttempts
+                ? nil : clock.now().addingTimeInterval(Self.backoff(attempt: message.attempts))
+            logger.warning("message \(message.messageID) not delivered (try \(message.attempts)\(retryAt == nil ? ", given up" : "")): \(error)")
+            try await database.transaction { db in
+                try await OutboxRepository().markFailed(id: message.id, error: "\(error)", retryAt: retryAt, on: db)
+            }
+        }
     }
 
     /// Runs until cancelled, polling every `interval`.
@@ -67,5 +84,24 @@ package struct OutboxWorker: Sendable {
     static func backoff(attempt: Int64) -> TimeInterval {
         let base = min(pow(2, Double(attempt)), 3600)
         return base + Double.random(in: 0...(base / 4))
+    }
+}
+
+/// Stores the SMSC's delivery receipts against the outbox.
+package struct OutboxReceiptRecorder: DeliveryReceiptRecorder {
+    private let database: Database
+    private let clock: any WallClock
+
+    package init(database: Database, clock: any WallClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    package func record(_ receipt: DeliveryReceipt) async throws {
+        let now = clock.now()
+        try await database.transaction { db in
+            try await OutboxRepository().recordReceipt(
+                providerMessageID: receipt.messageID, state: receipt.state, errorCode: receipt.errorCode, now: now, on: db)
+        }
     }
 }

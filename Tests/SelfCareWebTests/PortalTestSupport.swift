@@ -310,10 +310,11 @@ extension WebTest {
     /// Runs `body` against a fresh portal on a seeded SQLite file, with a test clock, cheap scrypt parameters and
     /// no background outbox worker; then removes the file.
     /// `gateway` configures the card gateway (its URL, keys and webhook secret); `cardGateway` replaces the client the
-    /// portal talks to; `appLogger` is the application's logger.
+    /// portal talks to; `smpp` and `smtp` send messages to an SMSC and a relay; `appLogger` is the application's logger.
     static func withPortal(
         publicURL: String = "http://127.0.0.1:0", mode: AppConfiguration.Mode = .development,
         framework: TestingSetup = .router, gateway: GatewaySettings? = nil, cardGateway: (any CardGateway)? = nil,
+        smpp: SMPPSettings? = nil, smtp: SMTPSettings? = nil, metricsToken: String? = nil,
         appLogger: Logger = WebTest.logger, _ body: @escaping @Sendable (PortalTest) async throws -> Void
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-portal-tests-\(UUID().uuidString)")
@@ -325,7 +326,9 @@ extension WebTest {
         do {
             try await Migrator(database: database).migrate(now: Subscribers.start)
             try await Subscribers.seed(database, folder: folder)
-            let configuration = AppConfiguration(mode: mode, host: "127.0.0.1", port: 0, publicURL: publicURL, database: url, gateway: gateway)
+            var configuration = AppConfiguration(
+                mode: mode, host: "127.0.0.1", port: 0, publicURL: publicURL, database: url, smpp: smpp, smtp: smtp, gateway: gateway)
+            configuration.metricsToken = metricsToken
             let dependencies = AppDependencies(clock: clock, scrypt: PortalTest.scrypt, messageSender: nil, runsOutboxWorker: false,
                                                cardGateway: cardGateway)
             let app = try await buildApplication(configuration: configuration, logger: appLogger, dependencies: dependencies)

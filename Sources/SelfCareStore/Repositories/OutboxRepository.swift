@@ -23,10 +23,12 @@ package struct NewOutboxMessage: Sendable, Hashable {
     package var clientRowID: Int64?
     /// Lower goes first: one-time codes (0) overtake bill notices (5).
     package var priority: Int64
+    /// What an e-mail carries, found when it is sent (`payment:<id>` attaches that payment's receipt PDF).
+    package var attachment: String?
 
     package init(channel: MessageChannel, recipient: String, subject: String? = nil, body: String, htmlBody: String? = nil,
                  language: Language, purpose: String, userID: Int64? = nil, accountRowID: Int64? = nil, clientRowID: Int64? = nil,
-                priority: Int64 = 5) {
+                 priority: Int64 = 5, attachment: String? = nil) {
         self.channel = channel
         self.recipient = recipient
         self.subject = subject
@@ -38,6 +40,7 @@ package struct NewOutboxMessage: Sendable, Hashable {
         self.accountRowID = accountRowID
         self.clientRowID = clientRowID
         self.priority = priority
+        self.attachment = attachment
     }
 }
 
@@ -50,9 +53,37 @@ package struct OutboxMessage: Sendable, Hashable {
     package var subject: String?
     package var body: String
     package var htmlBody: String?
+    package var language: Language
+    package var purpose: String
+    package var attachment: String?
     package var status: String
+    /// Tries so far, this one included once claimed.
     package var attempts: Int64
     package var createdAt: Date
+    package var sentAt: Date?
+    package var deliveredAt: Date?
+
+    package init(
+        id: Int64, messageID: String, channel: MessageChannel, recipient: String, subject: String?, body: String, htmlBody: String?,
+        language: Language, purpose: String, attachment: String?, status: String, attempts: Int64, createdAt: Date,
+        sentAt: Date? = nil, deliveredAt: Date? = nil
+    ) {
+        self.id = id
+        self.messageID = messageID
+        self.channel = channel
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.htmlBody = htmlBody
+        self.language = language
+        self.purpose = purpose
+        self.attachment = attachment
+        self.status = status
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+        self.deliveredAt = deliveredAt
+    }
 }
 
 /// The durable outbox of SMS and e-mail.
@@ -64,7 +95,7 @@ package struct OutboxRepository: Sendable {
         for chunk in messages.chunked(into: 200) {
             var query = SQLQueryString("""
                 INSERT INTO outbox_messages (message_id, channel, recipient, subject, body, html_body, language, purpose,
-                    user_id, account_id, client_id, priority, status, attempts, next_attempt_at, created_at) VALUES
+                    user_id, account_id, client_id, priority, attachment, status, attempts, next_attempt_at, created_at) VALUES
                 """)
             for (index, message) in chunk.enumerated() {
                 query.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
@@ -72,7 +103,7 @@ package struct OutboxRepository: Sendable {
                     (\(bind: UUID().uuidString.lowercased()), \(bind: message.channel.rawValue), \(bind: message.recipient),
                     \(bind: message.subject), \(bind: message.body), \(bind: message.htmlBody), \(bind: message.language.rawValue),
                     \(bind: message.purpose), \(bind: message.userID), \(bind: message.accountRowID), \(bind: message.clientRowID),
-                    \(bind: message.priority), 'queued', 0, \(bind: now.storedSeconds), \(bind: now.storedSeconds))
+                    \(bind: message.priority), \(bind: message.attachment), 'queued', 0, \(bind: now.storedSeconds), \(bind: now.storedSeconds))
                     """ as SQLQueryString)
             }
             try await db.raw(query).run()
@@ -81,14 +112,7 @@ package struct OutboxRepository: Sendable {
 
     /// Queues a message; a unique message id suppresses duplicates downstream.
     package func enqueue(_ message: NewOutboxMessage, now: Date, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO outbox_messages (message_id, channel, recipient, subject, body, html_body, language, purpose,
-                user_id, account_id, client_id, priority, status, attempts, next_attempt_at, created_at)
-            VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: message.channel.rawValue), \(bind: message.recipient),
-                \(bind: message.subject), \(bind: message.body), \(bind: message.htmlBody), \(bind: message.language.rawValue),
-                \(bind: message.purpose), \(bind: message.userID), \(bind: message.accountRowID), \(bind: message.clientRowID), \(bind: message.priority),
-                'queued', 0, \(bind: now.storedSeconds), \(bind: now.storedSeconds))
-            """).run()
+        try await enqueue([message], now: now, on: db)
     }
 
     /// How many `purpose` messages were queued for `recipient` since `since`.
@@ -100,34 +124,49 @@ package struct OutboxRepository: Sendable {
         return Int(try row!.value("n", as: Int64.self))
     }
 
-    /// Claims up to `limit` due messages for `lease` seconds so no other worker sends them meanwhile.
+    /// Claims up to `limit` due messages for `lease` seconds so no other worker sends them meanwhile: one `UPDATE`,
+    /// atomic on SQLite (one writer at a time, across processes too) and skipping rows another instance holds on
+    /// PostgreSQL. A claim whose lease ran out (its worker died) is claimed again.
     package func claimDue(limit: Int, now: Date, lease: Int64, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> [OutboxMessage] {
         let lock = engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await db.raw("""
-            SELECT id, message_id, channel, recipient, subject, body, html_body, status, attempts, created_at
-            FROM outbox_messages
-            WHERE (status = 'queued' AND next_attempt_at <= \(bind: now.storedSeconds))
-               OR (status = 'sending' AND claimed_until < \(bind: now.storedSeconds))
-            ORDER BY priority, next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock)
+            UPDATE outbox_messages SET status = 'sending', claimed_until = \(bind: now.storedSeconds + lease), attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM outbox_messages
+                WHERE (status = 'queued' AND next_attempt_at <= \(bind: now.storedSeconds))
+                   OR (status = 'sending' AND claimed_until < \(bind: now.storedSeconds))
+                ORDER BY priority, next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock))
+            RETURNING \(unsafeRaw: Self.columns), priority, next_attempt_at
             """).all()
-        let messages = try rows.map(Self.message(from:))
-        for message in messages {
-            try await db.raw("""
-                UPDATE outbox_messages SET status = 'sending', claimed_until = \(bind: now.storedSeconds + lease),
-                    attempts = attempts + 1
-                WHERE id = \(bind: message.id)
-                """).run()
+        let ordered = try rows.sorted { left, right in
+            let keys = { (row: any SQLRow) throws -> (Int64, Int64, Int64) in
+                (try row.value("priority"), try row.value("next_attempt_at"), try row.value("id"))
+            }
+            return try keys(left) < keys(right)
         }
-        return messages
+        return try ordered.map(Self.message(from:))
     }
 
-    /// Records a successful hand-over to the SMSC or relay.
-    package func markSent(id: Int64, providerMessageID: String?, now: Date, on db: any SQLDatabase) async throws {
+    /// Records a successful hand-over to the SMSC or relay; `parts` are the SMSC's ids of an SMS's parts, which
+    /// delivery receipts name.
+    package func markSent(id: Int64, providerMessageID: String?, parts: [String] = [], now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now.storedSeconds), claimed_until = NULL,
                 provider_message_id = \(bind: providerMessageID), last_error = NULL
             WHERE id = \(bind: id)
             """).run()
+        guard !parts.isEmpty else { return }
+        // Parts of an earlier, failed try are not this message's any more.
+        try await db.raw("DELETE FROM outbox_message_parts WHERE outbox_message_id = \(bind: id)").run()
+        var insert = SQLQueryString("INSERT INTO outbox_message_parts (provider_message_id, outbox_message_id, part_number) VALUES ")
+        for (index, part) in parts.enumerated() {
+            insert.appendInterpolation(index == 0 ? "" as SQLQueryString : ", " as SQLQueryString)
+            insert.appendInterpolation("(\(bind: part), \(bind: id), \(bind: Int64(index + 1)))" as SQLQueryString)
+        }
+        insert.appendInterpolation(" ON CONFLICT (provider_message_id) DO NOTHING" as SQLQueryString)
+        try await db.raw(insert).run()
+        // A receipt can overtake the submit response it belongs to.
+        try await refreshDeliveryState(outboxID: id, on: db)
     }
 
     /// Records a failed try: retried at `retryAt`, or failed for good when nil.
@@ -139,28 +178,119 @@ package struct OutboxRepository: Sendable {
             """).run()
     }
 
+    /// Stores an SMSC delivery receipt (once, however often the SMSC repeats it) and moves its message to
+    /// `delivered` when every part arrived, or `failed` when one never will.
+    package func recordReceipt(providerMessageID: String, state: String, errorCode: String?, now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO delivery_receipts (provider_message_id, state, error_code, received_at)
+            VALUES (\(bind: providerMessageID), \(bind: state), \(bind: errorCode), \(bind: now.storedSeconds))
+            ON CONFLICT (provider_message_id) DO UPDATE SET state = excluded.state, error_code = excluded.error_code
+            WHERE delivery_receipts.state NOT IN ('DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED')
+            """).run()
+        let row = try await db.raw("""
+            SELECT outbox_message_id FROM outbox_message_parts WHERE provider_message_id = \(bind: providerMessageID)
+            """).first()
+        if let outboxID = try row?.value("outbox_message_id", as: Int64.self) {
+            try await refreshDeliveryState(outboxID: outboxID, on: db)
+        }
+    }
+
+    private func refreshDeliveryState(outboxID: Int64, on db: any SQLDatabase) async throws {
+        guard let row = try await db.raw("""
+            SELECT COUNT(*) AS parts,
+                SUM(CASE WHEN r.state = 'DELIVRD' THEN 1 ELSE 0 END) AS delivered,
+                SUM(CASE WHEN r.state IN ('UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN') THEN 1 ELSE 0 END) AS lost,
+                MAX(r.received_at) AS last_receipt
+            FROM outbox_message_parts p LEFT JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
+            WHERE p.outbox_message_id = \(bind: outboxID)
+            """).first() else { return }
+        let parts = try row.value("parts", as: Int64.self)
+        let delivered = try row.optional("delivered", as: Int64.self) ?? 0
+        let lost = try row.optional("lost", as: Int64.self) ?? 0
+        if lost > 0 {
+            try await db.raw("""
+                UPDATE outbox_messages SET status = 'failed', last_error = 'the SMSC reports the SMS was not delivered'
+                WHERE id = \(bind: outboxID) AND status IN ('sent', 'delivered')
+                """).run()
+        } else if parts > 0, delivered == parts, let last = try row.optional("last_receipt", as: Int64.self) {
+            try await db.raw("""
+                UPDATE outbox_messages SET status = 'delivered', delivered_at = \(bind: last)
+                WHERE id = \(bind: outboxID) AND status = 'sent'
+                """).run()
+        }
+    }
+
+    /// What the operator sent a user, newest first: messages addressed to them, notices about the account or
+    /// client they log in with, and the codes and warnings sent to the number on file.
+    package func notifications(
+        userID: Int64, accountRowID: Int64?, clientRowID: Int64?, numberOnFile: String?, limit: Int, offset: Int, on db: any SQLDatabase
+    ) async throws -> [OutboxMessage] {
+        var query = SQLQueryString("SELECT \(unsafeRaw: Self.columns) FROM outbox_messages WHERE user_id = \(bind: userID)")
+        if let accountRowID { query.appendInterpolation(" OR account_id = \(bind: accountRowID)" as SQLQueryString) }
+        if let clientRowID { query.appendInterpolation(" OR client_id = \(bind: clientRowID)" as SQLQueryString) }
+        if let numberOnFile {
+            query.appendInterpolation(
+                " OR (recipient = \(bind: numberOnFile) AND purpose IN ('activation', 'passwordReset', 'registrationAttempt'))"
+                    as SQLQueryString)
+        }
+        query.appendInterpolation(" ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)" as SQLQueryString)
+        return try await db.raw(query).all().map(Self.message(from:))
+    }
+
+    /// How the outbox is doing: messages by status, and the time from queueing to hand-over of those sent since `since`.
+    package func statistics(since: Date, on db: any SQLDatabase) async throws -> OutboxStatistics {
+        var statistics = OutboxStatistics()
+        for row in try await db.raw("SELECT channel, status, COUNT(*) AS n FROM outbox_messages GROUP BY channel, status").all() {
+            let key = "\(try row.value("channel", as: String.self)).\(try row.value("status", as: String.self))"
+            statistics.counts[key] = try row.value("n", as: Int64.self)
+        }
+        let latency = try await db.raw("""
+            SELECT COUNT(*) AS n, CAST(SUM(sent_at - created_at) AS BIGINT) AS total, MAX(sent_at - created_at) AS longest
+            FROM outbox_messages WHERE sent_at IS NOT NULL AND sent_at >= \(bind: since.storedSeconds)
+            """).first()
+        statistics.sentRecently = try latency?.optional("n", as: Int64.self) ?? 0
+        statistics.latencyTotalSeconds = try latency?.optional("total", as: Int64.self) ?? 0
+        statistics.latencyLongestSeconds = try latency?.optional("longest", as: Int64.self) ?? 0
+        return statistics
+    }
+
     /// The newest messages of any status, newest first.
     package func recent(limit: Int, on db: any SQLDatabase) async throws -> [OutboxMessage] {
         try await db.raw("""
-            SELECT id, message_id, channel, recipient, subject, body, html_body, status, attempts, created_at
-            FROM outbox_messages ORDER BY id DESC LIMIT \(bind: limit)
+            SELECT \(unsafeRaw: Self.columns) FROM outbox_messages ORDER BY id DESC LIMIT \(bind: limit)
             """).all().map(Self.message(from:))
     }
 
     /// Messages handed over to their channel, newest first.
     package func delivered(limit: Int, on db: any SQLDatabase) async throws -> [OutboxMessage] {
         try await db.raw("""
-            SELECT id, message_id, channel, recipient, subject, body, html_body, status, attempts, created_at
-            FROM outbox_messages WHERE status IN ('sent', 'delivered') ORDER BY id DESC LIMIT \(bind: limit)
+            SELECT \(unsafeRaw: Self.columns) FROM outbox_messages WHERE status IN ('sent', 'delivered') ORDER BY id DESC LIMIT \(bind: limit)
             """).all().map(Self.message(from:))
     }
+
+    static let columns = """
+        id, message_id, channel, recipient, subject, body, html_body, language, purpose, attachment, status, attempts, created_at,
+        sent_at, delivered_at
+        """
 
     static func message(from row: any SQLRow) throws -> OutboxMessage {
         OutboxMessage(
             id: try row.value("id"), messageID: try row.value("message_id"),
             channel: MessageChannel(rawValue: try row.value("channel")) ?? .sms,
             recipient: try row.value("recipient"), subject: try row.optional("subject"), body: try row.value("body"),
-            htmlBody: try row.optional("html_body"), status: try row.value("status"), attempts: try row.value("attempts"),
-            createdAt: Date(storedSeconds: try row.value("created_at")))
+            htmlBody: try row.optional("html_body"), language: Language(rawValue: try row.value("language")) ?? .default,
+            purpose: try row.value("purpose"), attachment: try row.optional("attachment"), status: try row.value("status"),
+            attempts: try row.value("attempts"), createdAt: Date(storedSeconds: try row.value("created_at")),
+            sentAt: try row.optional("sent_at", as: Int64.self).map(Date.init(storedSeconds:)),
+            deliveredAt: try row.optional("delivered_at", as: Int64.self).map(Date.init(storedSeconds:)))
     }
+}
+
+/// Outbox figures for monitoring.
+package struct OutboxStatistics: Sendable, Equatable {
+    /// Messages by `channel.status` (`sms.queued`, `email.failed`, …).
+    package var counts: [String: Int64] = [:]
+    package var sentRecently: Int64 = 0
+    package var latencyTotalSeconds: Int64 = 0
+    package var latencyLongestSeconds: Int64 = 0
 }

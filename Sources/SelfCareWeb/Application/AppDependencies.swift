@@ -28,15 +28,6 @@ package struct AppDependencies: Sendable {
     }
 }
 
-/// Stands in for a channel whose client is not available: messages stay queued, nothing is lost or faked.
-struct UnavailableSender: MessageSender {
-    let reason: String
-
-    func send(_ message: SelfCareStore.OutboxMessage) async throws -> String? {
-        throw DeliveryError.temporary(reason)
-    }
-}
-
 /// Stands in when no card gateway is configured: payments cannot start, and say so.
 struct UnavailableGateway: CardGateway {
     func createCheckout(amountCents: Int64, reference: String, successURL: String, cancelURL: String, idempotencyKey: String) async throws -> (id: String, url: String) {

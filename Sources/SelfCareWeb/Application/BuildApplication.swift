@@ -18,6 +18,7 @@ package func buildApplication(
     var services: [any Service] = [DatabaseService(database: database)] + dependencies.companionServices
     if dependencies.runsOutboxWorker {
         services.append(OutboxWorkerService(worker: portal.outboxWorker))
+        if let smpp = portal.smppClient { services.append(SMPPLinkService(client: smpp)) }
         services.append(PaymentReconcilerService(payments: portal.payments))
     }
     return Application(
@@ -40,6 +41,9 @@ package struct Portal: Sendable {
     package let subscribers: SubscriberService
     package let payments: PaymentService
     package let outboxWorker: OutboxWorker
+    let clock: any WallClock
+    /// The SMSC link when SMS go over SMPP.
+    package let smppClient: SMPPClient?
     let pages: PageRenderer
     let cookies: CookieSettings
 
@@ -47,6 +51,8 @@ package struct Portal: Sendable {
         self.configuration = configuration
         self.database = database
         let clock = dependencies.clock
+        self.clock = clock
+        pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
         let codeKey = try await Self.codeKey(database: database, now: clock.now())
         let codes = OneTimeCodes(policy: OneTimeCodePolicy(), key: codeKey, engine: database.engine,
                                  operatorName: configuration.branding.operatorName)
@@ -65,9 +71,14 @@ package struct Portal: Sendable {
         payments = PaymentService(
             database: database, clock: clock, gateway: gateway, webhookSecret: configuration.gateway?.webhookSecret ?? "",
             publicURL: configuration.publicURL, branding: configuration.branding, logger: logger)
-        let sender = dependencies.messageSender ?? Self.sender(for: configuration, logger: logger)
+        let smppClient = configuration.smpp.map { settings in
+            SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
+        }
+        self.smppClient = dependencies.messageSender == nil ? smppClient : nil
+        let attachments = ReceiptAttachments(database: database, branding: configuration.branding, localizer: pages.localizer)
+        let sender = dependencies.messageSender ?? Self.sender(
+            for: configuration, smpp: smppClient, attachments: attachments, clock: clock, logger: logger)
         outboxWorker = OutboxWorker(database: database, sender: sender, clock: clock, logger: logger)
-        pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
         cookies = CookieSettings(secure: configuration.usesHTTPS)
     }
 
@@ -83,11 +94,13 @@ package struct Portal: Sendable {
         router.add(middleware: CSRFMiddleware(cookies: cookies))
         router.add(middleware: SessionMiddleware(authentication: authentication, cookies: cookies))
         HealthController(database: database).addRoutes(to: router)
+        MetricsController(database: database, clock: clock, mode: configuration.mode, token: configuration.metricsToken).addRoutes(to: router)
         HomeController(pages: pages).addRoutes(to: router)
         InfoPagesController(pages: pages, termsVersion: configuration.branding.termsVersion).addRoutes(to: router)
         RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: router)
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: router)
         SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
+        NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
         try OpenAPIController().addRoutes(to: router)
         PaymentPagesController(pages: pages, payments: payments, branding: configuration.branding).addRoutes(to: router)
         PaymentAPIController(payments: payments, pages: pages, branding: configuration.branding).addRoutes(to: router)
@@ -109,13 +122,32 @@ package struct Portal: Sendable {
         }
     }
 
-    /// The dev sink in development; the real SMPP and SMTP clients when configured.
-    private static func sender(for configuration: AppConfiguration, logger: Logger) -> any MessageSender {
+    /// SMS over SMPP when `SMPP_HOST` is set and e-mail over SMTP when `SMTP_HOST` is set, in any mode; otherwise
+    /// the dev sink (production refuses to start without both).
+    private static func sender(
+        for configuration: AppConfiguration, smpp: SMPPClient?, attachments: any MailAttachmentProvider, clock: any WallClock, logger: Logger
+    ) -> any MessageSender {
         let sink = DevMessageSink(logger: logger)
-        let sms: any MessageSender = configuration.smpp == nil && configuration.mode == .development
-            ? sink : UnavailableSender(reason: "SMS delivery over SMPP is not available in this version")
-        let email: any MessageSender = configuration.smtp == nil && configuration.mode == .development
-            ? sink : UnavailableSender(reason: "e-mail delivery over SMTP is not available in this version")
-        return ChannelRouter(sms: sms, email: email)
+        let email: any MessageSender = configuration.smtp.map { settings in
+            SMTPClient(configuration: .init(settings, operatorName: configuration.branding.operatorName), attachments: attachments,
+                       clock: clock, logger: logger)
+        } ?? sink
+        return ChannelRouter(sms: smpp ?? sink, email: email)
+    }
+}
+
+extension SMPPClient.Configuration {
+    init(_ settings: SMPPSettings) {
+        self.init(host: settings.host, port: settings.port, systemID: settings.systemID, password: settings.password,
+                  sourceAddress: settings.sourceAddress)
+        bindMode = settings.bindMode == "transmitter" ? .transmitter : .transceiver
+    }
+}
+
+extension SMTPClient.Configuration {
+    init(_ settings: SMTPSettings, operatorName: String) {
+        self.init(host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+                  from: settings.from, fromName: "\(operatorName) SelfCare", tls: settings.startTLS ? .required : .whenOffered,
+                  trustedCertificatesFile: settings.trustedCertificatesFile)
     }
 }

@@ -11,3 +11,14 @@ struct OutboxWorkerService: Service {
         }
     }
 }
+
+/// Keeps the SMSC link bound beside the server, so delivery receipts arrive between sends; unbinds at shutdown.
+struct SMPPLinkService: Service {
+    let client: SMPPClient
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await client.maintainLink()
+        }
+    }
+}

@@ -19,6 +19,8 @@ package struct AppConfiguration: Sendable {
     package var smtp: SMTPSettings?
     package var gateway: GatewaySettings?
     package var branding: Branding
+    /// Bearer token `/metrics` asks for; without one the metrics are open in development and off in production.
+    package var metricsToken: String?
 
     package init(
         mode: Mode, host: String, port: Int, publicURL: String, database: DatabaseURL,
@@ -91,9 +93,11 @@ package struct AppConfiguration: Sendable {
         let gateway = GatewaySettings.load(value, production: production, problems: &problems)
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
-        return AppConfiguration(
+            var configuration = AppConfiguration(
             mode: mode, host: host, port: port, publicURL: publicURL, database: database,
             smpp: smpp, smtp: smtp, gateway: gateway, branding: Branding.load(value))
+        configuration.metricsToken = value("METRICS_TOKEN")
+        return configuration
     }
 }
 

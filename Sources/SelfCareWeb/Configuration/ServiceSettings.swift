@@ -5,6 +5,8 @@ package struct SMPPSettings: Sendable, Equatable {
     package var systemID: String
     package var password: String
     package var sourceAddress: String
+    /// `transceiver` (default: delivery receipts come back on the same link) or `transmitter`.
+    package var bindMode: String = "transceiver"
 
     /// Read when `SMPP_HOST` is set (any mode); in production every SMPP setting is required.
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SMPPSettings? {
@@ -19,7 +21,9 @@ package struct SMPPSettings: Sendable, Equatable {
         let password = value("SMPP_PASSWORD") ?? { missing.append("SMPP_PASSWORD"); return "" }()
         let source = value("SMPP_SOURCE_ADDR") ?? { missing.append("SMPP_SOURCE_ADDR"); return "" }()
         problems += missing.map { "\($0) is missing (SMPP_HOST is set)" }
-        return SMPPSettings(host: host, port: port ?? 2775, systemID: systemID, password: password, sourceAddress: source)
+        let bindMode = value("SMPP_BIND_MODE") ?? "transceiver"
+        if !["transceiver", "transmitter"].contains(bindMode) { problems.append("SMPP_BIND_MODE must be transceiver or transmitter") }
+        return SMPPSettings(host: host, port: port ?? 2775, systemID: systemID, password: password, sourceAddress: source, bindMode: bindMode)
     }
 }
 
@@ -30,7 +34,10 @@ package struct SMTPSettings: Sendable, Equatable {
     package var username: String?
     package var password: String?
     package var from: String
+    /// Whether STARTTLS is required; when false it is still used whenever the relay offers it.
     package var startTLS: Bool
+    /// PEM file of the certificate authorities trusted for the relay (a private CA), else the system's.
+    package var trustedCertificatesFile: String?
 
     /// Read when `SMTP_HOST` is set (any mode); in production the relay and sender are required.
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SMTPSettings? {
@@ -49,7 +56,7 @@ package struct SMTPSettings: Sendable, Equatable {
         }
         return SMTPSettings(
             host: host, port: port ?? 587, username: value("SMTP_USERNAME"), password: value("SMTP_PASSWORD"),
-            from: from ?? "", startTLS: ["true", "1", "yes"].contains(startTLS))
+            from: from ?? "", startTLS: ["true", "1", "yes"].contains(startTLS), trustedCertificatesFile: value("SMTP_CA_FILE"))
     }
 }
 

@@ -143,7 +143,7 @@ package struct PaymentService: Sendable {
                     let messages = Notices.receipt(
                         receiptNo: receipt.number, amount: locked.amount, card: checkout.card.map { CardLabel.text(brand: $0.brand, last4: $0.last4) },
                         msisdn: number, email: user.email, userID: user.id, operatorName: branding.operatorName,
-                        link: "\(publicURL)/payments/\(locked.id)", language: user.language)
+                        link: "\(publicURL)/payments/\(locked.id)", paymentID: locked.id, language: user.language)
                     try await OutboxRepository().enqueue(messages, now: now, on: db)
                 }
             } else {

@@ -171,6 +171,20 @@ package struct SubscriberService: Sendable {
         try await database.read { db in try await BillQueries().hasBill(accountRowID: account.id, period: period, on: db) }
     }
 
+    /// The SMS and e-mails the operator sent the login, newest first (`limit` + 1 asked tells whether a page follows).
+    package func notifications(_ identity: AuthenticatedUser, offset: Int, limit: Int) async throws -> [OutboxMessage] {
+        try await database.read { db in
+            let number = try await IdentityDirectory().numberOnFile(identity.user.scope, on: db)
+            let (account, client): (Int64?, Int64?) = switch identity.user.scope {
+            case .account(let rowID): (rowID, nil)
+            case .client(let rowID): (nil, rowID)
+            }
+            return try await OutboxRepository().notifications(
+                userID: identity.user.id, accountRowID: account, clientRowID: client, numberOnFile: number?.e164,
+                limit: limit, offset: offset, on: db)
+        }
+    }
+
     /// Leaves an `accessDenied` audit event for a refused request.
     package func recordDenied(_ identity: AuthenticatedUser, _ what: String) async throws {
         try await denied(identity, what)

@@ -1,0 +1,49 @@
+import Hummingbird
+import SelfCareCore
+import SelfCareStore
+
+/// The notification log: every SMS and e-mail the operator sent the subscriber, with its time and delivery status —
+/// their proof of what they were told.
+struct NotificationPagesController {
+    static let perPage = 25
+
+    let pages: PageRenderer
+    let subscribers: SubscriberService
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/notifications") { request, context -> Response in
+            guard let identity = context.identity else { return .seeOther("/login") }
+            let language = context.language
+            let page = max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1)
+            let found = try await subscribers.notifications(identity, offset: (page - 1) * Self.perPage, limit: Self.perPage + 1)
+            let rows = found.prefix(Self.perPage).map { row($0, language) }
+            let values: [String: Any] = [
+                "notifications": Array(rows), "hasNotifications": !rows.isEmpty,
+                "pageText": pages.localizer.text("notifications.page", language, ["page": "\(page)"]),
+                "previous": page > 1 ? "/notifications?page=\(page - 1)" : false,
+                "next": found.count > Self.perPage ? "/notifications?page=\(page + 1)" : false,
+                "paged": page > 1 || found.count > Self.perPage,
+            ]
+            return try pages.page("notifications", titleKey: "notifications.title", request: request, context: context, values: values)
+                .response(from: request, context: context)
+        }
+    }
+
+    /// One line of the log; codes are not shown again, only that one was sent.
+    private func row(_ message: OutboxMessage, _ language: Language) -> [String: Any] {
+        let localizer = pages.localizer
+        let isCode = ["activation", "passwordReset"].contains(message.purpose)
+        let content = isCode ? localizer.text("notifications.codeHidden", language)
+            : message.channel == .email ? message.subject ?? "" : message.body
+        let statusTime = message.deliveredAt ?? message.sentAt
+        return [
+            "when": DisplayFormat.time(message.createdAt, language),
+            "channel": localizer.text("notifications.channel.\(message.channel.rawValue)", language),
+            "to": message.recipient,
+            "content": content,
+            "status": localizer.text("notifications.status.\(message.status)", language),
+            "statusCode": message.status,
+            "statusTime": statusTime.map { DisplayFormat.time($0, language) } ?? "",
+        ]
+    }
+}

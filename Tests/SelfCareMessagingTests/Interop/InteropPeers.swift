@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import SelfCareCore
+import SelfCareStore
+import Synchronization
+@testable import SelfCareMessaging
+
+/// The SMSC and mail relays `scripts/test.sh` starts (`Tests/Interop/`), found through the environment; the interop
+/// suites are skipped when they are not running.
+enum InteropPeers {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static var smscPort: Int? { environment["TEST_SMSC_PORT"].flatMap(Int.init) }
+    static var smscLog: String? { environment["TEST_SMSC_LOG"] }
+    static var relayPort: Int? { environment["TEST_SMTP_PORT"].flatMap(Int.init) }
+    static var relayMaildir: String? { environment["TEST_SMTP_MAILDIR"] }
+    static var tlsRelayPort: Int? { environment["TEST_SMTP_TLS_PORT"].flatMap(Int.init) }
+    static var tlsRelayMaildir: String? { environment["TEST_SMTP_TLS_MAILDIR"] }
+    static var tlsRelayCertificate: String? { environment["TEST_SMTP_TLS_CA"] }
+
+    static var smscRunning: Bool { smscPort != nil && smscLog != nil }
+    static var relaysRunning: Bool { relayPort != nil && relayMaildir != nil && tlsRelayPort != nil && tlsRelayMaildir != nil }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "selfcare.interop-tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A bind system id with the SMSC behaviour `flags` (see `smsc.py`) and a suffix of its own, at most 15 characters.
+    static func systemID(_ flags: String) -> String {
+        "\(flags)-\(UUID().uuidString.prefix(14 - flags.count).lowercased())"
+    }
+
+    /// A mobile number no other test uses.
+    static func freshNumber() -> String {
+        "+2305" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+    }
+
+    static func smppClient(systemID: String, password: String = "secret", receipts: (any DeliveryReceiptRecorder)? = nil)
+        -> SMPPClient
+    {
+        var configuration = SMPPClient.Configuration(
+            host: "127.0.0.1", port: smscPort ?? 0, systemID: systemID, password: password, sourceAddress: "SelfCare")
+        configuration.throttleBackoff = .milliseconds(1)
+        configuration.responseTimeout = .seconds(5)
+        return SMPPClient(configuration: configuration, receipts: receipts, logger: logger)
+    }
+
+    static func smtpClient(tls: Bool = false, policy: SMTPClient.TLSPolicy = .whenOffered, port: Int? = nil,
+                           attachments: (any MailAttachmentProvider)? = nil) -> SMTPClient {
+        var configuration = SMTPClient.Configuration(
+            host: "127.0.0.1", port: port ?? (tls ? tlsRelayPort : relayPort) ?? 0,
+            username: tls ? "selfcare" : nil, password: tls ? "relay-secret" : nil,
+            from: "selfcare@operator.example", fromName: "Opérateur SelfCare", tls: policy,
+            trustedCertificatesFile: tls ? tlsRelayCertificate : nil)
+        configuration.timeout = .seconds(10)
+        return SMTPClient(configuration: configuration, attachments: attachments, clock: FixedClock(), logger: logger)
+    }
+
+    /// Every message the SMSC took in, in order.
+    static func smscRecords() throws -> [SMSCRecord] {
+        guard let path = smscLog, let data = FileManager.default.contents(atPath: path) else { return [] }
+        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            try JSONDecoder().decode(SMSCRecord.self, from: Data($0.utf8))
+        }
+    }
+
+    /// The messages the SMSC took in for `destination` (without its `+`).
+    static func smsc(to destination: String) throws -> [SMSCRecord] {
+        let number = destination.hasPrefix("+") ? String(destination.dropFirst()) : destination
+        return try smscRecords().filter { $0.destination == number }
+    }
+
+    /// The e-mails a relay accepted for `recipient`, read back through Python's own MIME parser.
+    static func mail(to recipient: String, maildir: String?) throws -> [RelayedMail] {
+        guard let maildir, let index = FileManager.default.contents(atPath: maildir + "/index.jsonl") else { return [] }
+        return try String(decoding: index, as: UTF8.self).split(separator: "\n")
+            .map { try JSONDecoder().decode(RelayIndexEntry.self, from: Data($0.utf8)) }
+            .filter { $0.rcpt_tos.contains(recipient) }
+            .map { try RelayedMail.parse(file: maildir + "/" + $0.file, entry: $0) }
+    }
+}
+
+/// One line of the SMSC's log.
+struct SMSCRecord: Decodable {
+    var system_id: String
+    var source: String
+    var destination: String
+    var text: String
+    var data_coding: Int
+    var parts: Int
+    var message_ids: [String]
+    var reference: String?
+    var registered_delivery: Int
+}
+
+struct RelayIndexEntry: Decodable {
+    var file: String
+    var mail_from: String
+    var rcpt_tos: [String]
+    var tls: Bool
+    var auth: String?
+}
+
+/// An e-mail as the relay stored it, decoded by Python's `email` package.
+struct RelayedMail: Decodable {
+    var subject: String
+    var from: String
+    var messageID: String
+    var text: String
+    var html: String?
+    var attachments: [Attachment]
+    var tls: Bool?
+    var auth: String?
+    /// Longest line of the raw message, CRLF excluded.
+    var longestLine: Int
+    var bareLineFeeds: Bool
+
+    struct Attachment: Decodable {
+        var filename: String
+        var contentType: String
+        var size: Int
+        var head: String
+    }
+
+    static let parser = """
+        import email, email.policy, json, sys
+        raw = open(sys.argv[1], 'rb').read()
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        text = message.get_body(('plain',))
+        html = message.get_body(('html',))
+        attachments = [{'filename': part.get_filename(), 'contentType': part.get_content_type(),
+                        'size': len(part.get_content()), 'head': part.get_content()[:5].decode('latin-1')}
+                       for part in message.iter_attachments()]
+        lines = raw.split(b'\\r\\n')
+        print(json.dumps({'subject': str(message['subject']), 'from': str(message['from']),
+                          'messageID': str(message['message-id']), 'text': text.get_content() if text else '',
+                          'html': html.get_content() if html else None, 'attachments': attachments,
+                          'longestLine': max(len(line) for line in lines),
+                          'bareLineFeeds': any(b'\\n' in line for line in lines)}))
+        """
+
+    static func parse(file: String, entry: RelayIndexEntry) throws -> RelayedMail {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", parser, file]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        var mail = try JSONDecoder().decode(RelayedMail.self, from: data)
+        mail.tls = entry.tls
+        mail.auth = entry.auth
+        return mail
+    }
+}
+
+/// A clock tests move by hand.
+final class TestClock: WallClock {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_796_000_000))
+
+    func now() -> Date { current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+}
+
+/// A clock that never moves.
+struct FixedClock: WallClock {
+    func now() -> Date { Date(timeIntervalSince1970: 1_796_000_000) }
+}
+
+/// A migrated SQLite outbox in a scratch folder, for the delivery tests.
+struct ScratchOutbox {
+    let folder: URL
+    var path: String { folder.appendingPathComponent("outbox.sqlite").path }
+
+    static func with<R: Sendable>(_ body: (ScratchOutbox) async throws -> R) async throws -> R {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-outbox-\(UUID().uuidString.lowercased())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try await body(ScratchOutbox(folder: folder))
+    }
+
+    /// Opens (and migrates) the outbox's database; the caller closes it.
+    func open() async throws -> Database {
+        let database = try await Database.open(.sqlite(path: path), logger: InteropPeers.logger)
+        try await Migrator(database: database).migrate()
+        return database
+    }
+}
+
+extension Database {
+    /// The stored statuses of every message, by message id.
+    func outboxStatuses() async throws -> [String: String] {
+        try await read { db in
+            try await OutboxRepository().recent(limit: 10_000, on: db)
+        }.reduce(into: [:]) { $0[$1.messageID] = $1.status }
+    }
+
+    func enqueue(_ messages: [NewOutboxMessage], at now: Date) async throws {
+        try await transaction { db in try await OutboxRepository().enqueue(messages, now: now, on: db) }
+    }
+}

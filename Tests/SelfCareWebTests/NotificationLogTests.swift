@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import SelfCareCore
+import SelfCareMessaging
+import SelfCareStore
+import Testing
+@testable import SelfCareWeb
+
+/// The notification log: what the operator sent a subscriber, with time and delivery status, and nobody else's.
+@Suite("Notification log")
+struct NotificationLogTests {
+    static let aline = Subscribers.aline.rawValue
+    static let kevin = Subscribers.kevin.rawValue
+
+    static func deliverAll(_ portal: PortalTest) async throws {
+        try await OutboxWorker(database: portal.database, sender: RecordingSender(), clock: portal.clock, logger: WebTest.logger).runOnce()
+    }
+
+    @Test("a subscriber sees every SMS and e-mail sent to them with its status, codes not shown again")
+    func ownMessages() async throws {
+        try await WebTest.withPortal { portal in
+            // given Aline registered (code, confirmation SMS and e-mail sent) and a reset code still queued
+            try await portal.register(Self.aline, number: Subscribers.alineLine)
+            try await Self.deliverAll(portal)
+            _ = try await portal.api(.post, "/api/v1/password-resets", ["identifier": Self.aline])
+            let browser = portal.browser(acceptLanguage: "fr")
+            try await browser.get("/login")
+            _ = try await browser.post("/login", ["identifier": Self.aline, "password": Subscribers.password])
+
+            // when
+            let page = try await browser.get("/notifications")
+
+            // then
+            #expect(page.status == .ok)
+            let rows = Page.rows(page.text)
+            #expect(rows.count == 4)
+            #expect(rows.first?.last?.hasPrefix("En attente") == true)
+            #expect(rows.first?[3] == "Code à usage unique (non affiché)")
+            #expect(rows.dropFirst().allSatisfy { $0.last?.hasPrefix("Envoyé") == true })
+            #expect(rows.contains { $0[1] == "E-mail" && $0[3].contains("Votre enregistrement") })
+            #expect(rows.contains { $0[1] == "SMS" && $0[3].contains("votre enregistrement est confirmé") })
+            #expect(page.text.firstMatch(of: /\b\d{6}\b/) == nil)
+        }
+    }
+
+    @Test("another subscriber's messages never appear in the log")
+    func othersHidden() async throws {
+        try await WebTest.withPortal { portal in
+            // given Aline and Kevin registered
+            try await portal.register(Self.aline, number: Subscribers.alineLine)
+            try await portal.register(Self.kevin, number: Subscribers.kevinLine)
+            let browser = portal.browser(acceptLanguage: "en")
+            try await browser.get("/login")
+            _ = try await browser.post("/login", ["identifier": Self.kevin, "password": Subscribers.password])
+
+            // when
+            let page = try await browser.get("/notifications")
+
+            // then
+            #expect(page.status == .ok)
+            #expect(Page.rows(page.text).count == 3)
+            #expect(page.text.contains(Subscribers.kevinLine.e164))
+            #expect(!page.text.contains(Subscribers.alineLine.e164))
+        }
+    }
+
+    @Test("the log asks for a login")
+    func signedOut() async throws {
+        try await WebTest.withPortal { portal in
+            // when
+            let page = try await portal.browser().get("/notifications")
+
+            // then
+            #expect(page.status == .seeOther)
+            #expect(page.headers[.location] == "/login")
+        }
+    }
+
+    @Test("a delivery receipt turns a sent SMS into delivered, shown as such")
+    func delivered() async throws {
+        try await WebTest.withPortal { portal in
+            // given an SMS sent as two parts, and the SMSC's receipts for both
+            try await portal.register(Self.aline, number: Subscribers.alineLine)
+            try await Self.deliverAll(portal)
+            let confirmation = try await portal.database.read { db in
+                try await OutboxRepository().recent(limit: 10, on: db).first { $0.purpose == "registrationConfirmed" && $0.channel == .sms }!
+            }
+            try await portal.database.transaction { db in
+                try await OutboxRepository().markSent(id: confirmation.id, providerMessageID: "a1 a2", parts: ["a1", "a2"], now: portal.clock.now(), on: db)
+            }
+            let recorder = OutboxReceiptRecorder(database: portal.database, clock: portal.clock)
+
+            // when
+            try await recorder.record(DeliveryReceipt(messageID: "a1", state: "DELIVRD"))
+            let afterOne = try await portal.messages().first { $0.purpose == "registrationConfirmed" && $0.channel == "sms" }?.status
+            try await recorder.record(DeliveryReceipt(messageID: "a2", state: "DELIVRD"))
+            try await recorder.record(DeliveryReceipt(messageID: "a2", state: "DELIVRD"))
+
+            // then
+            #expect(afterOne == "sent")
+            let browser = portal.browser(acceptLanguage: "en")
+            try await browser.get("/login")
+            _ = try await browser.post("/login", ["identifier": Self.aline, "password": Subscribers.password])
+            let rows = Page.rows(try await browser.get("/notifications").text)
+            #expect(rows.contains { $0[1] == "SMS" && $0.last?.hasPrefix("Delivered") == true })
+        }
+    }
+}
+
+/// `GET /metrics`: outbox figures for monitoring, open in development, behind a token in production.
+@Suite("Outbox metrics")
+struct MetricsTests {
+    @Test("the metrics count messages by channel and status")
+    func counts() async throws {
+        try await WebTest.withPortal { portal in
+            // given a registration: code, confirmation SMS and e-mail, all sent
+            try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
+            try await NotificationLogTests.deliverAll(portal)
+
+            // when
+            let response = try await portal.browser().get("/metrics")
+
+            // then
+            #expect(response.status == .ok)
+            #expect(response.text.contains(#"selfcare_outbox_messages{channel="sms",status="sent"} 2"#))
+            #expect(response.text.contains(#"selfcare_outbox_messages{channel="email",status="sent"} 1"#))
+            #expect(response.text.contains("selfcare_outbox_sent_last_hour 3"))
+        }
+    }
+
+    @Test("in production the metrics need the configured bearer token")
+    func token() async throws {
+        try await WebTest.withPortal(publicURL: "https://selfcare.example", mode: .production, metricsToken: "m3tr1cs-t0ken") { portal in
+            // when
+            let anonymous = try await portal.client.execute(uri: "/metrics", method: .get, headers: [:], body: nil)
+            let wrong = try await portal.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer nope"], body: nil)
+            let right = try await portal.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer m3tr1cs-t0ken"], body: nil)
+
+            // then
+            #expect(anonymous.status == .notFound)
+            #expect(wrong.status == .notFound)
+            #expect(right.status == .ok)
+        }
+    }
+}
