@@ -218,6 +218,9 @@ start_peers() {
         --tls-cert "$peers_tmp/relay.crt" --tls-key "$peers_tmp/relay.key" --require-starttls --auth selfcare:relay-secret)"
     export TEST_SMTP_TLS_PORT
     log "SMSC on 127.0.0.1:$TEST_SMSC_PORT, relays on 127.0.0.1:$TEST_SMTP_PORT and :$TEST_SMTP_TLS_PORT (STARTTLS + AUTH)"
+    # The peers' own checks: a test that passes against a broken peer proves nothing.
+    python3 Tests/Interop/test_smsc.py >"$peers_tmp/test_smsc.log" 2>&1 || { cat "$peers_tmp/test_smsc.log" >&2; die "the test SMSC fails its own checks"; }
+    python3 Tests/Interop/test_smtp_relay.py >"$peers_tmp/test_relay.log" 2>&1 || { cat "$peers_tmp/test_relay.log" >&2; die "the test relay fails its own checks"; }
 }
 
 if [ "${SKIP_PEERS:-0}" = "1" ] || [ "${TEST_SCRIPT_DRY_RUN:-0}" = "1" ]; then

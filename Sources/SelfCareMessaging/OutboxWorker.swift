@@ -67,10 +67,24 @@ package struct OutboxWorker: Sendable {
         }
     }
 
-    /// Runs until cancelled, polling every `interval`.
+    /// Removes the text of code SMS sent more than an hour ago (looking back a week); returns how many.
+    @discardableResult
+    package func removeSpentCodes() async throws -> Int {
+        let cutoff = clock.now().addingTimeInterval(-3600)
+        return try await database.transaction { db in
+            try await OutboxRepository().removeSpentCodes(queuedSince: cutoff.addingTimeInterval(-7 * 86_400), before: cutoff, on: db)
+        }
+    }
+
+    /// Runs until cancelled, polling every `interval`; spent codes are removed every five minutes.
     package func run(interval: Duration) async {
+        var lastCleanUp = Date.distantPast
         while !Task.isCancelled {
             do {
+                if clock.now().timeIntervalSince(lastCleanUp) >= 300 {
+                    try await removeSpentCodes()
+                    lastCleanUp = clock.now()
+                }
                 let handled = try await runOnce()
                 if handled > 0 { continue }
             } catch {

@@ -25,6 +25,8 @@ struct TestDatabase: Sendable {
     }()
 
     let database: Database
+    /// Where `database` lives, so a test can open a second `Database` on the same store (another instance).
+    let url: DatabaseURL
     /// A scratch folder of this test, removed afterwards.
     let folder: URL
 
@@ -37,21 +39,23 @@ struct TestDatabase: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var dropDatabase: (@Sendable () async -> Void)?
         let database: Database
+        let url: DatabaseURL
         do {
             switch engine {
             case .sqlite:
-                database = try await Database.open(.sqlite(path: folder.appendingPathComponent("test.sqlite").path), logger: logger)
+                url = .sqlite(path: folder.appendingPathComponent("test.sqlite").path)
             case .postgres:
-                let (url, drop) = try await createPostgresDatabase()
+                let (text, drop) = try await createPostgresDatabase()
                 dropDatabase = drop
-                database = try await Database.open(.postgres(url: url), logger: logger)
+                url = .postgres(url: text)
             }
+            database = try await Database.open(url, logger: logger)
         } catch {
             await dropDatabase?()
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
-        let test = TestDatabase(database: database, folder: folder)
+        let test = TestDatabase(database: database, url: url, folder: folder)
         do {
             if migrated { try await Migrator(database: database).migrate(now: StoreFixture.migratedAt) }
             let result = try await body(test)

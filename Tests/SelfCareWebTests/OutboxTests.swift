@@ -98,6 +98,32 @@ struct OutboxTests {
         }
     }
 
+    @Test("the text of a code SMS is removed an hour after it was sent; other messages keep theirs")
+    func spentCodesRemoved() async throws {
+        try await WebTest.withPortal { portal in
+            // given a registration (code, confirmation SMS and e-mail) sent, and a reset code still queued
+            try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
+            let worker = Self.worker(portal, RecordingSender())
+            try await worker.runOnce()
+            _ = try await portal.api(.post, "/api/v1/password-resets", ["identifier": Subscribers.aline.rawValue])
+
+            // when
+            let early = try await worker.removeSpentCodes()
+            portal.clock.advance(by: 3601)
+            let removed = try await worker.removeSpentCodes()
+            let again = try await worker.removeSpentCodes()
+
+            // then
+            #expect(early == 0)
+            #expect(removed == 1)
+            #expect(again == 0)
+            let bodies = try await portal.messages().map(\.body)
+            #expect(bodies[0] == OutboxRepository.removedCodeText)
+            #expect(bodies[1].contains("confirmé"))
+            #expect(bodies[3].firstMatch(of: /\b\d{6}\b/) != nil)
+        }
+    }
+
     @Test("in development the dev sink delivers, and GET /dev/messages lists what it received, newest first")
     func devMessages() async throws {
         try await WebTest.withPortal { portal in

@@ -84,7 +84,12 @@ package actor SMPPClient: MessageSender {
             do {
                 let session = try await boundSession()
                 failures = 0
-                await session.waitUntilClosed()
+                await withTaskCancellationHandler {
+                    await session.waitUntilClosed()
+                } onCancel: {
+                    Task { await session.unbind() }
+                }
+                try? await sleep(.seconds(1))
             } catch {
                 failures += 1
                 logger.warning("SMPP link to \(configuration.host):\(configuration.port) is down: \(error)")

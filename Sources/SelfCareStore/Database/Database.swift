@@ -82,7 +82,8 @@ final class SQLiteBackend: DatabaseBackend {
 
     private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {
         let database = connection.sql()
-        for pragma in pragmas + ["PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000"] {
+        // The busy timeout first: another process may hold a lock while this one switches the journal mode.
+        for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON"] + pragmas {
             try await database.raw(SQLQueryString(pragma)).run()
         }
     }

@@ -184,7 +184,8 @@ package struct OutboxRepository: Sendable {
         try await db.raw("""
             INSERT INTO delivery_receipts (provider_message_id, state, error_code, received_at)
             VALUES (\(bind: providerMessageID), \(bind: state), \(bind: errorCode), \(bind: now.storedSeconds))
-            ON CONFLICT (provider_message_id) DO UPDATE SET state = excluded.state, error_code = excluded.error_code
+            ON CONFLICT (provider_message_id) DO UPDATE SET state = excluded.state, error_code = excluded.error_code,
+                received_at = excluded.received_at
             WHERE delivery_receipts.state NOT IN ('DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED')
             """).run()
         let row = try await db.raw("""
@@ -218,6 +219,23 @@ package struct OutboxRepository: Sendable {
                 WHERE id = \(bind: outboxID) AND status = 'sent'
                 """).run()
         }
+    }
+
+    /// What an SMS that carried a one-time code says once the code is spent.
+    package static let removedCodeText = "[one-time code removed]"
+
+    /// Blanks the text of code SMS handed over before `before` (and queued after `since`, which bounds the scan to
+    /// the `created_at` index): the codes live ten minutes, their text should not outlive them at rest.
+    @discardableResult
+    package func removeSpentCodes(queuedSince since: Date, before: Date, on db: any SQLDatabase) async throws -> Int {
+        let rows = try await db.raw("""
+            UPDATE outbox_messages SET body = \(bind: Self.removedCodeText)
+            WHERE created_at >= \(bind: since.storedSeconds) AND created_at < \(bind: before.storedSeconds)
+              AND purpose IN ('activation', 'passwordReset') AND status IN ('sent', 'delivered', 'failed')
+              AND body <> \(bind: Self.removedCodeText)
+            RETURNING id
+            """).all()
+        return rows.count
     }
 
     /// What the operator sent a user, newest first: messages addressed to them, notices about the account or
