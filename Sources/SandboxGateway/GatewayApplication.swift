@@ -29,7 +29,7 @@ public struct SandboxGateway: Sendable {
         Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SandboxGateway"),
-            services: [WebhookSender(gateway: self)],
+            services: [GatewayDatabaseService(database: database), WebhookSender(gateway: self)],
             onServerRunning: onServerRunning,
             logger: logger)
     }
@@ -253,5 +253,15 @@ public struct SandboxGateway: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+/// Closes the gateway's database once everything started after it has stopped (services stop in reverse order).
+struct GatewayDatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await database.close()
     }
 }
