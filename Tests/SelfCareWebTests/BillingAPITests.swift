@@ -353,7 +353,7 @@ struct BillingAPITests {
             for path in [
                 "/api/v1/billingAccount", "/api/v1/billingAccount/{id}", "/api/v1/usage", "/api/v1/usageSummary", "/api/v1/customerBill",
                 "/api/v1/customerBill/{id}", "/api/v1/customerBill/{id}/document", "/api/v1/groupBill", "/api/v1/groupBill/{id}",
-                "/api/v1/groupBill/{id}/document", "/api/v1/openapi.yaml",
+                "/api/v1/groupBill/{id}/document", "/api/v1/communicationMessage", "/api/v1/openapi.yaml",
             ] {
                 #expect(document.paths.contains(path), "\(path) is not described")
             }

@@ -65,6 +65,36 @@ struct NotificationLogTests {
         }
     }
 
+    @Test("GET /api/v1/communicationMessage lists the login's messages with their state, codes without their text")
+    func api() async throws {
+        try await WebTest.withPortal { portal in
+            // given Aline registered and her messages sent, and Kevin registered
+            try await portal.register(Self.aline, number: Subscribers.alineLine)
+            try await Self.deliverAll(portal)
+            try await portal.register(Self.kevin, number: Subscribers.kevinLine)
+            let token = try await portal.token(Self.aline)
+
+            // when
+            let answer = try await portal.api(.get, "/api/v1/communicationMessage", token: token)
+            let page = try await portal.api(.get, "/api/v1/communicationMessage?offset=1&limit=1", token: token)
+            let anonymous = try await portal.api(.get, "/api/v1/communicationMessage")
+
+            // then
+            #expect(answer.status == .ok)
+            let list = try #require(try JSONSerialization.jsonObject(with: Data(answer.text.utf8)) as? [[String: Any]])
+            #expect(list.map { $0["messageType"] as? String } == ["Email", "SMS", "SMS"])
+            #expect(list.allSatisfy { $0["state"] as? String == "sent" && $0["sendTime"] != nil })
+            #expect(list.last?["purpose"] as? String == "activation")
+            #expect(list.last?["content"] == nil)
+            #expect((list[1]["content"] as? String)?.contains("confirmé") == true)
+            #expect(((list[0]["receiver"] as? [[String: Any]])?.first?["email"] as? String) == "aline@example.mu")
+            #expect(!answer.text.contains(Subscribers.kevinLine.e164))
+            let second = try #require(try JSONSerialization.jsonObject(with: Data(page.text.utf8)) as? [[String: Any]])
+            #expect(second.map { $0["id"] as? String } == [list[1]["id"] as? String])
+            #expect(anonymous.status == .unauthorized)
+        }
+    }
+
     @Test("the log asks for a login")
     func signedOut() async throws {
         try await WebTest.withPortal { portal in

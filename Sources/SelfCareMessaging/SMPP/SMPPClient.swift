@@ -165,7 +165,7 @@ package actor SMPPClient: MessageSender {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(SMPPFrameDecoder()),
                         MessageToByteHandler(SMPPFrameEncoder()),
-                        SMPPInboundBridge(continuation: continuation),
+                        InboundStreamBridge<SMPPPDU>(continuation: continuation),
                     ])
                 }
             }

@@ -142,28 +142,3 @@ actor SMPPSession {
         closeWaiters = []
     }
 }
-
-/// Hands the PDUs read from the channel to the session's stream and ends it when the link goes down.
-final class SMPPInboundBridge: ChannelInboundHandler, Sendable {
-    typealias InboundIn = SMPPPDU
-
-    let continuation: AsyncThrowingStream<SMPPPDU, any Error>.Continuation
-
-    init(continuation: AsyncThrowingStream<SMPPPDU, any Error>.Continuation) {
-        self.continuation = continuation
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation.yield(unwrapInboundIn(data))
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        continuation.finish()
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        continuation.finish(throwing: error)
-        context.close(promise: nil)
-    }
-}

@@ -50,7 +50,7 @@ final class SMTPConnection {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(SMTPLineDecoder()),
-                        SMTPInboundBridge(continuation: continuation),
+                        InboundStreamBridge<String>(continuation: continuation),
                     ])
                 }
             }
@@ -125,30 +125,5 @@ struct SMTPLineDecoder: ByteToMessageDecoder {
         if line.hasSuffix("\r") { line.removeLast() }
         context.fireChannelRead(wrapInboundOut(line))
         return .continue
-    }
-}
-
-/// Hands lines to the conversation and ends it when the connection goes down.
-final class SMTPInboundBridge: ChannelInboundHandler, Sendable {
-    typealias InboundIn = String
-
-    let continuation: AsyncThrowingStream<String, any Error>.Continuation
-
-    init(continuation: AsyncThrowingStream<String, any Error>.Continuation) {
-        self.continuation = continuation
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation.yield(unwrapInboundIn(data))
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        continuation.finish()
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        continuation.finish(throwing: error)
-        context.close(promise: nil)
     }
 }

@@ -101,6 +101,7 @@ package struct Portal: Sendable {
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: router)
         SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
         NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
+        NotificationAPIController(subscribers: subscribers).addRoutes(to: router)
         try OpenAPIController().addRoutes(to: router)
         PaymentPagesController(pages: pages, payments: payments, branding: configuration.branding).addRoutes(to: router)
         PaymentAPIController(payments: payments, pages: pages, branding: configuration.branding).addRoutes(to: router)

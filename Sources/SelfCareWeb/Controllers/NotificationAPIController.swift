@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import SelfCareCore
+import SelfCareStore
+
+/// `GET /api/v1/communicationMessage`: the SMS and e-mails the operator sent the login, newest first (TMF681-shaped),
+/// with their delivery state; one-time codes are listed without their text.
+struct NotificationAPIController {
+    let subscribers: SubscriberService
+
+    struct Message: Encodable {
+        struct Receiver: Encodable {
+            var phoneNumber: String?
+            var email: String?
+        }
+
+        var id: String
+        var messageType: String
+        var purpose: String
+        var subject: String?
+        var content: String?
+        var state: String
+        var receiver: [Receiver]
+        var createdAt: String
+        var sendTime: String?
+        var deliveryTime: String?
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.group("api/v1").get("communicationMessage") { request, context -> Response in
+            guard let identity = context.identity else {
+                throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
+            }
+            let query = request.uri.queryParameters
+            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
+            let limit = min(max(1, query.get("limit", as: Int.self) ?? 50), 200)
+            let messages = try await subscribers.notifications(identity, offset: offset, limit: limit)
+            return try JSONResponse.make(messages.map(Self.message))
+        }
+    }
+
+    static func message(_ message: OutboxMessage) -> Message {
+        let isCode = ["activation", "passwordReset"].contains(message.purpose)
+        return Message(
+            id: message.messageID, messageType: message.channel == .sms ? "SMS" : "Email", purpose: message.purpose,
+            subject: message.subject, content: isCode ? nil : message.body, state: message.status,
+            receiver: [message.channel == .sms ? .init(phoneNumber: message.recipient) : .init(email: message.recipient)],
+            createdAt: Timestamp.format(message.createdAt), sendTime: message.sentAt.map(Timestamp.format),
+            deliveryTime: message.deliveredAt.map(Timestamp.format))
+    }
+}
