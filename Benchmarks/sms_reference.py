@@ -1,5 +1,6 @@
-"""Reference ESME for Benchmarks/messaging.sh: binds to the SMSC as a transmitter and submits COUNT short
-messages with up to WINDOW requests outstanding, no database and no retries; prints the seconds it took.
+"""Reference ESME for Benchmarks/messaging.sh: binds to the SMSC as a transceiver, submits COUNT short messages
+asking for delivery receipts with up to WINDOW requests outstanding, and answers the receipts; no database, no
+retries. Prints the seconds until every message is accepted and every receipt answered.
 Usage: sms_reference.py PORT COUNT [WINDOW]"""
 import socket
 import struct
@@ -31,17 +32,27 @@ def read_pdu(sock, buffer):
 sock = socket.create_connection(("127.0.0.1", port))
 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 buffer = b""
-sock.sendall(pdu(0x00000002, 1, cstring("reference") + cstring("secret") + cstring("") + bytes([0x34, 0, 0]) + cstring("")))
+sock.sendall(pdu(0x00000009, 1, cstring("r-reference") + cstring("secret") + cstring("") + bytes([0x34, 0, 0]) + cstring("")))
 _, buffer = read_pdu(sock, buffer)
 start = time.perf_counter()
-sent = answered = 0
+sent = answered = receipts = 0
 while answered < count:
     while sent < count and sent - answered < window:
         sent += 1
         text = ("Votre facture B2026-%07d est disponible : 499,00 Rs, à régler avant le 20/11." % sent).encode("latin-1")
         body = (cstring("") + bytes([5, 0]) + cstring("8900") + bytes([1, 1]) + cstring("2305%07d" % sent)
-                + bytes([0, 0, 0]) + cstring("") + cstring("") + bytes([0, 0, 3, 0, len(text)]) + text)
+                + bytes([0, 0, 0]) + cstring("") + cstring("") + bytes([1, 0, 3, 0, len(text)]) + text)
         sock.sendall(pdu(0x00000004, sent + 1, body))
-    _, buffer = read_pdu(sock, buffer)
-    answered += 1
+    packet, buffer = read_pdu(sock, buffer)
+    command, sequence = struct.unpack(">I", packet[4:8])[0], struct.unpack(">I", packet[12:16])[0]
+    if command == 0x00000005:
+        receipts += 1
+        sock.sendall(struct.pack(">IIII", 17, 0x80000005, 0, sequence) + b"\0")
+    elif command == 0x80000004:
+        answered += 1
+while receipts < count:
+    packet, buffer = read_pdu(sock, buffer)
+    if struct.unpack(">I", packet[4:8])[0] == 0x00000005:
+        receipts += 1
+        sock.sendall(struct.pack(">IIII", 17, 0x80000005, 0, struct.unpack(">I", packet[12:16])[0]) + b"\0")
 print("%.3f" % (time.perf_counter() - start))

@@ -8,9 +8,9 @@ import SelfCareStore
 /// leased to one worker, and a worker that dies leaves it to another once the lease runs out.
 package struct OutboxWorker: Sendable {
     package var maximumAttempts: Int64 = 8
-    package var batchSize = 20
+    package var batchSize = 200
     /// Messages handed to the senders at once (the SMPP window and the relay take several).
-    package var concurrency = 4
+    package var concurrency = 10
     /// Seconds a claimed message stays reserved for this worker: longer than any one delivery may take.
     package var lease: Int64 = 300
 
@@ -26,7 +26,8 @@ package struct OutboxWorker: Sendable {
         self.logger = logger
     }
 
-    /// Delivers what is due now; returns how many messages it handled.
+    /// Delivers what is due now; returns how many messages it handled. The outcomes of a batch are written in one
+    /// transaction once its messages are handed over (a crash before that sends them again: at least once).
     @discardableResult
     package func runOnce() async throws -> Int {
         let now = clock.now()
@@ -34,35 +35,48 @@ package struct OutboxWorker: Sendable {
         let claimed = try await database.transaction { db in
             try await OutboxRepository().claimDue(limit: batchSize, now: now, lease: lease, engine: engine, on: db)
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        guard !claimed.isEmpty else { return 0 }
+        var outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)] = []
+        await withTaskGroup(of: (OutboxMessage, Result<String?, any Error>).self) { group in
             for (index, message) in claimed.enumerated() {
-                if index >= concurrency { try await group.next() }
-                group.addTask { try await deliver(message) }
+                if index >= concurrency, let outcome = await group.next() { outcomes.append(outcome) }
+                group.addTask {
+                    do { return (message, .success(try await sender.send(message))) } catch { return (message, .failure(error)) }
+                }
             }
-            try await group.waitForAll()
+            for await outcome in group { outcomes.append(outcome) }
         }
+        try await record(outcomes)
         return claimed.count
     }
 
-    private func deliver(_ message: OutboxMessage) async throws {
-        do {
-            let providerID = try await sender.send(message)
-            let parts = message.channel == .sms ? providerID?.split(separator: " ").map(String.init) ?? [] : []
-            let sentAt = clock.now()
-            try await database.transaction { db in
-                try await OutboxRepository().markSent(id: message.id, providerMessageID: providerID, parts: parts, now: sentAt, on: db)
+    private func record(_ outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)]) async throws {
+        let now = clock.now()
+        var handOvers: [OutboxRepository.HandOver] = []
+        var failures: [(message: OutboxMessage, error: String, retryAt: Date?)] = []
+        for (message, result) in outcomes {
+            switch result {
+            case .success(let providerID):
+                let parts = message.channel == .sms ? providerID?.split(separator: " ").map(String.init) ?? [] : []
+                handOvers.append(.init(id: message.id, providerMessageID: providerID, parts: parts))
+                logger.debug("message \(message.messageID) sent", metadata: [
+                    "channel": "\(message.channel.rawValue)", "purpose": "\(message.purpose)", "try": "\(message.attempts)",
+                    "latency_s": "\(Int(now.timeIntervalSince(message.createdAt)))",
+                ])
+            case .failure(let error):
+                let permanent = if case DeliveryError.permanent = error { true } else { false }
+                let retryAt = permanent || message.attempts >= maximumAttempts
+                    ? nil : now.addingTimeInterval(Self.backoff(attempt: message.attempts))
+                logger.warning("message \(message.messageID) not delivered (try \(message.attempts)\(retryAt == nil ? ", given up" : "")): \(error)")
+                failures.append((message, "\(error)", retryAt))
             }
-            logger.info("message \(message.messageID) sent", metadata: [
-                "channel": "\(message.channel.rawValue)", "purpose": "\(message.purpose)", "try": "\(message.attempts)",
-                "latency_s": "\(Int(sentAt.timeIntervalSince(message.createdAt)))",
-            ])
-        } catch {
-            let permanent = if case DeliveryError.permanent = error { true } else { false }
-            let retryAt = permanent || message.attempts >= maximumAttempts
-                ? nil : clock.now().addingTimeInterval(Self.backoff(attempt: message.attempts))
-            logger.warning("message \(message.messageID) not delivered (try \(message.attempts)\(retryAt == nil ? ", given up" : "")): \(error)")
-            try await database.transaction { db in
-                try await OutboxRepository().markFailed(id: message.id, error: "\(error)", retryAt: retryAt, on: db)
+        }
+        if !handOvers.isEmpty { logger.info("outbox: \(handOvers.count) message(s) handed over, \(failures.count) not") }
+        try await database.transaction { [handOvers, failures] db in
+            let outbox = OutboxRepository()
+            try await outbox.markSent(handOvers, now: now, on: db)
+            for failure in failures {
+                try await outbox.markFailed(id: failure.message.id, error: failure.error, retryAt: failure.retryAt, on: db)
             }
         }
     }
@@ -101,10 +115,13 @@ package struct OutboxWorker: Sendable {
     }
 }
 
-/// Stores the SMSC's delivery receipts against the outbox.
-package struct OutboxReceiptRecorder: DeliveryReceiptRecorder {
+/// Stores the SMSC's delivery receipts against the outbox, receipts that arrive together in one transaction
+/// (each caller returns once its receipt is stored, so the SMSC is answered only then).
+package actor OutboxReceiptRecorder: DeliveryReceiptRecorder {
     private let database: Database
     private let clock: any WallClock
+    private var waiting: [(receipt: DeliveryReceipt, stored: CheckedContinuation<Void, any Error>)] = []
+    private var storing = false
 
     package init(database: Database, clock: any WallClock) {
         self.database = database
@@ -112,10 +129,31 @@ package struct OutboxReceiptRecorder: DeliveryReceiptRecorder {
     }
 
     package func record(_ receipt: DeliveryReceipt) async throws {
-        let now = clock.now()
-        try await database.transaction { db in
-            try await OutboxRepository().recordReceipt(
-                providerMessageID: receipt.messageID, state: receipt.state, errorCode: receipt.errorCode, now: now, on: db)
+        try await withCheckedThrowingContinuation { continuation in
+            waiting.append((receipt, continuation))
+            if !storing {
+                storing = true
+                Task { await storeWaiting() }
+            }
         }
+    }
+
+    /// Stores what waits, then what arrived meanwhile, until nothing does.
+    private func storeWaiting() async {
+        while !waiting.isEmpty {
+            let batch = waiting
+            waiting = []
+            let receipts = batch.map {
+                OutboxRepository.Receipt(providerMessageID: $0.receipt.messageID, state: $0.receipt.state, errorCode: $0.receipt.errorCode)
+            }
+            let now = clock.now()
+            do {
+                try await database.transaction { db in try await OutboxRepository().recordReceipts(receipts, now: now, on: db) }
+                for entry in batch { entry.stored.resume() }
+            } catch {
+                for entry in batch { entry.stored.resume(throwing: error) }
+            }
+        }
+        storing = false
     }
 }

@@ -142,14 +142,18 @@ package struct DeliveryReceipt: Sendable, Equatable {
         self.init(messageID: id, state: state.uppercased(), errorCode: fields["err"])
     }
 
-    /// `key:value` pairs of the receipt text; keys may contain a space (`submit date`).
+    /// `key:value` pairs of the receipt text, keys in any case; keys may contain a space (`submit date`).
     static func fields(_ text: String) -> [String: String] {
+        let bytes = Array(text.utf8)
+        let lowered = bytes.map { (65...90).contains($0) ? $0 + 32 : $0 }
         var result: [String: String] = [:]
-        let keys = ["id", "sub", "dlvrd", "submit date", "done date", "stat", "err"]
-        for key in keys {
-            guard let range = text.range(of: key + ":", options: .caseInsensitive) else { continue }
-            let rest = text[range.upperBound...]
-            result[key] = String(rest.prefix { $0 != " " })
+        for key in ["id", "sub", "dlvrd", "submit date", "done date", "stat", "err"] {
+            let pattern = Array((key + ":").utf8)
+            guard lowered.count >= pattern.count,
+                  let start = (0...(lowered.count - pattern.count)).first(where: { lowered[$0..<($0 + pattern.count)].elementsEqual(pattern) })
+            else { continue }
+            let value = bytes[(start + pattern.count)...].prefix { $0 != 0x20 }
+            result[key] = String(decoding: value, as: UTF8.self)
         }
         return result
     }

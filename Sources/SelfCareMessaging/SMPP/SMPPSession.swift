@@ -23,7 +23,7 @@ actor SMPPSession {
     private let window: Int
     private let responseTimeout: Duration
     private let onDeliver: @Sendable (DeliverSM) async -> Bool
-    private var pending: [UInt32: (continuation: CheckedContinuation<SMPPPDU, any Error>, timer: Task<Void, Never>)] = [:]
+    private var pending: [UInt32: (continuation: CheckedContinuation<SMPPPDU, any Error>, timer: Scheduled<Void>)] = [:]
     private var lastSequence: UInt32 = 0
     private var slotWaiters: [CheckedContinuation<Void, Never>] = []
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -49,10 +49,9 @@ actor SMPPSession {
         let sequence = lastSequence
         let pdu = SMPPPDU(command: command, sequence: sequence, body: body)
         return try await withCheckedThrowingContinuation { continuation in
-            let timeout = responseTimeout
-            let timer = Task { [weak self] in
-                guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                await self?.timedOut(sequence, command: command)
+            // A timer on the event loop, cheaper than a task per request.
+            let timer = channel.eventLoop.scheduleTask(in: .milliseconds(responseTimeout.milliseconds)) { [weak self] in
+                _ = Task { await self?.timedOut(sequence, command: command) }
             }
             pending[sequence] = (continuation, timer)
             channel.writeAndFlush(pdu).whenFailure { [weak self] error in

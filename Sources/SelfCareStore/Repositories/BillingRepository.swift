@@ -203,10 +203,10 @@ package struct NewBill: Sendable {
 }
 
 /// `(?, ?, ?)`: a parenthesised list of bound values for `IN`.
-struct SQLBindList: SQLExpression {
-    let values: [Int64]
+struct SQLBindList<Value: Encodable & Sendable>: SQLExpression {
+    let values: [Value]
 
-    init(_ values: some Collection<Int64>) {
+    init(_ values: some Collection<Value>) {
         self.values = Array(values)
     }
 

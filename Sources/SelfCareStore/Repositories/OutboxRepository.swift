@@ -147,26 +147,59 @@ package struct OutboxRepository: Sendable {
         return try ordered.map(Self.message(from:))
     }
 
-    /// Records a successful hand-over to the SMSC or relay; `parts` are the SMSC's ids of an SMS's parts, which
-    /// delivery receipts name.
-    package func markSent(id: Int64, providerMessageID: String?, parts: [String] = [], now: Date, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now.storedSeconds), claimed_until = NULL,
-                provider_message_id = \(bind: providerMessageID), last_error = NULL
-            WHERE id = \(bind: id)
-            """).run()
-        guard !parts.isEmpty else { return }
-        // Parts of an earlier, failed try are not this message's any more.
-        try await db.raw("DELETE FROM outbox_message_parts WHERE outbox_message_id = \(bind: id)").run()
-        var insert = SQLQueryString("INSERT INTO outbox_message_parts (provider_message_id, outbox_message_id, part_number) VALUES ")
-        for (index, part) in parts.enumerated() {
-            insert.appendInterpolation(index == 0 ? "" as SQLQueryString : ", " as SQLQueryString)
-            insert.appendInterpolation("(\(bind: part), \(bind: id), \(bind: Int64(index + 1)))" as SQLQueryString)
+    /// One successful hand-over: the message, the provider's id for it, and the SMSC's ids of an SMS's parts (which
+    /// delivery receipts name).
+    package struct HandOver: Sendable {
+        package var id: Int64
+        package var providerMessageID: String?
+        package var parts: [String]
+
+        package init(id: Int64, providerMessageID: String?, parts: [String] = []) {
+            self.id = id
+            self.providerMessageID = providerMessageID
+            self.parts = parts
         }
-        insert.appendInterpolation(" ON CONFLICT (provider_message_id) DO NOTHING" as SQLQueryString)
-        try await db.raw(insert).run()
-        // A receipt can overtake the submit response it belongs to.
-        try await refreshDeliveryState(outboxID: id, on: db)
+    }
+
+    /// Records a successful hand-over to the SMSC or relay.
+    package func markSent(id: Int64, providerMessageID: String?, parts: [String] = [], now: Date, on db: any SQLDatabase) async throws {
+        try await markSent([HandOver(id: id, providerMessageID: providerMessageID, parts: parts)], now: now, on: db)
+    }
+
+    /// Records several hand-overs with a few set-based statements, whatever their number.
+    package func markSent(_ handOvers: [HandOver], now: Date, on db: any SQLDatabase) async throws {
+        for chunk in handOvers.chunked(into: 200) {
+            var update = SQLQueryString("""
+                UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now.storedSeconds), claimed_until = NULL,
+                    provider_message_id = v.column2, last_error = NULL
+                FROM (VALUES
+                """)
+            for (index, handOver) in chunk.enumerated() {
+                update.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
+                update.appendInterpolation("(\(bind: handOver.id), \(bind: handOver.providerMessageID))" as SQLQueryString)
+            }
+            update.appendInterpolation(") AS v WHERE outbox_messages.id = v.column1" as SQLQueryString)
+            try await db.raw(update).run()
+            let withParts = chunk.filter { !$0.parts.isEmpty }
+            guard !withParts.isEmpty else { continue }
+            // Parts of an earlier, failed try are not the message's any more.
+            try await db.raw("""
+                DELETE FROM outbox_message_parts WHERE outbox_message_id IN \(SQLBindList(withParts.map(\.id)))
+                """).run()
+            var insert = SQLQueryString("INSERT INTO outbox_message_parts (provider_message_id, outbox_message_id, part_number) VALUES ")
+            var first = true
+            for handOver in withParts {
+                for (index, part) in handOver.parts.enumerated() {
+                    insert.appendInterpolation(first ? "" as SQLQueryString : ", " as SQLQueryString)
+                    insert.appendInterpolation("(\(bind: part), \(bind: handOver.id), \(bind: Int64(index + 1)))" as SQLQueryString)
+                    first = false
+                }
+            }
+            insert.appendInterpolation(" ON CONFLICT (provider_message_id) DO NOTHING" as SQLQueryString)
+            try await db.raw(insert).run()
+            // A receipt can overtake the submit response it belongs to.
+            try await refreshDeliveryStates(outboxIDs: withParts.map(\.id), on: db)
+        }
     }
 
     /// Records a failed try: retried at `retryAt`, or failed for good when nil.
@@ -178,47 +211,71 @@ package struct OutboxRepository: Sendable {
             """).run()
     }
 
-    /// Stores an SMSC delivery receipt (once, however often the SMSC repeats it) and moves its message to
-    /// `delivered` when every part arrived, or `failed` when one never will.
-    package func recordReceipt(providerMessageID: String, state: String, errorCode: String?, now: Date, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO delivery_receipts (provider_message_id, state, error_code, received_at)
-            VALUES (\(bind: providerMessageID), \(bind: state), \(bind: errorCode), \(bind: now.storedSeconds))
-            ON CONFLICT (provider_message_id) DO UPDATE SET state = excluded.state, error_code = excluded.error_code,
-                received_at = excluded.received_at
-            WHERE delivery_receipts.state NOT IN ('DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED')
-            """).run()
-        let row = try await db.raw("""
-            SELECT outbox_message_id FROM outbox_message_parts WHERE provider_message_id = \(bind: providerMessageID)
-            """).first()
-        if let outboxID = try row?.value("outbox_message_id", as: Int64.self) {
-            try await refreshDeliveryState(outboxID: outboxID, on: db)
+    /// What an SMSC delivery receipt says about one part.
+    package struct Receipt: Sendable {
+        package var providerMessageID: String
+        package var state: String
+        package var errorCode: String?
+
+        package init(providerMessageID: String, state: String, errorCode: String? = nil) {
+            self.providerMessageID = providerMessageID
+            self.state = state
+            self.errorCode = errorCode
         }
     }
 
-    private func refreshDeliveryState(outboxID: Int64, on db: any SQLDatabase) async throws {
-        guard let row = try await db.raw("""
-            SELECT COUNT(*) AS parts,
-                SUM(CASE WHEN r.state = 'DELIVRD' THEN 1 ELSE 0 END) AS delivered,
-                SUM(CASE WHEN r.state IN ('UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN') THEN 1 ELSE 0 END) AS lost,
-                MAX(r.received_at) AS last_receipt
-            FROM outbox_message_parts p LEFT JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
-            WHERE p.outbox_message_id = \(bind: outboxID)
-            """).first() else { return }
-        let parts = try row.value("parts", as: Int64.self)
-        let delivered = try row.optional("delivered", as: Int64.self) ?? 0
-        let lost = try row.optional("lost", as: Int64.self) ?? 0
-        if lost > 0 {
-            try await db.raw("""
-                UPDATE outbox_messages SET status = 'failed', last_error = 'the SMSC reports the SMS was not delivered'
-                WHERE id = \(bind: outboxID) AND status IN ('sent', 'delivered')
-                """).run()
-        } else if parts > 0, delivered == parts, let last = try row.optional("last_receipt", as: Int64.self) {
-            try await db.raw("""
-                UPDATE outbox_messages SET status = 'delivered', delivered_at = \(bind: last)
-                WHERE id = \(bind: outboxID) AND status = 'sent'
-                """).run()
+    /// Stores an SMSC delivery receipt (once, however often the SMSC repeats it) and moves its message to
+    /// `delivered` when every part arrived, or `failed` when one never will.
+    package func recordReceipt(providerMessageID: String, state: String, errorCode: String?, now: Date, on db: any SQLDatabase) async throws {
+        try await recordReceipts([Receipt(providerMessageID: providerMessageID, state: state, errorCode: errorCode)], now: now, on: db)
+    }
+
+    /// Stores several receipts with a few set-based statements.
+    package func recordReceipts(_ receipts: [Receipt], now: Date, on db: any SQLDatabase) async throws {
+        // One row per part: the last word of the SMSC within the batch counts.
+        var latest: [String: Receipt] = [:]
+        for receipt in receipts { latest[receipt.providerMessageID] = receipt }
+        for chunk in Array(latest.values).chunked(into: 200) {
+            var insert = SQLQueryString("INSERT INTO delivery_receipts (provider_message_id, state, error_code, received_at) VALUES ")
+            for (index, receipt) in chunk.enumerated() {
+                insert.appendInterpolation(index == 0 ? "" as SQLQueryString : ", " as SQLQueryString)
+                insert.appendInterpolation("""
+                    (\(bind: receipt.providerMessageID), \(bind: receipt.state), \(bind: receipt.errorCode), \(bind: now.storedSeconds))
+                    """ as SQLQueryString)
+            }
+            insert.appendInterpolation("""
+                 ON CONFLICT (provider_message_id) DO UPDATE SET state = excluded.state, error_code = excluded.error_code,
+                    received_at = excluded.received_at
+                WHERE delivery_receipts.state NOT IN ('DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED')
+                """ as SQLQueryString)
+            try await db.raw(insert).run()
+            let rows = try await db.raw("""
+                SELECT DISTINCT outbox_message_id FROM outbox_message_parts
+                WHERE provider_message_id IN \(SQLBindList(chunk.map(\.providerMessageID)))
+                """).all()
+            let ids = try rows.map { try $0.value("outbox_message_id", as: Int64.self) }
+            if !ids.isEmpty { try await refreshDeliveryStates(outboxIDs: ids, on: db) }
         }
+    }
+
+    /// Moves sent messages to `failed` when a part will never arrive, or to `delivered` when every part did.
+    private func refreshDeliveryStates(outboxIDs: [Int64], on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE outbox_messages SET status = 'failed', last_error = 'the SMSC reports the SMS was not delivered'
+            WHERE id IN \(SQLBindList(outboxIDs)) AND status IN ('sent', 'delivered') AND EXISTS (
+                SELECT 1 FROM outbox_message_parts p JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
+                WHERE p.outbox_message_id = outbox_messages.id AND r.state IN ('UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN'))
+            """).run()
+        try await db.raw("""
+            UPDATE outbox_messages SET status = 'delivered', delivered_at = (
+                SELECT MAX(r.received_at) FROM outbox_message_parts p JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
+                WHERE p.outbox_message_id = outbox_messages.id)
+            WHERE id IN \(SQLBindList(outboxIDs)) AND status = 'sent'
+              AND EXISTS (SELECT 1 FROM outbox_message_parts p WHERE p.outbox_message_id = outbox_messages.id)
+              AND NOT EXISTS (
+                SELECT 1 FROM outbox_message_parts p LEFT JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
+                WHERE p.outbox_message_id = outbox_messages.id AND (r.state IS NULL OR r.state <> 'DELIVRD'))
+            """).run()
     }
 
     /// What an SMS that carried a one-time code says once the code is spent.
