@@ -193,6 +193,26 @@ struct ScratchOutbox {
     }
 }
 
+/// An outbox two portal instances share: a database created for the test on the PostgreSQL server named by
+/// `TEST_DATABASE_URL` when there is one, else one SQLite file.
+enum SharedOutbox {
+    static func with<R: Sendable>(_ body: (DatabaseURL) async throws -> R) async throws -> R {
+        guard let server = InteropPeers.environment["TEST_DATABASE_URL"], var components = URLComponents(string: server) else {
+            return try await ScratchOutbox.with { outbox in try await body(.sqlite(path: outbox.path)) }
+        }
+        let name = "outbox_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let admin = try await Database.open(.postgres(url: server), logger: InteropPeers.logger)
+        // CREATE DATABASE cannot run inside a transaction: a plain connection.
+        try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        components.path = "/" + name
+        let result: Result<R, any Error>
+        do { result = .success(try await body(.postgres(url: components.string!))) } catch { result = .failure(error) }
+        try? await admin.read { db in try await db.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+        await admin.close()
+        return try result.get()
+    }
+}
+
 extension Database {
     /// The stored statuses of every message, by message id.
     func outboxStatuses() async throws -> [String: String] {

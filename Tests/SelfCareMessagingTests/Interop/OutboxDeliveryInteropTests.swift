@@ -176,6 +176,49 @@ struct OutboxDeliveryInteropTests {
         }
     }
 
+    @Test("two portal instances sharing one outbox hand every SMS and e-mail over exactly once")
+    func twoInstances() async throws {
+        try await SharedOutbox.with { url in
+            // given 150 SMS and 30 e-mails queued, and two instances, each with its own database connection and SMSC link
+            let first = try await Database.open(url, logger: InteropPeers.logger)
+            try await Migrator(database: first).migrate()
+            let second = try await Database.open(url, logger: InteropPeers.logger)
+            let clock = TestClock()
+            let numbers = (0..<150).map { _ in InteropPeers.freshNumber() }
+            let suffix = UUID().uuidString.prefix(8).lowercased()
+            let addresses = (0..<30).map { "shared-\(suffix)-\($0)@example.mu" }
+            try await first.enqueue(numbers.map { Self.sms("Votre facture est prête : à régler", to: $0) }
+                + addresses.map { Self.email("Votre reçu", to: $0) }, at: clock.now())
+            let links = [InteropPeers.smppClient(systemID: InteropPeers.systemID("x")), InteropPeers.smppClient(systemID: InteropPeers.systemID("x"))]
+            var workers = [first, second].enumerated().map { index, database in
+                OutboxWorker(database: database, sender: ChannelRouter(sms: links[index], email: InteropPeers.smtpClient()), clock: clock,
+                             logger: InteropPeers.logger)
+            }
+            for index in workers.indices { workers[index].batchSize = 7 }
+
+            // when both drain the outbox at the same time
+            let handled = try await withThrowingTaskGroup(of: Int.self) { group in
+                for worker in workers {
+                    group.addTask {
+                        var total = 0
+                        while case let count = try await worker.runOnce(), count > 0 { total += count }
+                        return total
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            for link in links { await link.shutdown() }
+
+            // then
+            #expect(handled == 180)
+            #expect(try await first.outboxStatuses().values.allSatisfy { $0 == "sent" })
+            for number in numbers { #expect(try InteropPeers.smsc(to: number).count == 1) }
+            for address in addresses { #expect(try InteropPeers.mail(to: address, maildir: InteropPeers.relayMaildir).count == 1) }
+            await second.close()
+            await first.close()
+        }
+    }
+
     /// Waits (a bounded number of short polls) until `count` messages are delivered or failed.
     static func waitForFinalStatuses(_ database: Database, count: Int) async throws -> [String: String] {
         for _ in 0..<100 {
