@@ -232,4 +232,16 @@ struct CalendarTests {
         #expect(String(decoding: json, as: UTF8.self) == #"["2027-01","2026-12","2026-02"]"#)
         #expect(try JSONDecoder().decode([BillingPeriod].self, from: json) == periods)
     }
+
+    @Test("short month names are the usual abbreviations, June and July apart in French")
+    func shortMonthNames() {
+        // when
+        let french = (1...12).map { CalendarText.shortMonthName($0, .french) }
+        let english = (1...12).map { CalendarText.shortMonthName($0, .english) }
+
+        // then
+        #expect(french == ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."])
+        #expect(english == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+        #expect(Set(french).count == 12)
+    }
 }

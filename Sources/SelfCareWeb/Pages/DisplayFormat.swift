@@ -24,15 +24,14 @@ enum DisplayFormat {
     /// Short month for charts: `oct.` / `Oct`.
     static func shortPeriod(_ text: String, _ language: Language) -> String {
         guard let period = try? BillingPeriod(text) else { return text }
-        return String(CalendarText.monthName(period.month, language).prefix(3)) + (language == .french ? "." : "")
+        return CalendarText.shortMonthName(period.month, language)
     }
 
-    /// `14:22, 3 octobre` style local time of a record.
+    /// `3 oct. 14:22` style local time of a record.
     static func time(_ date: Date, _ language: Language) -> String {
         let text = Timestamp.format(date)
         let day = CalendarDay(containing: date)
-        let month = CalendarText.monthName(day.month, language).prefix(language == .french ? 4 : 3)
-        return "\(day.day) \(month) \(text.dropFirst(11).prefix(5))"
+        return "\(day.day) \(CalendarText.shortMonthName(day.month, language)) \(text.dropFirst(11).prefix(5))"
     }
 
     /// Minutes, messages or megabytes with their unit.
