@@ -8,10 +8,11 @@ import SelfCareStore
 /// leased to one worker, and a worker that dies leaves it to another once the lease runs out.
 package struct OutboxWorker: Sendable {
     package var maximumAttempts: Int64 = 8
-    package var batchSize = 200
+    package var batchSize = 100
     /// Messages handed to the senders at once (the SMPP window and the relay take several).
     package var concurrency = 10
-    /// Seconds a claimed message stays reserved for this worker: longer than any one delivery may take.
+    /// Seconds a claimed message stays reserved for this worker: longer than a batch may take (each e-mail has a
+    /// deadline of its own).
     package var lease: Int64 = 300
 
     private let database: Database
@@ -26,31 +27,42 @@ package struct OutboxWorker: Sendable {
         self.logger = logger
     }
 
-    /// Delivers what is due now; returns how many messages it handled. The outcomes of a batch are written in one
-    /// transaction once its messages are handed over (a crash before that sends them again: at least once).
+    /// Delivers what is due now; returns how many messages it handled. Outcomes are written a few at a time as they
+    /// come (a crash sends at most those few again: at least once), and only while this claim holds the messages.
     @discardableResult
     package func runOnce() async throws -> Int {
         let now = clock.now()
         let (engine, batchSize, lease) = (database.engine, batchSize, lease)
+        let token = UUID().uuidString
         let claimed = try await database.transaction { db in
-            try await OutboxRepository().claimDue(limit: batchSize, now: now, lease: lease, engine: engine, on: db)
+            try await OutboxRepository().claimDue(limit: batchSize, now: now, lease: lease, engine: engine, token: token, on: db)
         }
         guard !claimed.isEmpty else { return 0 }
-        var outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)] = []
-        await withTaskGroup(of: (OutboxMessage, Result<String?, any Error>).self) { group in
+        try await withThrowingTaskGroup(of: (OutboxMessage, Result<String?, any Error>).self) { group in
+            var outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)] = []
             for (index, message) in claimed.enumerated() {
-                if index >= concurrency, let outcome = await group.next() { outcomes.append(outcome) }
+                if index >= concurrency, let outcome = try await group.next() {
+                    outcomes.append(outcome)
+                    if outcomes.count >= Self.recordEvery {
+                        try await record(outcomes, claimToken: token)
+                        outcomes = []
+                    }
+                }
                 group.addTask {
                     do { return (message, .success(try await sender.send(message))) } catch { return (message, .failure(error)) }
                 }
             }
-            for await outcome in group { outcomes.append(outcome) }
+            for try await outcome in group { outcomes.append(outcome) }
+            try await record(outcomes, claimToken: token)
         }
-        try await record(outcomes)
         return claimed.count
     }
 
-    private func record(_ outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)]) async throws {
+    /// How many outcomes are written together.
+    static let recordEvery = 20
+
+    private func record(_ outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)], claimToken: String) async throws {
+        guard !outcomes.isEmpty else { return }
         let now = clock.now()
         var handOvers: [OutboxRepository.HandOver] = []
         var failures: [(message: OutboxMessage, error: String, retryAt: Date?)] = []
@@ -74,9 +86,9 @@ package struct OutboxWorker: Sendable {
         if !handOvers.isEmpty { logger.info("outbox: \(handOvers.count) message(s) handed over, \(failures.count) not") }
         try await database.transaction { [handOvers, failures] db in
             let outbox = OutboxRepository()
-            try await outbox.markSent(handOvers, now: now, on: db)
+            try await outbox.markSent(handOvers, claimToken: claimToken, now: now, on: db)
             for failure in failures {
-                try await outbox.markFailed(id: failure.message.id, error: failure.error, retryAt: failure.retryAt, on: db)
+                try await outbox.markFailed(id: failure.message.id, error: failure.error, retryAt: failure.retryAt, claimToken: claimToken, on: db)
             }
         }
     }
@@ -90,17 +102,22 @@ package struct OutboxWorker: Sendable {
         }
     }
 
-    /// Runs until cancelled, polling every `interval`; spent codes are removed every five minutes.
+    /// Runs until cancelled, polling every `interval`; spent codes are removed every five minutes. A batch under
+    /// way when the cancellation comes is finished, not cut off (its messages are handed over and recorded).
     package func run(interval: Duration) async {
         var lastCleanUp = Date.distantPast
         while !Task.isCancelled {
-            do {
-                if clock.now().timeIntervalSince(lastCleanUp) >= 300 {
+            if clock.now().timeIntervalSince(lastCleanUp) >= 300 {
+                do {
                     try await removeSpentCodes()
-                    lastCleanUp = clock.now()
+                } catch {
+                    logger.error("outbox worker: spent codes not removed: \(error)")
                 }
-                let handled = try await runOnce()
-                if handled > 0 { continue }
+                lastCleanUp = clock.now()
+            }
+            do {
+                let batch = Task { try await runOnce() }
+                if try await batch.value > 0 { continue }
             } catch {
                 logger.error("outbox worker: \(error)")
             }

@@ -52,7 +52,8 @@ struct SMPPPDUTests {
 
         // when
         let body = SMPPOperations.submitBody(
-            source: "SelfCare", destination: "+23057123456", part: parts[0], receipt: true, reference: reference)
+            source: "SelfCare", destination: "+23057123456", part: parts[0], receipt: true,
+            reference: SMPPOptionalParameter(tag: 0x1401, value: Array(reference.utf8) + [0]))
 
         // then every field is where section 4.4.1 puts it
         var reader = SMPPBodyReader(body)
@@ -91,7 +92,7 @@ struct SMPPPDUTests {
         let part = try #require(try ShortMessageSplitter.split("Reçu disponible", reference: 1).first)
 
         // when
-        let body = SMPPOperations.submitBody(source: "1234", destination: "23057123456", part: part, receipt: false, reference: "r")
+        let body = SMPPOperations.submitBody(source: "1234", destination: "23057123456", part: part, receipt: false)
 
         // then
         var reader = SMPPBodyReader(body)
@@ -113,6 +114,7 @@ struct SMPPPDUTests {
         _ = reader.byte()
         #expect(reader.byte() == 30)  // sm_length: 15 characters in UTF-16
         #expect(reader.bytes(30) == part.payload)
+        #expect(reader.remaining == 0)  // no optional parameter unless one is configured
     }
 
     @Test("the source address type follows its form", arguments: [

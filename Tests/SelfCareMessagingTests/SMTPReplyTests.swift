@@ -12,8 +12,8 @@ struct SMTPReplyTests {
         SMTPReply(code: code, lines: ["5.1.1 <someone@example.mu>: recipient unknown"])
     }
 
-    @Test("a 5xx to the envelope or the message gives the message up", arguments: [
-        ("MAIL FROM", 550), ("RCPT TO", 550), ("RCPT TO", 553), ("DATA", 554), ("end of DATA", 552), ("end of DATA", 500),
+    @Test("a 5xx to the recipient or the message gives the message up", arguments: [
+        ("RCPT TO", 550), ("RCPT TO", 553), ("DATA", 554), ("end of DATA", 552), ("end of DATA", 500),
     ])
     func permanentRefusals(command: String, code: Int) {
         // given
@@ -43,8 +43,8 @@ struct SMTPReplyTests {
         #expect(delivery.description.hasPrefix("temporary: "))
     }
 
-    @Test("a 5xx to the greeting, EHLO, STARTTLS or AUTH is a relay set-up problem and keeps the message", arguments: [
-        "greeting", "EHLO", "STARTTLS", "AUTH", "AUTH PLAIN", "AUTH LOGIN user name", "AUTH LOGIN password",
+    @Test("a 5xx to the greeting, EHLO, STARTTLS, AUTH or MAIL FROM is a relay set-up problem and keeps the message", arguments: [
+        "greeting", "EHLO", "STARTTLS", "AUTH", "AUTH PLAIN", "AUTH LOGIN user name", "AUTH LOGIN password", "MAIL FROM",
     ])
     func setupRefusalsAreTemporary(command: String) {
         // given

@@ -78,25 +78,23 @@ enum MessagePeers {
             .filter { $0.system_id == systemID }
     }
 
-    /// The subjects of the e-mails the relay took for `recipient`, decoded by Python's `email` package.
+    /// The subjects of the e-mails the relay took for `recipient` (header unfolded, `=?UTF-8?B?…?=` words decoded).
     static func mail(to recipient: String) throws -> [Mail] {
         guard let folder = environment["TEST_SMTP_MAILDIR"], let index = FileManager.default.contents(atPath: folder + "/index.jsonl") else { return [] }
         return try String(decoding: index, as: UTF8.self).split(separator: "\n")
             .map { try JSONDecoder().decode(IndexEntry.self, from: Data($0.utf8)) }
             .filter { $0.rcpt_tos.contains(recipient) }
             .map { entry in
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", "-c", """
-                    import email, email.policy, sys
-                    print(email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default)['subject'])
-                    """, folder + "/" + entry.file]
-                let output = Pipe()
-                process.standardOutput = output
-                try process.run()
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return Mail(subject: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines))
+                let raw = String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/" + entry.file)), as: UTF8.self)
+                let headers = raw.components(separatedBy: "\r\n\r\n").first ?? ""
+                let unfolded = headers.replacingOccurrences(of: "\r\n ", with: " ")
+                let line = unfolded.components(separatedBy: "\r\n").first { $0.hasPrefix("Subject: ") } ?? ""
+                let words = line.dropFirst("Subject: ".count).split(separator: " ").map { word -> String in
+                    guard word.hasPrefix("=?UTF-8?B?"), word.hasSuffix("?="),
+                          let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) else { return " " + word }
+                    return String(decoding: data, as: UTF8.self)
+                }
+                return Mail(subject: words.joined().trimmingCharacters(in: .whitespaces))
             }
     }
 }

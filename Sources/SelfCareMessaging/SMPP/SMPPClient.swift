@@ -30,6 +30,11 @@ package actor SMPPClient: MessageSender {
         package var throttleBackoff: Duration = .milliseconds(200)
         /// Links opened for one part before its message is left for a later try.
         package var linkTries = 3
+        /// How long binding is not tried again after the SMSC refused a bind (many lock an account that keeps trying).
+        package var refusedBindPause: Duration = .seconds(30)
+        /// A vendor-specific optional parameter (0x1400–0x3FFF) that carries each message's id, for an SMSC agreed to
+        /// read it (to drop a resubmitted duplicate); none by default, since an SMSC may refuse unknown parameters.
+        package var referenceTag: UInt16?
 
         package init(host: String, port: Int, systemID: String, password: String, sourceAddress: String) {
             self.host = host
@@ -47,6 +52,9 @@ package actor SMPPClient: MessageSender {
     private let group: any EventLoopGroup
     private var session: SMPPSession?
     private var binding: Task<SMPPSession, any Error>?
+    /// When binding may be tried again after the SMSC refused one.
+    private var bindingPausedUntil: ContinuousClock.Instant?
+    private var isShutDown = false
 
     package init(
         configuration: Configuration, receipts: (any DeliveryReceiptRecorder)?, logger: Logger,
@@ -71,7 +79,8 @@ package actor SMPPClient: MessageSender {
         for part in parts {
             let body = SMPPOperations.submitBody(
                 source: configuration.sourceAddress, destination: message.recipient, part: part,
-                receipt: configuration.bindMode == .transceiver && receipts != nil, reference: message.messageID)
+                receipt: configuration.bindMode == .transceiver && receipts != nil,
+                reference: configuration.referenceTag.map { SMPPOptionalParameter(tag: $0, value: Array(message.messageID.utf8) + [0]) })
             ids.append(try await submit(body))
         }
         return ids.joined(separator: " ")
@@ -96,11 +105,12 @@ package actor SMPPClient: MessageSender {
                 try? await sleep(Self.backoff(base: .seconds(1), attempt: failures, cap: .seconds(60)))
             }
         }
-        await session?.unbind()
+        await shutdown()
     }
 
-    /// Unbinds and closes the link.
+    /// Unbinds and closes the link; no new link is opened afterwards.
     package func shutdown() async {
+        isShutDown = true
         await session?.unbind()
         session = nil
     }
@@ -114,6 +124,12 @@ package actor SMPPClient: MessageSender {
             do {
                 session = try await boundSession()
                 response = try await session.request(.submitSM, body: body)
+            } catch SMPPLinkError.bindRefused(let status) {
+                throw DeliveryError.temporary("the SMSC refused the bind: \(status)")
+            } catch SMPPLinkError.bindPaused {
+                throw DeliveryError.temporary("the SMSC refused the last bind; binding again later")
+            } catch SMPPLinkError.shutDown {
+                throw DeliveryError.temporary("the SMPP client is shutting down")
             } catch {
                 links += 1
                 if links >= configuration.linkTries {
@@ -135,6 +151,11 @@ package actor SMPPClient: MessageSender {
                     throw DeliveryError.temporary("the SMSC answered \(response.status) \(throttled) times")
                 }
                 try await sleep(Self.backoff(base: configuration.throttleBackoff, attempt: throttled, cap: .seconds(10)))
+            case .invalidBindStatus:
+                // The SMSC no longer counts the link as bound: start over on a new one.
+                await session.close()
+                links += 1
+                if links >= configuration.linkTries { throw DeliveryError.temporary("the SMSC answered \(response.status)") }
             case let status where status.isTransient:
                 throw DeliveryError.temporary("the SMSC answered \(status)")
             default:
@@ -146,13 +167,21 @@ package actor SMPPClient: MessageSender {
     /// The current bound session, or a new one (one bind at a time however many callers wait).
     private func boundSession() async throws -> SMPPSession {
         if let session, session.isOpen { return session }
+        guard !isShutDown else { throw SMPPLinkError.shutDown }
         if let binding { return try await binding.value }
+        if let pause = bindingPausedUntil, ContinuousClock.now < pause { throw SMPPLinkError.bindPaused }
         let task = Task { try await bind() }
         binding = task
         defer { binding = nil }
-        let session = try await task.value
-        self.session = session
-        return session
+        do {
+            let session = try await task.value
+            self.session = session
+            bindingPausedUntil = nil
+            return session
+        } catch SMPPLinkError.bindRefused(let status) {
+            bindingPausedUntil = ContinuousClock.now + configuration.refusedBindPause
+            throw SMPPLinkError.bindRefused(status)
+        }
     }
 
     private func bind() async throws -> SMPPSession {

@@ -24,9 +24,10 @@ package enum SMPPOperations {
         return body
     }
 
-    /// `submit_sm` body for one part, asking for a delivery receipt when `receipt` is set.
+    /// `submit_sm` body for one part, asking for a delivery receipt when `receipt` is set; `reference` is an optional
+    /// parameter carrying the message's id, for an SMSC agreed to read it.
     package static func submitBody(
-        source: String, destination: String, part: ShortMessagePart, receipt: Bool, reference: String
+        source: String, destination: String, part: ShortMessagePart, receipt: Bool, reference: SMPPOptionalParameter? = nil
     ) -> ByteBuffer {
         var body = ByteBuffer()
         body.writeCOctetString("")
@@ -49,8 +50,7 @@ package enum SMPPOperations {
         let shortMessage = part.shortMessage
         body.writeInteger(UInt8(shortMessage.count))
         body.writeBytes(shortMessage)
-        body.writeOptionalParameter(SMPPOptionalParameter(
-            tag: SMPPOptionalParameter.clientMessageReference, value: Array(reference.utf8) + [0]))
+        if let reference { body.writeOptionalParameter(reference) }
         return body
     }
 

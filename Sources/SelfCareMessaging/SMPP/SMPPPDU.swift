@@ -99,8 +99,6 @@ package struct SMPPOptionalParameter: Sendable, Equatable {
 
     package static let receiptedMessageID: UInt16 = 0x001E
     package static let messageState: UInt16 = 0x0427
-    /// Vendor-specific range (0x1400–0x3FFF): our message id, so an SMSC can suppress a resubmitted duplicate.
-    package static let clientMessageReference: UInt16 = 0x1401
 }
 
 extension ByteBuffer {

@@ -6,9 +6,14 @@ package enum SMPPLinkError: Error, CustomStringConvertible {
     case closed
     case timedOut(SMPPCommand)
     case bindRefused(SMPPStatus)
+    /// A bind was refused a moment ago; not tried again yet.
+    case bindPaused
+    case shutDown
 
     package var description: String {
         switch self {
+        case .bindPaused: "the SMSC refused the last bind; not binding again yet"
+        case .shutDown: "the SMPP client is shut down"
         case .closed: "the SMPP link is closed"
         case .timedOut(let command): "the SMSC did not answer command \(command) in time"
         case .bindRefused(let status): "the SMSC refused the bind: \(status)"

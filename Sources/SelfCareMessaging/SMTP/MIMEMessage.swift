@@ -147,7 +147,7 @@ package struct MIMEMessage: Sendable {
 
     /// A display name: a quoted string when ASCII (so commas and dots are safe), else encoded words.
     static func displayName(_ name: String) -> String {
-        guard name.allSatisfy({ $0.isASCII && !$0.isNewline }), name.count <= 60 else { return encodedWords(name, prefixLength: 6) }
+        guard name.allSatisfy({ $0.isASCII && !$0.isNewline }) else { return encodedWords(name, prefixLength: 6) }
         return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 

@@ -32,7 +32,10 @@ package struct SMTPClient: MessageSender {
         package var trustedCertificatesFile: String?
         /// The name this client gives in EHLO.
         package var heloName = "selfcare.localdomain"
+        /// Time allowed for each reply of the relay.
         package var timeout: TimeAmount = .seconds(30)
+        /// Time allowed for a whole message, connection to QUIT.
+        package var deadline: TimeAmount = .seconds(120)
 
         package init(host: String, port: Int, username: String?, password: String?, from: String, fromName: String?, tls: TLSPolicy,
                      trustedCertificatesFile: String? = nil) {
@@ -51,16 +54,26 @@ package struct SMTPClient: MessageSender {
     private let attachments: (any MailAttachmentProvider)?
     private let clock: any WallClock
     private let logger: Logger
+    /// Built once (the trust store is read once); nil when it cannot be, which fails each STARTTLS with the reason.
+    private let tls: Result<NIOSSLContext, any Error>
 
     package init(configuration: Configuration, attachments: (any MailAttachmentProvider)?, clock: any WallClock, logger: Logger) {
         self.configuration = configuration
         self.attachments = attachments
         self.clock = clock
         self.logger = logger
+        tls = Result {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let file = configuration.trustedCertificatesFile { tls.trustRoots = .file(file) }
+            return try NIOSSLContext(configuration: tls)
+        }
     }
 
     /// Sends the message; returns its Message-ID.
     package func send(_ message: OutboxMessage) async throws -> String? {
+        guard Self.isSafeAddress(message.recipient) else {
+            throw DeliveryError.permanent("the recipient address is not one SMTP can carry")
+        }
         let files = try await attachments?.attachments(for: message) ?? []
         let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "selfcare.localdomain"
         let mime = MIMEMessage(
@@ -69,7 +82,8 @@ package struct SMTPClient: MessageSender {
             date: clock.now())
         let connection: SMTPConnection
         do {
-            connection = try await SMTPConnection.open(host: configuration.host, port: configuration.port, timeout: configuration.timeout)
+            connection = try await SMTPConnection.open(
+                host: configuration.host, port: configuration.port, timeout: configuration.timeout, overall: configuration.deadline)
         } catch {
             throw DeliveryError.temporary("mail relay \(configuration.host):\(configuration.port) unreachable: \(error)")
         }
@@ -93,12 +107,14 @@ package struct SMTPClient: MessageSender {
         let offersTLS = capabilities.contains { $0.uppercased() == "STARTTLS" }
         if offersTLS {
             try await connection.command("STARTTLS", expecting: [220])
-            try await connection.startTLS(context: try tlsContext(), serverHostname: Self.isIPAddress(configuration.host) ? nil : configuration.host)
+            try await connection.startTLS(context: try tls.get(), serverHostname: Self.isIPAddress(configuration.host) ? nil : configuration.host)
             capabilities = try await connection.command("EHLO \(configuration.heloName)", expecting: [250]).lines
         } else if configuration.tls == .required {
             throw SMTPError.startTLSUnavailable
         }
         if let username = configuration.username, let password = configuration.password {
+            // A password goes in clear only to a relay on this machine.
+            guard offersTLS || Self.isLoopback(configuration.host) else { throw SMTPError.startTLSUnavailable }
             try await authenticate(username: username, password: password, capabilities: capabilities, over: connection)
         }
         try await connection.command("MAIL FROM:<\(configuration.from)>", expecting: [250], name: "MAIL FROM")
@@ -123,21 +139,24 @@ package struct SMTPClient: MessageSender {
         }
     }
 
-    private func tlsContext() throws -> NIOSSLContext {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let file = configuration.trustedCertificatesFile {
-            tls.trustRoots = .file(file)
-        }
-        return try NIOSSLContext(configuration: tls)
-    }
-
-    /// 5xx to the envelope or the message means it will never be accepted; anything else may work later.
+    /// 5xx to the recipient or the message means it will never be accepted; anything else may work later (a 5xx to
+    /// MAIL FROM is the relay refusing our sender, a set-up problem that must not lose every message).
     static func deliveryError(_ error: SMTPError) -> DeliveryError {
         if case .unexpectedReply(let command, let reply) = error, (500..<600).contains(reply.code),
-           ["MAIL FROM", "RCPT TO", "DATA", "end of DATA"].contains(command) {
+           ["RCPT TO", "DATA", "end of DATA"].contains(command) {
             return .permanent("\(error)")
         }
         return .temporary("\(error)")
+    }
+
+    /// An address SMTP can carry without SMTPUTF8: printable ASCII, no spaces or angle brackets, one `@`.
+    static func isSafeAddress(_ address: String) -> Bool {
+        address.utf8.allSatisfy { (33...126).contains($0) && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }
+            && address.utf8.filter { $0 == UInt8(ascii: "@") }.count == 1
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        ["localhost", "127.0.0.1", "::1"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 
     static func isIPAddress(_ host: String) -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import Synchronization
 import PostgresKit
 import SQLiteKit
@@ -56,10 +57,14 @@ final class SQLiteBackend: DatabaseBackend {
     private let writerLock = AsyncLock()
     private let readers: [(connection: SQLiteConnection, lock: AsyncLock)]
     private let nextReader = Mutex(0)
+    /// A thread per connection: a connection waiting out another process's lock (busy timeout) blocks its thread,
+    /// and must not hold up this database's other connections, nor anything else sharing a pool with it.
+    private let threadPool: NIOThreadPool
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
         self.writer = writer
         self.readers = readers.map { ($0, AsyncLock()) }
+        self.threadPool = threadPool
     }
 
     static func open(path: String, logger: Logger, readerCount: Int = 3) async throws -> SQLiteBackend {
@@ -67,17 +72,29 @@ final class SQLiteBackend: DatabaseBackend {
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        try await configure(writer, pragmas: [
-            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY",
-        ])
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<readerCount {
-            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await configure(reader, pragmas: [])
-            readers.append(reader)
+        let threadPool = NIOThreadPool(numberOfThreads: 1 + readerCount)
+        threadPool.start()
+        func connect() async throws -> SQLiteConnection {
+            try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+            ).get()
         }
-        return SQLiteBackend(writer: writer, readers: readers)
+        do {
+            let writer = try await connect()
+            try await configure(writer, pragmas: [
+                "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY",
+            ])
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<readerCount {
+                let reader = try await connect()
+                try await configure(reader, pragmas: [])
+                readers.append(reader)
+            }
+            return SQLiteBackend(writer: writer, readers: readers, threadPool: threadPool)
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
     }
 
     private static func configure(_ connection: SQLiteConnection, pragmas: [String]) async throws {
@@ -116,6 +133,7 @@ final class SQLiteBackend: DatabaseBackend {
     func close() async {
         for reader in readers { try? await reader.connection.close() }
         try? await writer.close()
+        try? await threadPool.shutdownGracefully()
     }
 }
 

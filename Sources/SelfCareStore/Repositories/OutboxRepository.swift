@@ -124,18 +124,24 @@ package struct OutboxRepository: Sendable {
         return Int(try row!.value("n", as: Int64.self))
     }
 
-    /// Claims up to `limit` due messages for `lease` seconds so no other worker sends them meanwhile: one `UPDATE`,
+    /// Claims up to `limit` due messages for `lease` seconds so no other worker sends them meanwhile: one statement,
     /// atomic on SQLite (one writer at a time, across processes too) and skipping rows another instance holds on
-    /// PostgreSQL. A claim whose lease ran out (its worker died) is claimed again.
-    package func claimDue(limit: Int, now: Date, lease: Int64, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> [OutboxMessage] {
+    /// PostgreSQL (the due rows are chosen once, in a materialised CTE, so the limit holds whatever the plan). A claim
+    /// whose lease ran out (its worker died) is claimed again; `token` marks this claim, so a worker that outlived
+    /// its lease cannot record over the next one's.
+    package func claimDue(
+        limit: Int, now: Date, lease: Int64, engine: DatabaseEngine, token: String = UUID().uuidString, on db: any SQLDatabase
+    ) async throws -> [OutboxMessage] {
         let lock = engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await db.raw("""
-            UPDATE outbox_messages SET status = 'sending', claimed_until = \(bind: now.storedSeconds + lease), attempts = attempts + 1
-            WHERE id IN (
+            WITH due AS MATERIALIZED (
                 SELECT id FROM outbox_messages
                 WHERE (status = 'queued' AND next_attempt_at <= \(bind: now.storedSeconds))
                    OR (status = 'sending' AND claimed_until < \(bind: now.storedSeconds))
                 ORDER BY priority, next_attempt_at, id LIMIT \(bind: limit)\(unsafeRaw: lock))
+            UPDATE outbox_messages SET status = 'sending', claimed_until = \(bind: now.storedSeconds + lease),
+                attempts = attempts + 1, claim_token = \(bind: token)
+            WHERE id IN (SELECT id FROM due)
             RETURNING \(unsafeRaw: Self.columns), priority, next_attempt_at
             """).all()
         let ordered = try rows.sorted { left, right in
@@ -166,8 +172,9 @@ package struct OutboxRepository: Sendable {
         try await markSent([HandOver(id: id, providerMessageID: providerMessageID, parts: parts)], now: now, on: db)
     }
 
-    /// Records several hand-overs with a few set-based statements, whatever their number.
-    package func markSent(_ handOvers: [HandOver], now: Date, on db: any SQLDatabase) async throws {
+    /// Records several hand-overs with a few set-based statements, whatever their number; with `claimToken`, only
+    /// for messages this claim still holds.
+    package func markSent(_ handOvers: [HandOver], claimToken: String? = nil, now: Date, on db: any SQLDatabase) async throws {
         for chunk in handOvers.chunked(into: 200) {
             var update = SQLQueryString("""
                 UPDATE outbox_messages SET status = 'sent', sent_at = \(bind: now.storedSeconds), claimed_until = NULL,
@@ -179,36 +186,55 @@ package struct OutboxRepository: Sendable {
                 update.appendInterpolation("(\(bind: handOver.id), \(bind: handOver.providerMessageID))" as SQLQueryString)
             }
             update.appendInterpolation(") AS v WHERE outbox_messages.id = v.column1" as SQLQueryString)
-            try await db.raw(update).run()
-            let withParts = chunk.filter { !$0.parts.isEmpty }
+            if let claimToken {
+                update.appendInterpolation(" AND outbox_messages.status = 'sending' AND outbox_messages.claim_token = \(bind: claimToken)" as SQLQueryString)
+            }
+            update.appendInterpolation(" RETURNING outbox_messages.id" as SQLQueryString)
+            let recorded = Set(try await db.raw(update).all().map { try $0.value("id", as: Int64.self) })
+            let withParts = chunk.filter { !$0.parts.isEmpty && recorded.contains($0.id) }
             guard !withParts.isEmpty else { continue }
             // Parts of an earlier, failed try are not the message's any more.
             try await db.raw("""
                 DELETE FROM outbox_message_parts WHERE outbox_message_id IN \(SQLBindList(withParts.map(\.id)))
                 """).run()
-            var insert = SQLQueryString("INSERT INTO outbox_message_parts (provider_message_id, outbox_message_id, part_number) VALUES ")
-            var first = true
-            for handOver in withParts {
-                for (index, part) in handOver.parts.enumerated() {
-                    insert.appendInterpolation(first ? "" as SQLQueryString : ", " as SQLQueryString)
-                    insert.appendInterpolation("(\(bind: part), \(bind: handOver.id), \(bind: Int64(index + 1)))" as SQLQueryString)
-                    first = false
-                }
+            let parts = withParts.flatMap { handOver in
+                handOver.parts.enumerated().map { (id: $0.element, message: handOver.id, number: Int64($0.offset + 1)) }
             }
-            insert.appendInterpolation(" ON CONFLICT (provider_message_id) DO NOTHING" as SQLQueryString)
-            try await db.raw(insert).run()
+            for partChunk in parts.chunked(into: 500) {
+                // An SMSC that reuses its ids (a counter started again) must not lend an old receipt to a new message.
+                try await db.raw("""
+                    DELETE FROM delivery_receipts WHERE provider_message_id IN (
+                        SELECT provider_message_id FROM outbox_message_parts
+                        WHERE provider_message_id IN \(SQLBindList(partChunk.map(\.id))))
+                    """).run()
+                var insert = SQLQueryString("INSERT INTO outbox_message_parts (provider_message_id, outbox_message_id, part_number) VALUES ")
+                for (index, part) in partChunk.enumerated() {
+                    insert.appendInterpolation(index == 0 ? "" as SQLQueryString : ", " as SQLQueryString)
+                    insert.appendInterpolation("(\(bind: part.id), \(bind: part.message), \(bind: part.number))" as SQLQueryString)
+                }
+                insert.appendInterpolation("""
+                     ON CONFLICT (provider_message_id) DO UPDATE SET outbox_message_id = excluded.outbox_message_id,
+                        part_number = excluded.part_number
+                    """ as SQLQueryString)
+                try await db.raw(insert).run()
+            }
             // A receipt can overtake the submit response it belongs to.
             try await refreshDeliveryStates(outboxIDs: withParts.map(\.id), on: db)
         }
     }
 
-    /// Records a failed try: retried at `retryAt`, or failed for good when nil.
-    package func markFailed(id: Int64, error: String, retryAt: Date?, on db: any SQLDatabase) async throws {
-        try await db.raw("""
+    /// Records a failed try: retried at `retryAt`, or failed for good when nil; with `claimToken`, only while this
+    /// claim still holds the message.
+    package func markFailed(id: Int64, error: String, retryAt: Date?, claimToken: String? = nil, on db: any SQLDatabase) async throws {
+        var query = SQLQueryString("""
             UPDATE outbox_messages SET status = \(bind: retryAt == nil ? "failed" : "queued"), claimed_until = NULL,
                 next_attempt_at = \(bind: retryAt?.storedSeconds ?? 0), last_error = \(bind: String(error.prefix(500)))
             WHERE id = \(bind: id)
-            """).run()
+            """)
+        if let claimToken {
+            query.appendInterpolation(" AND status = 'sending' AND claim_token = \(bind: claimToken)" as SQLQueryString)
+        }
+        try await db.raw(query).run()
     }
 
     /// What an SMSC delivery receipt says about one part.
@@ -246,7 +272,7 @@ package struct OutboxRepository: Sendable {
             insert.appendInterpolation("""
                  ON CONFLICT (provider_message_id) DO UPDATE SET state = excluded.state, error_code = excluded.error_code,
                     received_at = excluded.received_at
-                WHERE delivery_receipts.state NOT IN ('DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED')
+                WHERE delivery_receipts.state NOT IN ('DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN')
                 """ as SQLQueryString)
             try await db.raw(insert).run()
             let rows = try await db.raw("""

@@ -17,8 +17,9 @@ package func buildApplication(
     let portal = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: logger)
     var services: [any Service] = [DatabaseService(database: database)] + dependencies.companionServices
     if dependencies.runsOutboxWorker {
-        services.append(OutboxWorkerService(worker: portal.outboxWorker))
+        // Services stop in reverse order: the SMSC link outlives the worker that sends over it.
         if let smpp = portal.smppClient { services.append(SMPPLinkService(client: smpp)) }
+        services.append(OutboxWorkerService(worker: portal.outboxWorker))
         services.append(PaymentReconcilerService(payments: portal.payments))
     }
     return Application(

@@ -14,7 +14,7 @@ struct NotificationPagesController {
         router.get("/notifications") { request, context -> Response in
             guard let identity = context.identity else { return .seeOther("/login") }
             let language = context.language
-            let page = max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1)
+            let page = min(max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1), 100_000)
             let found = try await subscribers.notifications(identity, offset: (page - 1) * Self.perPage, limit: Self.perPage + 1)
             let rows = found.prefix(Self.perPage).map { row($0, language) }
             let values: [String: Any] = [

@@ -132,7 +132,7 @@ struct SubscriberPagesController {
         let language = context.language
         let query = request.uri.queryParameters
         let search = query.get("q") ?? ""
-        let page = max(1, query.get("page", as: Int.self) ?? 1)
+        let page = min(max(1, query.get("page", as: Int.self) ?? 1), 100_000)
         let (rows, total) = try await subscribers.balances(
             identity, search: search, offset: (page - 1) * Self.accountsPerPage, limit: Self.accountsPerPage)
         let groups = try await subscribers.groupBills(identity, period: nil)
@@ -183,7 +183,7 @@ struct SubscriberPagesController {
             let day = CalendarDay(containing: usage.record.startedAt)
             return (kind == nil || usage.record.type == kind) && (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
         }
-        let page = max(1, query.get("page", as: Int.self) ?? 1)
+        let page = min(max(1, query.get("page", as: Int.self) ?? 1), 100_000)
         let pageCount = max(1, (filtered.count + Self.recordsPerPage - 1) / Self.recordsPerPage)
         let shown = filtered.dropFirst((page - 1) * Self.recordsPerPage).prefix(Self.recordsPerPage)
         func link(_ page: Int) -> String {

@@ -72,7 +72,7 @@ enum InteropPeers {
         return try smscRecords().filter { $0.destination == number }
     }
 
-    /// The e-mails a relay accepted for `recipient`, read back through Python's own MIME parser.
+    /// The e-mails a relay accepted for `recipient`, read back.
     static func mail(to recipient: String, maildir: String?) throws -> [RelayedMail] {
         guard let maildir, let index = FileManager.default.contents(atPath: maildir + "/index.jsonl") else { return [] }
         return try String(decoding: index, as: UTF8.self).split(separator: "\n")
@@ -103,8 +103,9 @@ struct RelayIndexEntry: Decodable {
     var auth: String?
 }
 
-/// An e-mail as the relay stored it, decoded by Python's `email` package.
-struct RelayedMail: Decodable {
+/// An e-mail as the relay stored it, read back with the MIME reader of these tests (headers unfolded, RFC 2047
+/// words, quoted-printable and base64 decoded).
+struct RelayedMail {
     var subject: String
     var from: String
     var messageID: String
@@ -117,43 +118,54 @@ struct RelayedMail: Decodable {
     var longestLine: Int
     var bareLineFeeds: Bool
 
-    struct Attachment: Decodable {
+    struct Attachment {
         var filename: String
         var contentType: String
         var size: Int
         var head: String
     }
 
-    static let parser = """
-        import email, email.policy, json, sys
-        raw = open(sys.argv[1], 'rb').read()
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        text = message.get_body(('plain',))
-        html = message.get_body(('html',))
-        attachments = [{'filename': part.get_filename(), 'contentType': part.get_content_type(),
-                        'size': len(part.get_content()), 'head': part.get_content()[:5].decode('latin-1')}
-                       for part in message.iter_attachments()]
-        lines = raw.split(b'\\r\\n')
-        print(json.dumps({'subject': str(message['subject']), 'from': str(message['from']),
-                          'messageID': str(message['message-id']), 'text': text.get_content() if text else '',
-                          'html': html.get_content() if html else None, 'attachments': attachments,
-                          'longestLine': max(len(line) for line in lines),
-                          'bareLineFeeds': any(b'\\n' in line for line in lines)}))
-        """
-
     static func parse(file: String, entry: RelayIndexEntry) throws -> RelayedMail {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", parser, file]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var mail = try JSONDecoder().decode(RelayedMail.self, from: data)
-        mail.tls = entry.tls
-        mail.auth = entry.auth
-        return mail
+        let raw = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+        let lines = renderedLines(raw)
+        let message = ParsedEntity(lines: lines)
+        let leaves = Self.leaves(of: message)
+        let text = leaves.first { $0.mediaType == "text/plain" }.flatMap { decodeQuotedPrintable($0.body) } ?? ""
+        let html = leaves.first { $0.mediaType == "text/html" }.flatMap { decodeQuotedPrintable($0.body) }
+        let attachments = leaves.filter { $0.header("Content-Disposition")?.hasPrefix("attachment") == true }.map { part in
+            let data = Data(base64Encoded: part.body.joined()) ?? Data()
+            return Attachment(filename: part.parameter("filename", of: "Content-Disposition") ?? "", contentType: part.mediaType ?? "",
+                              size: data.count, head: String(decoding: data.prefix(5), as: UTF8.self))
+        }
+        return RelayedMail(
+            subject: Self.decodeWords(message.header("Subject") ?? ""), from: Self.decodeWords(message.header("From") ?? ""),
+            messageID: message.header("Message-ID") ?? "", text: text, html: html, attachments: attachments, tls: entry.tls,
+            auth: entry.auth, longestLine: lines.map(\.count).max() ?? 0, bareLineFeeds: lines.contains { $0.contains("\n") })
+    }
+
+    /// The single parts of an entity, multiparts opened recursively.
+    static func leaves(of entity: ParsedEntity) -> [ParsedEntity] {
+        entity.mediaType?.hasPrefix("multipart/") == true ? entity.parts.flatMap(leaves(of:)) : [entity]
+    }
+
+    /// A header value with its `=?UTF-8?B?…?=` words decoded (the space between two encoded words dropped).
+    static func decodeWords(_ value: String) -> String {
+        var result = ""
+        var lastWasEncoded = false
+        var pendingSpace = ""
+        for token in value.split(separator: " ", omittingEmptySubsequences: false) {
+            if token.hasPrefix("=?UTF-8?B?"), token.hasSuffix("?="),
+               let data = Data(base64Encoded: String(token.dropFirst(10).dropLast(2))) {
+                if !lastWasEncoded { result += pendingSpace }
+                result += String(decoding: data, as: UTF8.self)
+                lastWasEncoded = true
+            } else {
+                result += pendingSpace + String(token)
+                lastWasEncoded = false
+            }
+            pendingSpace = " "
+        }
+        return result
     }
 }
 

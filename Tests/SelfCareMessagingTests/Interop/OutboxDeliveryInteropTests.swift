@@ -197,25 +197,32 @@ struct OutboxDeliveryInteropTests {
             for index in workers.indices { workers[index].batchSize = 7 }
 
             // when both drain the outbox at the same time
-            let handled = try await withThrowingTaskGroup(of: Int.self) { group in
-                for worker in workers {
-                    group.addTask {
-                        var total = 0
-                        while case let count = try await worker.runOnce(), count > 0 { total += count }
-                        return total
+            let drained: Result<Int, any Error>
+            do {
+                drained = .success(try await withThrowingTaskGroup(of: Int.self) { group in
+                    for worker in workers {
+                        group.addTask {
+                            var total = 0
+                            while case let count = try await worker.runOnce(), count > 0 { total += count }
+                            return total
+                        }
                     }
-                }
-                return try await group.reduce(0, +)
+                    return try await group.reduce(0, +)
+                })
+            } catch {
+                drained = .failure(error)
             }
             for link in links { await link.shutdown() }
+            let statuses = try? await first.outboxStatuses()
+            await second.close()
+            await first.close()
+            let handled = try drained.get()
 
             // then
             #expect(handled == 180)
-            #expect(try await first.outboxStatuses().values.allSatisfy { $0 == "sent" })
+            #expect(statuses?.values.allSatisfy { $0 == "sent" } == true)
             for number in numbers { #expect(try InteropPeers.smsc(to: number).count == 1) }
             for address in addresses { #expect(try InteropPeers.mail(to: address, maildir: InteropPeers.relayMaildir).count == 1) }
-            await second.close()
-            await first.close()
         }
     }
 
