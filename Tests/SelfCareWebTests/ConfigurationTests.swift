@@ -99,6 +99,44 @@ struct ConfigurationTests {
         #expect(!message.contains("SMPP_PASSWORD"))
     }
 
+    @Test("SMPP_HOST and SMTP_HOST choose the real clients in development too, with their options")
+    func messagingOptions() throws {
+        // given
+        let settings = [
+            "SMPP_HOST": "127.0.0.1", "SMPP_PORT": "2776", "SMPP_SYSTEM_ID": "selfcare", "SMPP_PASSWORD": "secret",
+            "SMPP_SOURCE_ADDR": "8900", "SMPP_BIND_MODE": "transmitter", "SMPP_REFERENCE_TLV": "0x1401",
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "2525", "SMTP_FROM": "selfcare@example.mu", "SMTP_STARTTLS": "false",
+            "SMTP_CA_FILE": "/etc/selfcare/relay-ca.pem",
+        ]
+
+        // when
+        let configuration = try AppConfiguration.load(settings)
+
+        // then
+        #expect(configuration.mode == .development)
+        #expect(configuration.smpp?.port == 2776)
+        #expect(configuration.smpp?.bindMode == "transmitter")
+        #expect(configuration.smpp?.referenceTag == 0x1401)
+        #expect(configuration.smtp?.port == 2525)
+        #expect(configuration.smtp?.startTLS == false)
+        #expect(configuration.smtp?.trustedCertificatesFile == "/etc/selfcare/relay-ca.pem")
+    }
+
+    @Test("an SMPP bind mode or reference parameter out of range is named", arguments: [
+        ("SMPP_BIND_MODE", "receiver"), ("SMPP_REFERENCE_TLV", "0x0204"), ("SMPP_REFERENCE_TLV", "tag"),
+    ])
+    func smppOptionsRefused(name: String, value: String) throws {
+        // given
+        var settings = Self.production
+        settings[name] = value
+
+        // when
+        let message = try Self.problems(settings)
+
+        // then
+        #expect(message.contains(name))
+    }
+
     @Test("production refuses a public URL that is not https")
     func productionNeedsHTTPS() throws {
         // given

@@ -143,6 +143,7 @@ extension SMPPClient.Configuration {
         self.init(host: settings.host, port: settings.port, systemID: settings.systemID, password: settings.password,
                   sourceAddress: settings.sourceAddress)
         bindMode = settings.bindMode == "transmitter" ? .transmitter : .transceiver
+        referenceTag = settings.referenceTag
     }
 }
 

@@ -7,6 +7,8 @@ package struct SMPPSettings: Sendable, Equatable {
     package var sourceAddress: String
     /// `transceiver` (default: delivery receipts come back on the same link) or `transmitter`.
     package var bindMode: String = "transceiver"
+    /// A vendor-specific optional parameter (0x1400–0x3FFF) to carry each message's id, when the SMSC reads one.
+    package var referenceTag: UInt16?
 
     /// Read when `SMPP_HOST` is set (any mode); in production every SMPP setting is required.
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SMPPSettings? {
@@ -23,7 +25,14 @@ package struct SMPPSettings: Sendable, Equatable {
         problems += missing.map { "\($0) is missing (SMPP_HOST is set)" }
         let bindMode = value("SMPP_BIND_MODE") ?? "transceiver"
         if !["transceiver", "transmitter"].contains(bindMode) { problems.append("SMPP_BIND_MODE must be transceiver or transmitter") }
-        return SMPPSettings(host: host, port: port ?? 2775, systemID: systemID, password: password, sourceAddress: source, bindMode: bindMode)
+        var referenceTag: UInt16?
+        if let text = value("SMPP_REFERENCE_TLV") {
+            let digits = text.lowercased().hasPrefix("0x") ? String(text.dropFirst(2)) : text
+            referenceTag = UInt16(digits, radix: 16).flatMap { (0x1400...0x3FFF).contains($0) ? $0 : nil }
+            if referenceTag == nil { problems.append("SMPP_REFERENCE_TLV must be a vendor-specific tag from 0x1400 to 0x3FFF") }
+        }
+        return SMPPSettings(host: host, port: port ?? 2775, systemID: systemID, password: password, sourceAddress: source, bindMode: bindMode,
+                            referenceTag: referenceTag)
     }
 }
 
