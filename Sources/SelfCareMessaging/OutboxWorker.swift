@@ -102,16 +102,25 @@ package struct OutboxWorker: Sendable {
         }
     }
 
-    /// Runs until cancelled, polling every `interval`; spent codes are removed every five minutes. A batch under
-    /// way when the cancellation comes is finished, not cut off (its messages are handed over and recorded).
+    /// Settles from the stored receipts the state of SMS sent in the last day; returns how many changed.
+    @discardableResult
+    package func settleDeliveryStates() async throws -> Int {
+        let since = clock.now().addingTimeInterval(-86_400)
+        return try await database.transaction { db in try await OutboxRepository().settleDeliveryStates(sentSince: since, on: db) }
+    }
+
+    /// Runs until cancelled, polling every `interval`; every five minutes spent codes are removed and delivery states
+    /// settled from the receipts. A batch under way when the cancellation comes is finished, not cut off (its
+    /// messages are handed over and recorded).
     package func run(interval: Duration) async {
         var lastCleanUp = Date.distantPast
         while !Task.isCancelled {
             if clock.now().timeIntervalSince(lastCleanUp) >= 300 {
                 do {
                     try await removeSpentCodes()
+                    try await settleDeliveryStates()
                 } catch {
-                    logger.error("outbox worker: spent codes not removed: \(error)")
+                    logger.error("outbox worker: periodic clean-up failed: \(error)")
                 }
                 lastCleanUp = clock.now()
             }

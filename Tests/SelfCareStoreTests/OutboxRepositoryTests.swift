@@ -609,4 +609,38 @@ struct OutboxRepositoryTests {
             #expect(bodies == [OutboxRepository.removedCodeText, OutboxRepository.removedCodeText, "Your code is 111111", "Your bill is ready"])
         }
     }
+
+    @Test("settling from stored receipts moves a sent SMS whose receipts were stored beside its hand-over", arguments: TestDatabase.engines)
+    func settleFromReceipts(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given a sent SMS with two parts whose receipts were stored without reaching it (two instances at once)
+            let id = try await Self.claimedSMS(test, "Long message")
+            try await Self.markSent(test, id, parts: ["s-1", "s-2"], at: Self.at(1))
+            try await test.database.transaction { db in
+                try await db.raw("""
+                    INSERT INTO delivery_receipts (provider_message_id, state, received_at)
+                    VALUES ('s-1', 'DELIVRD', \(bind: Self.at(2).storedSeconds)), ('s-2', 'DELIVRD', \(bind: Self.at(3).storedSeconds))
+                    """).run()
+            }
+            let before = try await Self.state(test, id)
+
+            // when
+            let outside = try await test.database.transaction { db in
+                try await OutboxRepository().settleDeliveryStates(sentSince: Self.at(60), on: db)
+            }
+            let settled = try await test.database.transaction { db in
+                try await OutboxRepository().settleDeliveryStates(sentSince: Self.at(0), on: db)
+            }
+            let again = try await test.database.transaction { db in
+                try await OutboxRepository().settleDeliveryStates(sentSince: Self.at(0), on: db)
+            }
+
+            // then
+            #expect(before.status == "sent")
+            #expect(outside == 0)
+            #expect(settled == 1)
+            #expect(again == 0)
+            #expect(try await Self.state(test, id).status == "delivered")
+        }
+    }
 }

@@ -286,22 +286,37 @@ package struct OutboxRepository: Sendable {
 
     /// Moves sent messages to `failed` when a part will never arrive, or to `delivered` when every part did.
     private func refreshDeliveryStates(outboxIDs: [Int64], on db: any SQLDatabase) async throws {
-        try await db.raw("""
+        try await refreshDeliveryStates(where: "id IN \(SQLBindList(outboxIDs))", on: db)
+    }
+
+    /// Settles the delivery state of the SMS sent since `since` from the receipts stored: a receipt and the hand-over
+    /// it belongs to, recorded at the same moment by two instances, can each miss the other.
+    @discardableResult
+    package func settleDeliveryStates(sentSince since: Date, on db: any SQLDatabase) async throws -> Int {
+        try await refreshDeliveryStates(where: "sent_at >= \(bind: since.storedSeconds)", on: db)
+    }
+
+    @discardableResult
+    private func refreshDeliveryStates(where messages: SQLQueryString, on db: any SQLDatabase) async throws -> Int {
+        let failed = try await db.raw("""
             UPDATE outbox_messages SET status = 'failed', last_error = 'the SMSC reports the SMS was not delivered'
-            WHERE id IN \(SQLBindList(outboxIDs)) AND status IN ('sent', 'delivered') AND EXISTS (
+            WHERE \(messages) AND status IN ('sent', 'delivered') AND EXISTS (
                 SELECT 1 FROM outbox_message_parts p JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
                 WHERE p.outbox_message_id = outbox_messages.id AND r.state IN ('UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED', 'UNKNOWN'))
-            """).run()
-        try await db.raw("""
+            RETURNING id
+            """).all()
+        let delivered = try await db.raw("""
             UPDATE outbox_messages SET status = 'delivered', delivered_at = (
                 SELECT MAX(r.received_at) FROM outbox_message_parts p JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
                 WHERE p.outbox_message_id = outbox_messages.id)
-            WHERE id IN \(SQLBindList(outboxIDs)) AND status = 'sent'
+            WHERE \(messages) AND status = 'sent'
               AND EXISTS (SELECT 1 FROM outbox_message_parts p WHERE p.outbox_message_id = outbox_messages.id)
               AND NOT EXISTS (
                 SELECT 1 FROM outbox_message_parts p LEFT JOIN delivery_receipts r ON r.provider_message_id = p.provider_message_id
                 WHERE p.outbox_message_id = outbox_messages.id AND (r.state IS NULL OR r.state <> 'DELIVRD'))
-            """).run()
+            RETURNING id
+            """).all()
+        return failed.count + delivered.count
     }
 
     /// What an SMS that carried a one-time code says once the code is spent.
