@@ -373,6 +373,8 @@ struct PaymentTests {
 
             // when
             let form = try await browser.payBill(bill.billNo).answer
+            // A payment that got no card page holds its bill two minutes at most.
+            portal.clock.advance(by: 121)
             let api = try await portal.startPayment([["id": bill.billNo]], key: "retry-later", token: token)
             gateway.setUnreachable(false)
             let retried = try await portal.startPayment([["id": bill.billNo]], key: "retry-later", token: token)

@@ -8,7 +8,7 @@ package struct Migrator: Sendable {
         .createTariffPlans, .createClients, .createAccounts, .createUsageRecords, .createBillingPeriods,
         .createGroupBills, .createBills, .createPortalUsers, .createRegistrations, .createOneTimeCodes,
         .createSessions, .createOutboxMessages, .createPayments, .createReceipts, .createAuditEvents,
-        .createCounters, .createLoginThrottles, .createDeliveryReceipts,
+        .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes,
     ]
 
     private let database: Database

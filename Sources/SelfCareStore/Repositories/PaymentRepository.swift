@@ -228,6 +228,43 @@ package struct PaymentRepository: Sendable {
     }
 
     /// A user's payments, newest first.
+    /// Locks the rows of these bills and group bills, their member bills and their group bills (PostgreSQL; SQLite
+    /// has one writer at a time), so two payments of one bill cannot start side by side.
+    package func lockForPayment(billIDs: [Int64], groupBillIDs: [Int64], engine: DatabaseEngine, on db: any SQLDatabase) async throws {
+        guard engine == .postgres else { return }
+        let (bills, groups) = (Self.idList(billIDs), Self.idList(groupBillIDs))
+        _ = try await db.raw("""
+            SELECT id FROM bills WHERE id IN \(bills) OR group_bill_id IN \(groups) ORDER BY id FOR UPDATE
+            """).all()
+        _ = try await db.raw("""
+            SELECT id FROM group_bills WHERE id IN \(groups) OR id IN (SELECT group_bill_id FROM bills WHERE id IN \(bills))
+            ORDER BY id FOR UPDATE
+            """).all()
+    }
+
+    /// The newest payment still pending since `since` that pays one of these bills or group bills, a group bill and
+    /// its member bills counting as one. (A card page lives an hour: an older pending payment can take no money; one
+    /// without a card page after two minutes never got one.)
+    package func pendingPayment(
+        billIDs: [Int64], groupBillIDs: [Int64], since: Date, now: Date, on db: any SQLDatabase
+    ) async throws -> StoredPayment? {
+        let (bills, groups) = (Self.idList(billIDs), Self.idList(groupBillIDs))
+        return try await db.raw("""
+            SELECT p.* FROM payments p JOIN payment_items i ON i.payment_id = p.id
+            WHERE p.status = 'pending' AND p.created_at >= \(bind: since.storedSeconds)
+              AND (p.gateway_session_id IS NOT NULL OR p.created_at >= \(bind: now.storedSeconds - 120)) AND (
+                i.bill_id IN (SELECT id FROM bills WHERE id IN \(bills) OR group_bill_id IN \(groups))
+                OR i.group_bill_id IN \(groups)
+                OR i.group_bill_id IN (SELECT group_bill_id FROM bills WHERE id IN \(bills)))
+            ORDER BY p.created_at DESC LIMIT 1
+            """).first().map(Self.payment(from:))
+    }
+
+    /// `IN ()` is not SQL: an id no row has stands for an empty list.
+    private static func idList(_ ids: [Int64]) -> SQLBindList<Int64> {
+        SQLBindList(ids.isEmpty ? [-1] : ids)
+    }
+
     package func payments(userID: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StoredPayment] {
         try await db.raw("SELECT * FROM payments WHERE user_id = \(bind: userID) ORDER BY created_at DESC LIMIT \(bind: limit)").all()
             .map(Self.payment(from:))

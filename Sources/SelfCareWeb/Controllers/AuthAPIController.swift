@@ -112,6 +112,7 @@ struct AuthAPIController {
         case .notFound: .notFound
         case .tooMany: .tooManyRequests
         case .unauthorized: .unauthorized
+        case .conflict: .conflict
         }
         return APIError(status: status, code: error.code, message: localizer.text(error.messageKey, language, error.values),
                         field: error.field, retryAfter: error.values["seconds"].flatMap(Int.init))

@@ -93,7 +93,11 @@ struct PaymentAPIController {
             switch result {
             case .success(let payment): return try JSONResponse.make(try await answer(payment, withReceipt: false), status: .created)
             case .failure(let error):
-                let status: HTTPResponse.Status = error.code == "idempotency_key_reused" ? .unprocessableContent : (error.kind == .notFound ? .notFound : .unprocessableContent)
+                let status: HTTPResponse.Status = switch error.kind {
+                case .notFound: .notFound
+                case .conflict: .conflict
+                default: .unprocessableContent
+                }
                 throw APIError(status: status, code: error.code, message: pages.localizer.text(error.messageKey, context.language, error.values), field: error.field)
             }
         }

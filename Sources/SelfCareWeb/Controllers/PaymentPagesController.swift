@@ -35,9 +35,13 @@ struct PaymentPagesController {
                 return .seeOther(payment.redirectURL ?? "/payments/\(payment.id)")
             case .failure(let error):
                 let text = pages.localizer.text(error.messageKey, context.language, error.values)
-                return try pages.page("message", titleKey: "payment.refusedTitle", request: request, context: context,
-                                      values: ["heading": pages.localizer.text("payment.refusedTitle", context.language), "text": text, "back": true],
-                                      status: .unprocessableContent).response(from: request, context: context)
+                var values: [String: Any] = ["heading": pages.localizer.text("payment.refusedTitle", context.language), "text": text, "back": true]
+                if let underWay = error.values["payment"], !underWay.isEmpty {
+                    values["link"] = "/payments/\(underWay)"
+                    values["linkText"] = pages.localizer.text("payment.seeUnderWay", context.language)
+                }
+                return try pages.page("message", titleKey: "payment.refusedTitle", request: request, context: context, values: values,
+                                      status: error.kind == .conflict ? .conflict : .unprocessableContent).response(from: request, context: context)
             }
         }
         router.get("/payments/{id}/return") { request, context -> Response in
@@ -98,6 +102,8 @@ struct PaymentPagesController {
             "id": payment.id, "amount": payment.amount.formatted(language), "card": card(payment) ?? "",
             "succeeded": payment.status == .succeeded, "failed": payment.status == .failed, "pending": payment.status == .pending,
             "payer": identity.user.fullName,
+            // The gateway's card page, while it can still take the payment.
+            "cardPage": payment.status == .pending ? payment.redirectURL ?? "" : "",
         ]
         if payment.status == .failed {
             let code = payment.failureCode ?? "failed"

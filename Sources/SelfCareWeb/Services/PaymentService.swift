@@ -80,16 +80,46 @@ package struct PaymentService: Sendable {
         let candidate = StoredPayment(
             id: "pay_" + SecretTokens.random(bytes: 12), userID: identity.user.id, idempotencyKey: idempotencyKey, requestDigest: digest,
             amount: total, status: .pending, returnURL: returnURL, createdAt: now)
-        let payments = self.payments
+        let (payments, engine) = (self.payments, database.engine)
         let chosen = items
-        let stored = try await database.transaction { db -> StoredPayment? in
-            if try await payments.insert(candidate, items: chosen, returnURL: returnURL, now: now, on: db) { return candidate }
-            return try await payments.payment(userID: identity.user.id, idempotencyKey: idempotencyKey, on: db)
+        let billIDs = items.compactMap { if case .bill(let id) = $0.target { id } else { nil } }
+        let groupIDs = items.compactMap { if case .groupBill(let id) = $0.target { id } else { nil } }
+        let outcome = try await database.transaction { db -> StartOutcome in
+            try await payments.lockForPayment(billIDs: billIDs, groupBillIDs: groupIDs, engine: engine, on: db)
+            if let same = try await payments.payment(userID: identity.user.id, idempotencyKey: idempotencyKey, on: db) { return .existing(same) }
+            // One payment of a bill at a time: two card pages open for one bill could both take the money.
+            if let underWay = try await payments.pendingPayment(
+                billIDs: billIDs, groupBillIDs: groupIDs, since: now.addingTimeInterval(-Self.checkoutLifetime), now: now, on: db) {
+                return .underWay(underWay)
+            }
+            if try await payments.insert(candidate, items: chosen, returnURL: returnURL, now: now, on: db) { return .existing(candidate) }
+            guard let same = try await payments.payment(userID: identity.user.id, idempotencyKey: idempotencyKey, on: db) else {
+                throw SubscriberError.inconsistent("payment \(idempotencyKey) neither inserted nor found")
+            }
+            return .existing(same)
         }
-        guard let payment = stored, payment.requestDigest == digest else {
+        switch outcome {
+        case .existing(let payment) where payment.requestDigest == digest:
+            return .success(try await openCheckout(payment))
+        case .existing:
             return .failure(.field("idempotencyKey", "error.payment.keyReused", code: "idempotency_key_reused"))
+        case .underWay(let payment):
+            let until = payment.createdAt.addingTimeInterval(Self.checkoutLifetime)
+            return .failure(ServiceError(
+                field: "bills", messageKey: "error.payment.inProgress", code: "payment_in_progress",
+                values: ["since": DisplayFormat.time(payment.createdAt, identity.user.language),
+                         "until": DisplayFormat.time(until, identity.user.language),
+                         "payment": payment.userID == identity.user.id ? payment.id : ""],
+                kind: .conflict))
         }
-        return .success(try await openCheckout(payment))
+    }
+
+    /// How long a gateway card page can take money.
+    static let checkoutLifetime: TimeInterval = 3600
+
+    private enum StartOutcome: Sendable {
+        case existing(StoredPayment)
+        case underWay(StoredPayment)
     }
 
     /// Opens the gateway checkout of a pending payment that has none yet; returns the payment as it now is.

@@ -5,7 +5,7 @@ package struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible
     package var code: String
     /// Extra values for the message (`{seconds}`).
     package var values: [String: String] = [:]
-    /// Whether the API answers 404 (unknown flow), 429 (slow down) or 422 (invalid input).
+    /// Whether the API answers 404 (unknown flow), 429 (slow down), 409 (something under way) or 422 (invalid input).
     package var kind: Kind = .invalid
 
     package enum Kind: Sendable, Equatable {
@@ -13,6 +13,8 @@ package struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible
         case notFound
         case tooMany
         case unauthorized
+        /// Something under way stands in the way (409).
+        case conflict
     }
 
     package var description: String { "\(code)" }
