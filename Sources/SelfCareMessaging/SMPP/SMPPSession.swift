@@ -28,7 +28,7 @@ actor SMPPSession {
     private let window: Int
     private let responseTimeout: Duration
     private let onDeliver: @Sendable (DeliverSM) async -> Bool
-    private var pending: [UInt32: (continuation: CheckedContinuation<SMPPPDU, any Error>, timer: Scheduled<Void>)] = [:]
+    private var pending: [UInt32: (command: SMPPCommand, continuation: CheckedContinuation<SMPPPDU, any Error>, timer: Scheduled<Void>)] = [:]
     private var lastSequence: UInt32 = 0
     private var slotWaiters: [CheckedContinuation<Void, Never>] = []
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
@@ -58,7 +58,7 @@ actor SMPPSession {
             let timer = channel.eventLoop.scheduleTask(in: .milliseconds(responseTimeout.milliseconds)) { [weak self] in
                 _ = Task { await self?.timedOut(sequence, command: command) }
             }
-            pending[sequence] = (continuation, timer)
+            pending[sequence] = (command, continuation, timer)
             channel.writeAndFlush(pdu).whenFailure { [weak self] error in
                 Task { await self?.resolve(sequence, with: .failure(error)) }
             }
@@ -95,6 +95,11 @@ actor SMPPSession {
 
     private func received(_ pdu: SMPPPDU) {
         if pdu.command.isResponse {
+            // The answer must be to the request of that number (or a generic_nack of it).
+            guard let request = pending[pdu.sequence]?.command, pdu.command == request.response || pdu.command == .genericNack else {
+                resolve(pdu.sequence, with: .failure(SMPPDecodingError.malformed("response \(pdu.command) does not answer its request")))
+                return
+            }
             resolve(pdu.sequence, with: .success(pdu))
             return
         }
