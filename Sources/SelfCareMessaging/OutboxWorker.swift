@@ -11,8 +11,8 @@ package struct OutboxWorker: Sendable {
     package var batchSize = 100
     /// Messages handed to the senders at once (the SMPP window and the relay take several).
     package var concurrency = 10
-    /// Seconds a claimed message stays reserved for this worker: longer than a batch may take (each e-mail has a
-    /// deadline of its own).
+    /// Seconds a claimed message stays reserved for this worker, renewed with each record; a batch starts no send
+    /// after half of it.
     package var lease: Int64 = 300
 
     private let database: Database
@@ -38,6 +38,7 @@ package struct OutboxWorker: Sendable {
             try await OutboxRepository().claimDue(limit: batchSize, now: now, lease: lease, engine: engine, token: token, on: db)
         }
         guard !claimed.isEmpty else { return 0 }
+        var handled = 0
         try await withThrowingTaskGroup(of: (OutboxMessage, Result<String?, any Error>).self) { group in
             var outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)] = []
             for (index, message) in claimed.enumerated() {
@@ -48,6 +49,14 @@ package struct OutboxWorker: Sendable {
                         outcomes = []
                     }
                 }
+                // A slow batch (a relay that answers late) leaves what it has not started to the next claim, well
+                // within its lease, rather than sending what another worker may claim meanwhile.
+                if clock.now().timeIntervalSince(now) > Double(lease) / 2 {
+                    let unstarted = claimed[index...].map(\.id)
+                    try await database.transaction { db in try await OutboxRepository().releaseClaim(ids: unstarted, token: token, on: db) }
+                    break
+                }
+                handled += 1
                 group.addTask {
                     do { return (message, .success(try await sender.send(message))) } catch { return (message, .failure(error)) }
                 }
@@ -55,7 +64,7 @@ package struct OutboxWorker: Sendable {
             for try await outcome in group { outcomes.append(outcome) }
             try await record(outcomes, claimToken: token)
         }
-        return claimed.count
+        return handled
     }
 
     /// How many outcomes are written together.
@@ -84,8 +93,10 @@ package struct OutboxWorker: Sendable {
             }
         }
         if !handOvers.isEmpty { logger.info("outbox: \(handOvers.count) message(s) handed over, \(failures.count) not") }
+        let claimedUntil = now.addingTimeInterval(Double(lease))
         try await database.transaction { [handOvers, failures] db in
             let outbox = OutboxRepository()
+            try await outbox.extendClaim(token: claimToken, until: claimedUntil, on: db)
             try await outbox.markSent(handOvers, claimToken: claimToken, now: now, on: db)
             for failure in failures {
                 try await outbox.markFailed(id: failure.message.id, error: failure.error, retryAt: failure.retryAt, claimToken: claimToken, on: db)
@@ -116,12 +127,8 @@ package struct OutboxWorker: Sendable {
         var lastCleanUp = Date.distantPast
         while !Task.isCancelled {
             if clock.now().timeIntervalSince(lastCleanUp) >= 300 {
-                do {
-                    try await removeSpentCodes()
-                    try await settleDeliveryStates()
-                } catch {
-                    logger.error("outbox worker: periodic clean-up failed: \(error)")
-                }
+                do { try await removeSpentCodes() } catch { logger.error("outbox worker: spent codes not removed: \(error)") }
+                do { try await settleDeliveryStates() } catch { logger.error("outbox worker: delivery states not settled: \(error)") }
                 lastCleanUp = clock.now()
             }
             do {

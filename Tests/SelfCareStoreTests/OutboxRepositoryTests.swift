@@ -643,4 +643,31 @@ struct OutboxRepositoryTests {
             #expect(try await Self.state(test, id).status == "delivered")
         }
     }
+
+    @Test("a claim keeps its messages while it renews its lease, and gives back those it will not send", arguments: TestDatabase.engines)
+    func renewAndRelease(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given three messages claimed under one token
+            let ids = try await Self.enqueue(test, [Self.sms("one"), Self.sms("two"), Self.sms("three")], at: Self.t0)
+            _ = try await test.database.transaction { db in
+                try await OutboxRepository().claimDue(limit: 10, now: Self.t0, lease: Self.lease, engine: engine, token: "mine", on: db)
+            }
+
+            // when the lease is renewed near its end, two are given back, and another token tries to give back the third
+            try await test.database.transaction { db in
+                let outbox = OutboxRepository()
+                try await outbox.extendClaim(token: "mine", until: Self.at(500), on: db)
+                try await outbox.releaseClaim(ids: [ids[1], ids[2]], token: "mine", on: db)
+                try await outbox.releaseClaim(ids: [ids[0]], token: "theirs", on: db)
+            }
+            let reclaimed = try await Self.claim(test.database, at: Self.at(Int(Self.lease) + 1))
+
+            // then the first is still held (renewed), the other two were queued again with their try not counted
+            let first = try await Self.state(test, ids[0])
+            #expect(first.status == "sending")
+            #expect(first.claimedUntil == Self.at(500).storedSeconds)
+            #expect(reclaimed.map(\.id) == [ids[1], ids[2]])
+            #expect(reclaimed.allSatisfy { $0.attempts == 1 })
+        }
+    }
 }

@@ -44,7 +44,7 @@ struct PaymentRepositoryTests {
         return try await test.database.transaction { db in
             try await PaymentRepository().lockForPayment(billIDs: bills, groupBillIDs: groups, engine: engine, on: db)
             return try await PaymentRepository().pendingPayment(
-                billIDs: bills, groupBillIDs: groups, since: now.addingTimeInterval(-3600), now: now, on: db)?.id
+                billIDs: bills, groupBillIDs: groups, since: now.addingTimeInterval(-3720), openingSince: now.addingTimeInterval(-120), on: db)?.id
         }
     }
 
@@ -90,7 +90,7 @@ struct PaymentRepositoryTests {
             try await test.database.transaction { db in
                 try await PaymentRepository().fail(failed, code: "card_declined", brand: nil, last4: nil, now: Self.now, on: db)
             }
-            try await Self.start(test, item, user: user, at: Self.now.addingTimeInterval(-3601))
+            try await Self.start(test, item, user: user, at: Self.now.addingTimeInterval(-3721))
             try await Self.start(test, item, user: user, at: Self.now.addingTimeInterval(-121), checkout: false)
             let held = try await Self.underWay(test, bills: [individual.id])
 

@@ -175,6 +175,10 @@ package actor SMPPClient: MessageSender {
         defer { binding = nil }
         do {
             let session = try await task.value
+            guard !isShutDown else {
+                await session.unbind()
+                throw SMPPLinkError.shutDown
+            }
             self.session = session
             bindingPausedUntil = nil
             return session

@@ -98,6 +98,8 @@ actor SMPPSession {
             // The answer must be to the request of that number (or a generic_nack of it).
             guard let request = pending[pdu.sequence]?.command, pdu.command == request.response || pdu.command == .genericNack else {
                 resolve(pdu.sequence, with: .failure(SMPPDecodingError.malformed("response \(pdu.command) does not answer its request")))
+                // A peer that mixes up its answers cannot be trusted with the rest: start over on a new link.
+                close()
                 return
             }
             resolve(pdu.sequence, with: .success(pdu))

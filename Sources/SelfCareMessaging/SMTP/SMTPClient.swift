@@ -34,7 +34,7 @@ package struct SMTPClient: MessageSender {
         package var heloName = "selfcare.localdomain"
         /// Time allowed for each reply of the relay.
         package var timeout: TimeAmount = .seconds(30)
-        /// Time allowed for a whole message, connection to QUIT.
+        /// Time allowed for a whole message once connected, greeting to QUIT.
         package var deadline: TimeAmount = .seconds(120)
 
         package init(host: String, port: Int, username: String?, password: String?, from: String, fromName: String?, tls: TLSPolicy,
@@ -114,7 +114,7 @@ package struct SMTPClient: MessageSender {
         }
         if let username = configuration.username, let password = configuration.password {
             // A password goes in clear only to a relay on this machine.
-            guard offersTLS || Self.isLoopback(configuration.host) else { throw SMTPError.startTLSUnavailable }
+            guard offersTLS || Self.isLoopback(configuration.host) else { throw SMTPError.passwordInClear }
             try await authenticate(username: username, password: password, capabilities: capabilities, over: connection)
         }
         try await connection.command("MAIL FROM:<\(configuration.from)>", expecting: [250], name: "MAIL FROM")
@@ -155,8 +155,15 @@ package struct SMTPClient: MessageSender {
             && address.utf8.filter { $0 == UInt8(ascii: "@") }.count == 1
     }
 
+    /// `localhost`, or an IPv4 address in 127.0.0.0/8, or `::1`.
     static func isLoopback(_ host: String) -> Bool {
-        ["localhost", "127.0.0.1", "::1"].contains(host.lowercased()) || host.hasPrefix("127.")
+        if host.lowercased() == "localhost" { return true }
+        guard let address = try? SocketAddress(ipAddress: host, port: 0) else { return false }
+        switch address {
+        case .v4(let v4): return UInt32(bigEndian: v4.address.sin_addr.s_addr) >> 24 == 127
+        case .v6: return host == "::1"
+        default: return false
+        }
     }
 
     static func isIPAddress(_ host: String) -> Bool {

@@ -19,6 +19,7 @@ enum SMTPError: Error, CustomStringConvertible {
     case connectionClosed
     case malformedReply(String)
     case startTLSUnavailable
+    case passwordInClear
     case textBeforeTLS
     case deadlinePassed
 
@@ -28,6 +29,7 @@ enum SMTPError: Error, CustomStringConvertible {
         case .connectionClosed: "the relay closed the connection"
         case .malformedReply(let line): "the relay answered something that is not SMTP: \(line.prefix(80))"
         case .startTLSUnavailable: "the relay does not offer STARTTLS, which SMTP_STARTTLS requires"
+        case .passwordInClear: "the relay does not offer STARTTLS: the relay password is not sent in clear to a relay off this machine"
         case .textBeforeTLS: "the relay sent more text after agreeing to STARTTLS (possible injection); nothing sent"
         case .deadlinePassed: "the relay took too long; the connection was closed"
         }

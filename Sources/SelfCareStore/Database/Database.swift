@@ -79,19 +79,21 @@ final class SQLiteBackend: DatabaseBackend {
                 storage: .file(path: path), threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
             ).get()
         }
+        var opened: [SQLiteConnection] = []
         do {
             let writer = try await connect()
+            opened.append(writer)
             try await configure(writer, pragmas: [
                 "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY",
             ])
-            var readers: [SQLiteConnection] = []
             for _ in 0..<readerCount {
                 let reader = try await connect()
+                opened.append(reader)
                 try await configure(reader, pragmas: [])
-                readers.append(reader)
             }
-            return SQLiteBackend(writer: writer, readers: readers, threadPool: threadPool)
+            return SQLiteBackend(writer: writer, readers: Array(opened.dropFirst()), threadPool: threadPool)
         } catch {
+            for connection in opened { try? await connection.close() }
             try? await threadPool.shutdownGracefully()
             throw error
         }

@@ -23,5 +23,6 @@ extension Migration {
         """,
         "CREATE INDEX outbox_messages_recipient ON outbox_messages (recipient, created_at)",
         "CREATE INDEX outbox_messages_client ON outbox_messages (client_id, created_at)",
+        "CREATE INDEX outbox_messages_sent ON outbox_messages (sent_at)",
     ])
 }

@@ -223,6 +223,23 @@ package struct OutboxRepository: Sendable {
         }
     }
 
+    /// Keeps the messages a claim still holds reserved until `until` (a batch that takes long keeps its lease).
+    package func extendClaim(token: String, until: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE outbox_messages SET claimed_until = \(bind: until.storedSeconds)
+            WHERE claim_token = \(bind: token) AND status = 'sending'
+            """).run()
+    }
+
+    /// Gives back messages a claim holds but will not send: queued again, this try not counted.
+    package func releaseClaim(ids: [Int64], token: String, on db: any SQLDatabase) async throws {
+        guard !ids.isEmpty else { return }
+        try await db.raw("""
+            UPDATE outbox_messages SET status = 'queued', claimed_until = NULL, attempts = attempts - 1
+            WHERE id IN \(SQLBindList(ids)) AND claim_token = \(bind: token) AND status = 'sending'
+            """).run()
+    }
+
     /// Records a failed try: retried at `retryAt`, or failed for good when nil; with `claimToken`, only while this
     /// claim still holds the message.
     package func markFailed(id: Int64, error: String, retryAt: Date?, claimToken: String? = nil, on db: any SQLDatabase) async throws {

@@ -188,6 +188,9 @@ package struct PaymentRepository: Sendable {
 
     /// A group bill's paid amount and state follow its member bills.
     private func refreshGroupBill(_ groupID: Int64, on db: any SQLDatabase) async throws {
+        // The group bill's row lock first (an update that changes nothing, on either engine): the sum below then sees
+        // every other settlement of a member bill committed before, not a snapshot taken while it was under way.
+        try await db.raw("UPDATE group_bills SET paid_cents = paid_cents WHERE id = \(bind: groupID)").run()
         guard let row = try await db.raw("""
             SELECT total_cents, state, (SELECT COALESCE(SUM(paid_cents), 0) FROM bills WHERE group_bill_id = \(bind: groupID)) AS paid
             FROM group_bills WHERE id = \(bind: groupID)
@@ -227,7 +230,6 @@ package struct PaymentRepository: Sendable {
             """).all().map { (try $0.value("bill_no"), try $0.value("account_id"), Money(cents: try $0.value("amount_cents"))) }
     }
 
-    /// A user's payments, newest first.
     /// Locks the rows of these bills and group bills, their member bills and their group bills (PostgreSQL; SQLite
     /// has one writer at a time), so two payments of one bill cannot start side by side.
     package func lockForPayment(billIDs: [Int64], groupBillIDs: [Int64], engine: DatabaseEngine, on db: any SQLDatabase) async throws {
@@ -242,17 +244,17 @@ package struct PaymentRepository: Sendable {
             """).all()
     }
 
-    /// The newest payment still pending since `since` that pays one of these bills or group bills, a group bill and
-    /// its member bills counting as one. (A card page lives an hour: an older pending payment can take no money; one
-    /// without a card page after two minutes never got one.)
+    /// The newest payment still pending, started since `since`, that pays one of these bills or group bills, a group
+    /// bill and its member bills counting as one; one without a card page counts only if started since
+    /// `openingSince` (later it can no longer get one).
     package func pendingPayment(
-        billIDs: [Int64], groupBillIDs: [Int64], since: Date, now: Date, on db: any SQLDatabase
+        billIDs: [Int64], groupBillIDs: [Int64], since: Date, openingSince: Date, on db: any SQLDatabase
     ) async throws -> StoredPayment? {
         let (bills, groups) = (Self.idList(billIDs), Self.idList(groupBillIDs))
         return try await db.raw("""
             SELECT p.* FROM payments p JOIN payment_items i ON i.payment_id = p.id
             WHERE p.status = 'pending' AND p.created_at >= \(bind: since.storedSeconds)
-              AND (p.gateway_session_id IS NOT NULL OR p.created_at >= \(bind: now.storedSeconds - 120)) AND (
+              AND (p.gateway_session_id IS NOT NULL OR p.created_at >= \(bind: openingSince.storedSeconds)) AND (
                 i.bill_id IN (SELECT id FROM bills WHERE id IN \(bills) OR group_bill_id IN \(groups))
                 OR i.group_bill_id IN \(groups)
                 OR i.group_bill_id IN (SELECT group_bill_id FROM bills WHERE id IN \(bills)))
@@ -265,6 +267,7 @@ package struct PaymentRepository: Sendable {
         SQLBindList(ids.isEmpty ? [-1] : ids)
     }
 
+    /// A user's payments, newest first.
     package func payments(userID: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StoredPayment] {
         try await db.raw("SELECT * FROM payments WHERE user_id = \(bind: userID) ORDER BY created_at DESC LIMIT \(bind: limit)").all()
             .map(Self.payment(from:))

@@ -89,7 +89,8 @@ package struct PaymentService: Sendable {
             if let same = try await payments.payment(userID: identity.user.id, idempotencyKey: idempotencyKey, on: db) { return .existing(same) }
             // One payment of a bill at a time: two card pages open for one bill could both take the money.
             if let underWay = try await payments.pendingPayment(
-                billIDs: billIDs, groupBillIDs: groupIDs, since: now.addingTimeInterval(-Self.checkoutLifetime), now: now, on: db) {
+                billIDs: billIDs, groupBillIDs: groupIDs, since: now.addingTimeInterval(-Self.holdLifetime),
+                openingSince: now.addingTimeInterval(-Self.checkoutOpeningWindow), on: db) {
                 return .underWay(underWay)
             }
             if try await payments.insert(candidate, items: chosen, returnURL: returnURL, now: now, on: db) { return .existing(candidate) }
@@ -104,18 +105,21 @@ package struct PaymentService: Sendable {
         case .existing:
             return .failure(.field("idempotencyKey", "error.payment.keyReused", code: "idempotency_key_reused"))
         case .underWay(let payment):
-            let until = payment.createdAt.addingTimeInterval(Self.checkoutLifetime)
+            let own = payment.userID == identity.user.id
+            let until = payment.createdAt.addingTimeInterval(Self.holdLifetime)
             return .failure(ServiceError(
-                field: "bills", messageKey: "error.payment.inProgress", code: "payment_in_progress",
+                field: "bills", messageKey: own ? "error.payment.inProgress" : "error.payment.inProgressElsewhere", code: "payment_in_progress",
                 values: ["since": DisplayFormat.time(payment.createdAt, identity.user.language),
                          "until": DisplayFormat.time(until, identity.user.language),
-                         "payment": payment.userID == identity.user.id ? payment.id : ""],
+                         "payment": own ? payment.id : ""],
                 kind: .conflict))
         }
     }
 
-    /// How long a gateway card page can take money.
-    static let checkoutLifetime: TimeInterval = 3600
+    /// How long after a payment starts its card page may still be opened (a retry, the reconciler).
+    static let checkoutOpeningWindow: TimeInterval = 120
+    /// How long a payment holds its bills: its card page opened at the latest, plus the hour the page can take money.
+    static let holdLifetime: TimeInterval = checkoutOpeningWindow + 3600
 
     private enum StartOutcome: Sendable {
         case existing(StoredPayment)
@@ -126,6 +130,14 @@ package struct PaymentService: Sendable {
     private func openCheckout(_ payment: StoredPayment) async throws -> StoredPayment {
         guard payment.status == .pending, payment.gatewaySessionID == nil else { return payment }
         let (payments, now) = (self.payments, clock.now())
+        // A payment holds its bills against other payments only while its card page may still be opened: past that,
+        // it ends unpaid rather than open a card page beside a payment started since.
+        guard now.timeIntervalSince(payment.createdAt) <= Self.checkoutOpeningWindow else {
+            try await database.transaction { db in
+                try await payments.fail(payment.id, code: "checkout_not_opened", brand: nil, last4: nil, now: now, on: db)
+            }
+            return try await storedPayment(payment.id) ?? payment
+        }
         // The payment id is the gateway's idempotency key: concurrent starts of one payment get one checkout.
         let checkout = try await gateway.createCheckout(
             amountCents: payment.amount.cents, reference: payment.id, successURL: "\(publicURL)/payments/\(payment.id)/return",
