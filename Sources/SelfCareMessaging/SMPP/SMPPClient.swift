@@ -242,7 +242,7 @@ package actor SMPPClient: MessageSender {
         return session
     }
 
-    /// The concatenation reference of a message: the same on every try, so a handset can drop a repeated part.
+    /// The concatenation reference of a message, derived from its id: every try of a message sends the same headers.
     static func reference(for messageID: String) -> UInt8 {
         UInt8(truncatingIfNeeded: messageID.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 })
     }
