@@ -469,6 +469,9 @@ struct OutboxRepositoryTests {
         for (second, message) in queued {
             _ = try await enqueue(test, message, at: at(second))
         }
+        // A code to the number two days before Aline's login was made: a former holder's.
+        _ = try await enqueue(test, sms("former holder's code", to: aline, purpose: "activation", priority: 0),
+                              at: StoreFixture.importedAt.addingTimeInterval(-2 * 86_400))
         return ["someone tried to register", "reset code", "payment receipt", "bill ready", "welcome", "activation code"]
     }
 

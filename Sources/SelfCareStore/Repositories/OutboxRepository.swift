@@ -354,7 +354,7 @@ package struct OutboxRepository: Sendable {
     }
 
     /// What the operator sent a user, newest first: messages addressed to them, notices about the account or
-    /// client they log in with, and the codes and warnings sent to the number on file.
+    /// client they log in with, and the codes and warnings sent to the number on file since their login was made.
     package func notifications(
         userID: Int64, accountRowID: Int64?, clientRowID: Int64?, numberOnFile: String?, limit: Int, offset: Int, on db: any SQLDatabase
     ) async throws -> [OutboxMessage] {
@@ -362,9 +362,12 @@ package struct OutboxRepository: Sendable {
         if let accountRowID { query.appendInterpolation(" OR account_id = \(bind: accountRowID)" as SQLQueryString) }
         if let clientRowID { query.appendInterpolation(" OR client_id = \(bind: clientRowID)" as SQLQueryString) }
         if let numberOnFile {
-            query.appendInterpolation(
-                " OR (recipient = \(bind: numberOnFile) AND purpose IN ('activation', 'passwordReset', 'registrationAttempt'))"
-                    as SQLQueryString)
+            // Codes to the number from an hour before this login was made (its own activation code) onwards, not
+            // those of a former holder of the number.
+            query.appendInterpolation("""
+                 OR (recipient = \(bind: numberOnFile) AND purpose IN ('activation', 'passwordReset', 'registrationAttempt')
+                    AND created_at >= (SELECT created_at - 3600 FROM portal_users WHERE id = \(bind: userID)))
+                """ as SQLQueryString)
         }
         query.appendInterpolation(" ORDER BY created_at DESC, id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)" as SQLQueryString)
         return try await db.raw(query).all().map(Self.message(from:))
