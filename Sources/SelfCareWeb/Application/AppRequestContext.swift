@@ -20,3 +20,13 @@ package struct AppRequestContext: RequestContext {
         clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }
+
+extension AppRequestContext {
+    /// The logged-in identity an API call needs, or 401 with a JSON error.
+    func apiIdentity() throws -> AuthenticatedUser {
+        guard let identity else {
+            throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
+        }
+        return identity
+    }
+}

@@ -76,7 +76,7 @@ package struct Portal: Sendable {
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
         }
         self.smppClient = dependencies.messageSender == nil ? smppClient : nil
-        let attachments = ReceiptAttachments(database: database, branding: configuration.branding, localizer: pages.localizer)
+        let attachments = ReceiptAttachments(database: database, payments: payments, localizer: pages.localizer)
         let sender = dependencies.messageSender ?? Self.sender(
             for: configuration, smpp: smppClient, attachments: attachments, clock: clock, logger: logger)
         outboxWorker = OutboxWorker(database: database, sender: sender, clock: clock, logger: logger)
@@ -104,8 +104,8 @@ package struct Portal: Sendable {
         NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
         NotificationAPIController(subscribers: subscribers).addRoutes(to: router)
         try OpenAPIController().addRoutes(to: router)
-        PaymentPagesController(pages: pages, payments: payments, branding: configuration.branding).addRoutes(to: router)
-        PaymentAPIController(payments: payments, pages: pages, branding: configuration.branding).addRoutes(to: router)
+        PaymentPagesController(pages: pages, payments: payments).addRoutes(to: router)
+        PaymentAPIController(payments: payments, pages: pages).addRoutes(to: router)
         WebhookController(payments: payments).addRoutes(to: router)
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: router)
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)

@@ -66,9 +66,7 @@ struct AuthAPIController {
             }
         }
         api.delete("sessions/current") { _, context -> Response in
-            guard let identity = context.identity else {
-                throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
-            }
+            let identity = try context.apiIdentity()
             try await authentication.logout(identity, clientAddress: context.clientAddress)
             return Response(status: .noContent)
         }

@@ -12,7 +12,7 @@ struct BillingAPIController {
     func addRoutes(to router: Router<AppRequestContext>) {
         let api = router.group("api/v1")
         api.get("billingAccount") { request, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             let query = request.uri.queryParameters
             let offset = max(0, query.get("offset", as: Int.self) ?? 0)
             let limit = min(max(1, query.get("limit", as: Int.self) ?? 1000), 1000)
@@ -22,14 +22,14 @@ struct BillingAPIController {
             return response
         }
         api.get("billingAccount/{id}") { _, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             guard let account = try await subscribers.account(try context.parameters.require("id"), for: identity) else { throw notFound }
             let (rows, _) = try await subscribers.balances(identity, search: account.account.id.rawValue, offset: 0, limit: 1000)
             guard let balance = rows.first(where: { $0.account.id == account.id }) else { throw notFound }
             return try JSONResponse.make(APIBillingAccount(balance))
         }
         api.get("usage") { request, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             let account = try await accountParameter(request, identity)
             let query = request.uri.queryParameters
             let current = BillingPeriod(containing: subscribers.clock.now())
@@ -56,13 +56,13 @@ struct BillingAPIController {
             return response
         }
         api.get("usageSummary") { request, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             let account = try await accountParameter(request, identity)
             let consumption = try await subscribers.consumption(of: account)
             return try JSONResponse.make(APIUsageSummary(account: account, consumption: consumption))
         }
         api.get("customerBill") { request, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             let query = request.uri.queryParameters
             let account = query.get("billingAccount.id") == nil ? nil : try await accountParameter(request, identity)
             var state: BillState?
@@ -78,12 +78,12 @@ struct BillingAPIController {
             return try JSONResponse.make(bills.map { APICustomerBill($0, lines: nil) })
         }
         api.get("customerBill/{id}") { _, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
             return try JSONResponse.make(APICustomerBill(bill, lines: lines))
         }
         api.get("customerBill/{id}/document") { request, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
             let (document, records) = try await subscribers.document(for: bill, lines: lines, identity: identity)
             return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
@@ -108,15 +108,8 @@ struct BillingAPIController {
 
     private var notFound: APIError { APIError(status: .notFound, code: "not_found", message: "No such resource for this login.") }
 
-    private func authenticated(_ context: AppRequestContext) throws -> AuthenticatedUser {
-        guard let identity = context.identity else {
-            throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
-        }
-        return identity
-    }
-
     private func clientLogin(_ context: AppRequestContext) async throws -> AuthenticatedUser {
-        let identity = try authenticated(context)
+        let identity = try context.apiIdentity()
         guard case .client = identity.user.scope else {
             try await subscribers.recordDenied(identity, "group bills (Account ID login)")
             throw APIError(status: .forbidden, code: "client_login_required", message: "Group bills are for Client ID logins.")

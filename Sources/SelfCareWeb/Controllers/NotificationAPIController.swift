@@ -28,9 +28,7 @@ struct NotificationAPIController {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.group("api/v1").get("communicationMessage") { request, context -> Response in
-            guard let identity = context.identity else {
-                throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
-            }
+            let identity = try context.apiIdentity()
             let query = request.uri.queryParameters
             let offset = max(0, query.get("offset", as: Int.self) ?? 0)
             let limit = min(max(1, query.get("limit", as: Int.self) ?? 50), 200)

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
-import SelfCarePayments
 import SelfCareDocuments
 import SelfCareStore
 
@@ -9,7 +8,6 @@ import SelfCareStore
 struct PaymentAPIController {
     let payments: PaymentService
     let pages: PageRenderer
-    let branding: Branding
 
     struct Body: Decodable {
         struct Item: Decodable {
@@ -74,7 +72,7 @@ struct PaymentAPIController {
     func addRoutes(to router: Router<AppRequestContext>) {
         let api = router.group("api/v1")
         api.post("payment") { request, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
                 throw APIError(status: .badRequest, code: "missing_idempotency_key", message: "The Idempotency-Key header is required.")
             }
@@ -102,19 +100,15 @@ struct PaymentAPIController {
             }
         }
         api.get("payment/{id}") { _, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             guard var payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw notFound }
             if payment.status == .pending, let confirmed = try? await payments.confirm(payment.id) { payment = confirmed }
             return try JSONResponse.make(try await answer(payment, withReceipt: true))
         }
         api.get("payment/{id}/receipt") { request, context -> Response in
-            let identity = try authenticated(context)
+            let identity = try context.apiIdentity()
             guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
-                  let (receipt, allocations) = try await payments.receipt(for: payment) else { throw notFound }
-            let document = ReceiptDocument(
-                operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
-                payerName: identity.user.fullName, amount: payment.amount,
-                card: payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) }, paymentID: payment.id, allocations: allocations)
+                  let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw notFound }
             switch request.uri.queryParameters.get("format") ?? "pdf" {
             case "pdf":
                 let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
@@ -123,8 +117,8 @@ struct PaymentAPIController {
             case "html":
                 let values: [String: Any] = [
                     "id": payment.id, "amount": payment.amount.formatted(context.language), "card": document.card ?? "", "succeeded": true,
-                    "payer": identity.user.fullName, "receiptNo": receipt.number, "issuedAt": DisplayFormat.time(receipt.issuedAt, context.language),
-                    "allocations": allocations.map { ["billNo": $0.billNo, "accountId": $0.accountID, "amount": $0.amount.formatted(context.language)] },
+                    "payer": identity.user.fullName, "receiptNo": document.receiptNo, "issuedAt": DisplayFormat.time(document.issuedAt, context.language),
+                    "allocations": document.allocations.map { ["billNo": $0.billNo, "accountId": $0.accountID, "amount": $0.amount.formatted(context.language)] },
                 ]
                 return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, values: values)
                     .response(from: request, context: context)
@@ -135,13 +129,6 @@ struct PaymentAPIController {
     }
 
     private var notFound: APIError { APIError(status: .notFound, code: "not_found", message: "No such payment for this login.") }
-
-    private func authenticated(_ context: AppRequestContext) throws -> AuthenticatedUser {
-        guard let identity = context.identity else {
-            throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
-        }
-        return identity
-    }
 
     private func answer(_ payment: StoredPayment, withReceipt: Bool) async throws -> Answer {
         var answer = Answer(

@@ -10,7 +10,6 @@ import SelfCareStore
 struct PaymentPagesController {
     let pages: PageRenderer
     let payments: PaymentService
-    let branding: Branding
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("/payments") { request, context -> Response in
@@ -70,13 +69,9 @@ struct PaymentPagesController {
         router.get("/payments/{id}/receipt.pdf") { request, context -> Response in
             guard let identity = context.identity else { return .seeOther("/login") }
             guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
-                  let (receipt, allocations) = try await payments.receipt(for: payment) else { throw HTTPError(.notFound) }
-            let data = try ReceiptPDF.render(
-                ReceiptDocument(operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
-                                payerName: identity.user.fullName, amount: payment.amount, card: card(payment), paymentID: payment.id,
-                                allocations: allocations),
-                language: context.language, labels: { pages.localizer.text($0, context.language) })
-            return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(receipt.number).pdf\"",
+                  let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw HTTPError(.notFound) }
+            let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
+            return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(document.receiptNo).pdf\"",
                                                    .cacheControl: "private, no-store"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/payments") { request, context -> Response in

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import SelfCareCore
+import SelfCareDocuments
 import SelfCareMessaging
 import SelfCarePayments
 import SelfCareStore
@@ -253,6 +254,15 @@ package struct PaymentService: Sendable {
             guard let receipt = try await PaymentRepository().receipt(paymentID: payment.id, on: db) else { return nil }
             return (receipt, try await PaymentRepository().allocations(paymentID: payment.id, on: db))
         }
+    }
+
+    /// A succeeded payment's receipt as a document in `payerName`'s name (page, PDF, e-mail); nil before it succeeded.
+    package func receiptDocument(for payment: StoredPayment, payerName: String) async throws -> ReceiptDocument? {
+        guard let (receipt, allocations) = try await receipt(for: payment) else { return nil }
+        return ReceiptDocument(
+            operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
+            payerName: payerName, amount: payment.amount, card: payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) },
+            paymentID: payment.id, allocations: allocations)
     }
 
     package func history(_ identity: AuthenticatedUser) async throws -> [StoredPayment] {
