@@ -93,9 +93,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "SelfCareTestSupport",
+            dependencies: ["SelfCareStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SelfCareTestSupport"
+        ),
         .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
         .testTarget(name: "SelfCareDocumentsTests", dependencies: ["SelfCareDocuments", "SelfCareCore"]),
-        .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore"]),
+        .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore", "SelfCareTestSupport"]),
         .testTarget(
             name: "SelfCareMessagingTests",
             dependencies: [
@@ -111,6 +116,7 @@ let package = Package(
             name: "SelfCareWebTests",
             dependencies: [
                 "SelfCareWeb",
+                "SelfCareTestSupport",
                 "SelfCareStore",
                 "SelfCareCore",
                 "SelfCarePayments",

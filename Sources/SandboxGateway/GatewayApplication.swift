@@ -115,7 +115,7 @@ public struct SandboxGateway: Sendable {
         }
         router.get("/pay/{id}") { request, context -> Response in
             let french = isFrench(request)
-            guard let session = try await load(try context.parameters.require("id")), session.status == "open" else {
+            guard let session = try await load(try context.parameters.require("id")), isOpen(session) else {
                 return html(HostedPage.closed(french: french), status: .gone)
             }
             if session.cardLast4 != nil { return html(HostedPage.challenge(session, french: french)) }
@@ -123,7 +123,7 @@ public struct SandboxGateway: Sendable {
         }
         router.post("/pay/{id}") { request, context -> Response in
             let french = isFrench(request)
-            guard let session = try await load(try context.parameters.require("id")), session.status == "open" else {
+            guard let session = try await load(try context.parameters.require("id")), isOpen(session) else {
                 return html(HostedPage.closed(french: french), status: .gone)
             }
             let form = parseForm(String(buffer: try await request.body.collect(upTo: 16 * 1024)))
@@ -135,9 +135,9 @@ public struct SandboxGateway: Sendable {
             let last4 = String(number.suffix(4))
             switch TestCards.outcome(for: number) {
             case .paid:
-                return try await finish(session, paid: true, brand: brand, last4: last4, failure: nil)
+                return try await finish(session, paid: true, brand: brand, last4: last4, failure: nil, french: french)
             case .declined(let code):
-                return try await finish(session, paid: false, brand: brand, last4: last4, failure: code)
+                return try await finish(session, paid: false, brand: brand, last4: last4, failure: code, french: french)
             case .challenge:
                 let sessions = self.sessions
                 try await database.transaction { db in try await sessions.rememberCard(session.id, brand: brand, last4: last4, on: db) }
@@ -148,13 +148,13 @@ public struct SandboxGateway: Sendable {
             }
         }
         router.post("/pay/{id}/3ds") { request, context -> Response in
-            guard let session = try await load(try context.parameters.require("id")), session.status == "open", let last4 = session.cardLast4 else {
+            guard let session = try await load(try context.parameters.require("id")), isOpen(session), let last4 = session.cardLast4 else {
                 return html(HostedPage.closed(french: isFrench(request)), status: .gone)
             }
             let form = parseForm(String(buffer: try await request.body.collect(upTo: 4096)))
             let approved = form["decision"] == "approve"
             return try await finish(session, paid: approved, brand: session.cardBrand ?? "visa", last4: last4,
-                                    failure: approved ? nil : "authentication_failed")
+                                    failure: approved ? nil : "authentication_failed", french: isFrench(request))
         }
         router.post("/pay/{id}/cancel") { request, context -> Response in
             guard let session = try await load(try context.parameters.require("id")) else { return html(HostedPage.closed(french: isFrench(request)), status: .gone) }
@@ -162,11 +162,18 @@ public struct SandboxGateway: Sendable {
         }
     }
 
-    private func finish(_ session: CheckoutSession, paid: Bool, brand: String, last4: String, failure: String?) async throws -> Response {
+    /// An open checkout takes a card until it expires; after that its page answers 410 Gone.
+    private func isOpen(_ session: CheckoutSession) -> Bool {
+        session.status == "open" && session.expiresAt >= clock.now()
+    }
+
+    private func finish(
+        _ session: CheckoutSession, paid: Bool, brand: String, last4: String, failure: String?, french: Bool
+    ) async throws -> Response {
         let now = clock.now()
         let sessions = self.sessions
         let answerOf = self.answer
-        try await database.transaction { db in
+        let completed = try await database.transaction { db in
             try await sessions.complete(
                 session.id, status: "complete", paymentStatus: paid ? "paid" : "failed", brand: brand, last4: last4, failureCode: failure,
                 eventType: paid ? "checkout.session.completed" : "checkout.session.failed",
@@ -177,6 +184,7 @@ public struct SandboxGateway: Sendable {
                                                            timestamp: Timestamp.format(now), data: answerOf(updated)))
                 }, now: now, on: db)
         }
+        guard completed else { return html(HostedPage.closed(french: french), status: .gone) }
         let target = paid ? session.successURL : session.cancelURL
         return Response(status: .seeOther, headers: [.location: Self.appending(sessionID: session.id, to: target)])
     }

@@ -87,19 +87,22 @@ struct GatewayRepository: Sendable {
     func complete(
         _ id: String, status: String, paymentStatus: String, brand: String?, last4: String?, failureCode: String?,
         eventType: String, eventBody: @Sendable (CheckoutSession) throws -> Data, now: Date, on db: any SQLDatabase
-    ) async throws {
-        try await db.raw("""
+    ) async throws -> Bool {
+        // Only an open checkout that has not expired takes the card: a second submission or a late one changes nothing.
+        let completed = try await db.raw("""
             UPDATE checkout_sessions SET status = \(bind: status), payment_status = \(bind: paymentStatus), card_brand = \(bind: brand),
                 card_last4 = \(bind: last4), failure_code = \(bind: failureCode)
-            WHERE id = \(bind: id)
-            """).run()
-        guard let session = try await session(id: id, on: db) else { return }
+            WHERE id = \(bind: id) AND status = 'open' AND expires_at >= \(bind: Int64(now.timeIntervalSince1970))
+            RETURNING id
+            """).first() != nil
+        guard completed, let session = try await session(id: id, on: db) else { return false }
         let eventID = "evt_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await db.raw("""
             INSERT INTO gateway_events (id, type, session_id, body, attempts, next_attempt_at)
             VALUES (\(bind: eventID), \(bind: eventType), \(bind: id), \(bind: String(decoding: try eventBody(session), as: UTF8.self)), 0,
                 \(bind: Int64(now.timeIntervalSince1970)))
             """).run()
+        return true
     }
 
     func dueEvents(now: Date, limit: Int, on db: any SQLDatabase) async throws -> [(id: String, body: String, attempts: Int64)] {

@@ -9,8 +9,11 @@ package struct DevMessageSink: MessageSender {
         self.logger = logger
     }
 
+    /// What the dev sink records as the provider's id of a message it delivered: how `/dev/messages` tells its own.
+    package static let providerPrefix = "dev-sink:"
+
     package func send(_ message: OutboxMessage) async throws -> String? {
         logger.info("dev sink \(message.channel.rawValue) to \(message.recipient): \(message.subject.map { "[\($0)] " } ?? "")\(message.body)")
-        return "dev-\(message.messageID)"
+        return Self.providerPrefix + message.messageID
     }
 }

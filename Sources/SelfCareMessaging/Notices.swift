@@ -46,34 +46,37 @@ extension Notices {
         return NewOutboxMessage(channel: .sms, recipient: msisdn.e164, body: body, language: language, purpose: "registrationAttempt")
     }
 
-    /// The confirmation SMS and e-mail once a registration is complete.
+    /// The confirmation SMS and e-mail once a registration is complete. `identifier` is an Account ID to show; nil for a
+    /// Client ID, which is confidential and never written in a message.
     package static func registrationConfirmed(
-        fullName: String, identifier: String, msisdn: MSISDN, email: String, userID: Int64, operatorName: String, helpline: String,
+        fullName: String, identifier: String?, msisdn: MSISDN, email: String, userID: Int64, operatorName: String, helpline: String,
         portalURL: String, language: Language
     ) -> [NewOutboxMessage] {
         let sms: String
         let subject: String
         let text: String
+        let french = identifier.map { "votre Identifiant de Compte \($0)" } ?? "votre Identifiant Client"
+        let english = identifier.map { "your Account ID \($0)" } ?? "your Client ID"
         switch language {
         case .french:
-            sms = "\(operatorName) SelfCare : votre enregistrement est confirmé. Connectez-vous avec votre identifiant \(identifier) sur \(portalURL)."
+            sms = "\(operatorName) SelfCare : votre enregistrement est confirmé. Connectez-vous avec \(french) sur \(portalURL)."
             subject = "Votre enregistrement à \(operatorName) SelfCare est confirmé"
             text = """
                 Bonjour \(fullName),
 
-                Votre enregistrement à \(operatorName) SelfCare est confirmé. Vous pouvez désormais vous connecter avec votre identifiant \(identifier) et votre mot de passe sur \(portalURL) pour vérifier votre consommation, consulter vos factures et les régler en ligne.
+                Votre enregistrement à \(operatorName) SelfCare est confirmé. Vous pouvez désormais vous connecter avec \(french) et votre mot de passe sur \(portalURL) pour vérifier votre consommation, consulter vos factures et les régler en ligne.
 
                 Si vous n'êtes pas à l'origine de cet enregistrement, appelez le \(helpline).
 
                 \(operatorName)
                 """
         case .english:
-            sms = "\(operatorName) SelfCare: your registration is confirmed. Log in with your identifier \(identifier) at \(portalURL)."
+            sms = "\(operatorName) SelfCare: your registration is confirmed. Log in with \(english) at \(portalURL)."
             subject = "Your \(operatorName) SelfCare registration is confirmed"
             text = """
                 Hello \(fullName),
 
-                Your \(operatorName) SelfCare registration is confirmed. You can now log in with your identifier \(identifier) and your password at \(portalURL) to check your usage, see your bills and pay them online.
+                Your \(operatorName) SelfCare registration is confirmed. You can now log in with \(english) and your password at \(portalURL) to check your usage, see your bills and pay them online.
 
                 If you did not register, please call \(helpline).
 

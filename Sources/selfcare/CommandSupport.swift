@@ -19,6 +19,15 @@ struct DatabaseOption: ParsableArguments {
     }
 }
 
+/// The key Client IDs are stored with: `SELFCARE_CLIENT_ID_KEY` (the portal's), else the database's own (development).
+func clientIDKey(for database: Database) async throws -> ClientIDKey {
+    let configured = ProcessInfo.processInfo.environment["SELFCARE_CLIENT_ID_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    if let configured, configured.count < SecretKeySettings.minimumLength {
+        throw CommandFailure("SELFCARE_CLIENT_ID_KEY must have at least \(SecretKeySettings.minimumLength) characters")
+    }
+    return try await ClientIDKeyring(database: database).key(configured: configured, now: Date())
+}
+
 /// A failure reported as one line on stderr and a non-zero exit.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String

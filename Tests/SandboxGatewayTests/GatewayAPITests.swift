@@ -164,7 +164,7 @@ struct GatewayAPITests {
         }
     }
 
-    @Test("an open session past its hour reads as expired, and its card page is closed")
+    @Test("an open session past its hour reads as expired, and its card page is closed: 410, no card taken, no event")
     func expiry() async throws {
         try await GatewayTest.with { gateway in
             // given
@@ -172,11 +172,19 @@ struct GatewayAPITests {
 
             // when
             gateway.clock.advance(by: 3601)
+            let page = try await gateway.page("/pay/\(id)", acceptLanguage: "en")
+            let paid = try await gateway.pay(id, CardForm(number: "4242 4242 4242 4242"))
+            let challenged = try await gateway.pay(id, CardForm(number: "4000 0000 0000 3220"))
             let session = try await gateway.session(id)
 
             // then
+            #expect(page.status == .gone)
+            #expect(paid.status == .gone)
+            #expect(challenged.status == .gone)
             #expect(session.json["status"] as? String == "expired")
             #expect(session.json["paymentStatus"] as? String == "unpaid")
+            #expect(session.json["card"] == nil)
+            #expect(try await gateway.count("gateway_events") == 0)
         }
     }
 

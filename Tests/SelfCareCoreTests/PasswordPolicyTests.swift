@@ -1,15 +1,18 @@
 import Testing
 @testable import SelfCareCore
 
-/// Passwords: 12 to 128 characters of any kind, no composition rules, not a common password, not the identifier.
+/// Passwords: 12 to 128 characters of any kind, no composition rules, not a common password, not the identifier, and
+/// not guessable in under 10^10 guesses.
 @Suite("Password policy")
 struct PasswordPolicyTests {
     let policy = PasswordPolicy.standard
     static let clientIdentifier = "7K3MQ9XD2H4B"
 
-    func check(_ password: String, confirmation: String? = nil, identifier: String = "1234567897") -> PasswordPolicyError? {
+    func check(_ password: String, confirmation: String? = nil, identifier: String = "1234567897",
+               userInputs: [String] = []) -> PasswordPolicyError? {
         do {
-            try policy.check(password, confirmation: confirmation ?? password, identifier: identifier)
+            try policy.check(password, confirmation: confirmation ?? password, identifier: identifier,
+                             userInputs: userInputs)
             return nil
         } catch {
             return error
@@ -19,8 +22,8 @@ struct PasswordPolicyTests {
     @Test("11 characters are refused as too short, 12 are accepted")
     func minimumLength() {
         // given
-        let eleven = "river-lamp7"
-        let twelve = "river-lamp7x"
+        let eleven = "heron-7vx2k"
+        let twelve = "heron-7vx2kq"
 
         // when
         let refused = check(eleven)
@@ -53,18 +56,22 @@ struct PasswordPolicyTests {
     @Test("lengths count characters, not bytes: emoji and accented letters are one character each")
     func charactersNotBytes() {
         // given
-        let twelveEmoji = String(repeating: "🔐", count: 12)
-        let elevenEmoji = String(repeating: "🔐", count: 11)
-        let accented = String(repeating: "é", count: 128)
-        let combining = String(repeating: "e\u{301}", count: 12)
+        let twelveEmoji = "🔐🌋🦜🍍🚲🎻🧭🌵🐙🍩🛶🪁"
+        let elevenEmoji = String(twelveEmoji.dropLast())
+        var generator = SplitMix64(seed: 128)
+        let accentedLetters = Array("éèêëàâäîïôöùûüç")
+        let accented = String((0..<128).map { _ in accentedLetters.randomElement(using: &generator)! })
+        let combining = "xkmpvjgbhzqw".map { "\($0)\u{301}" }.joined()
         let tooManyAccented = String(repeating: "é", count: 129)
 
         // when
         let results = [check(twelveEmoji), check(elevenEmoji), check(accented), check(combining), check(tooManyAccented)]
 
         // then
+        #expect(twelveEmoji.count == 12)
         #expect(twelveEmoji.utf8.count == 48)
         #expect(accented.utf8.count == 256)
+        #expect(combining.count == 12)
         #expect(combining.unicodeScalars.count == 24)
         #expect(results == [nil, .tooShort(11), nil, nil, .tooLong(129)])
     }
@@ -72,7 +79,7 @@ struct PasswordPolicyTests {
     @Test("no composition rules: lower case only, digits only or spaces are fine")
     func noCompositionRules() {
         // given
-        let passwords = ["correcthorsebatterystaple", "904718236455", "tram lagoon pebble", "ÉTÉ À MAHÉBOURG"]
+        let passwords = ["correcthorsebatterystaple", "904718236455", "tram lagoon pebble", "ÉCUME SUR LE LAGON BLEU"]
 
         // when
         let results = passwords.map { check($0) }
@@ -93,6 +100,7 @@ struct PasswordPolicyTests {
         #expect(count == 10_000)
         #expect(list.contains("password"))
         #expect(list.contains("qwerty123456"))
+        #expect(list == Set(WordLists.zxcvbn[0].words.prefix(10_000)))
     }
 
     @Test("a common password is refused, whatever its case", arguments: ["qwerty123456", "1qaz2wsx3edc", "123456qwerty", "QWERTY123456"])
@@ -107,7 +115,7 @@ struct PasswordPolicyTests {
         #expect(result == .common)
     }
 
-    @Test("the identifier itself is refused, with or without dashes and in any case")
+    @Test("the identifier itself is refused, with or without dashes and in any case; with a suffix it is guessable")
     func identifierRefused() {
         // given a Client ID as stored (canonical)
         let identifier = Self.clientIdentifier
@@ -120,7 +128,66 @@ struct PasswordPolicyTests {
         // then
         #expect(exact == .sameAsIdentifier)
         #expect(grouped == .sameAsIdentifier)
-        #expect(longer == nil)
+        #expect(longer == .guessable(.personalInformation))
+    }
+
+    @Test("a password found in under 10^10 guesses is refused with the pattern that gives it away", arguments: [
+        ("123456789012", PasswordWeakness.commonPassword),
+        ("aaaaaaaaaaaa", .repeated),
+        ("password1234", .commonPassword),
+        ("qwertyuiop12", .commonPassword),
+        ("azertyuiop12", .commonPassword),
+        ("abcabcabcabc", .repeated),
+        ("mnopqrstuvwx", .sequence),
+        ("zxcvbnm,./12", .keyboardPattern),
+        ("01/02/1990abc", .date),
+        ("Sunshine2024!", .commonPassword),
+        ("soleil2024!!", .commonPassword),
+    ])
+    func guessable(_ password: String, weakness: PasswordWeakness) {
+        // given a password of at least 12 characters that is not in the list of common passwords
+        #expect(password.count >= PasswordPolicy.minimumLength)
+        #expect(!CommonPasswords.bundled.contains(password.lowercased()))
+
+        // when
+        let result = check(password)
+
+        // then
+        #expect(result == .guessable(weakness))
+        #expect(PasswordStrength.estimate(password).guessesLog10 < PasswordPolicy.minimumGuessesLog10)
+    }
+
+    @Test("the operator's name and the user's name with digits around them are refused")
+    func personalInformation() {
+        // given the words the web layer passes for a registration
+        let userInputs = ["Mauritel", "Jean Dupont", "jean.dupont@mail.mu"]
+
+        // when
+        let operatorName = check("Mauritel2024!", identifier: Self.clientIdentifier, userInputs: userInputs)
+        let ownName = check("dupont.jean1985", identifier: Self.clientIdentifier, userInputs: userInputs)
+        let unrelated = check("tram lagoon pebble 1976", identifier: Self.clientIdentifier, userInputs: userInputs)
+
+        // then
+        #expect(operatorName == .guessable(.personalInformation))
+        #expect(ownName == .guessable(.personalInformation))
+        #expect(unrelated == nil)
+    }
+
+    @Test("the threshold is ten billion guesses (NIST SP 800-63B §5.1.1.2)")
+    func threshold() {
+        // given
+        let threshold = PasswordPolicy.minimumGuessesLog10
+
+        // when
+        let justBelow = PasswordStrength.estimate("river-lamp7x").guessesLog10
+        let justAbove = PasswordStrength.estimate("heron-7vx2kq").guessesLog10
+
+        // then
+        #expect(threshold == 10)
+        #expect(justBelow < threshold)
+        #expect(check("river-lamp7x") == .guessable(.word))
+        #expect(justAbove >= threshold)
+        #expect(check("heron-7vx2kq") == nil)
     }
 
     @Test("a confirmation that differs is refused")
@@ -138,7 +205,9 @@ struct PasswordPolicyTests {
     @Test("every refusal says why, with its own message key and API code")
     func messagesSayWhy() {
         // given
-        let errors: [PasswordPolicyError] = [.tooShort(3), .tooLong(200), .confirmationMismatch, .common, .sameAsIdentifier]
+        let guessable = PasswordWeakness.allCases.map { PasswordPolicyError.guessable($0) }
+        let errors: [PasswordPolicyError] =
+            [.tooShort(3), .tooLong(200), .confirmationMismatch, .common, .sameAsIdentifier] + guessable
 
         // when
         let keys = Set(errors.map(\.messageKey))
@@ -146,10 +215,13 @@ struct PasswordPolicyTests {
 
         // then
         #expect(keys.count == errors.count)
-        #expect(codes.count == errors.count)
+        #expect(codes.count == 6)
+        #expect(guessable.allSatisfy { $0.code == "password_too_guessable" })
+        #expect(PasswordPolicyError.guessable(.keyboardPattern).messageKey == "error.password.guessable.keyboardPattern")
         #expect(PasswordPolicyError.tooShort(3).description.contains("12"))
         #expect(PasswordPolicyError.tooLong(200).description.contains("128"))
         #expect(PasswordPolicyError.common.description.contains("common"))
         #expect(PasswordPolicyError.sameAsIdentifier.description.contains("identifier"))
+        #expect(PasswordPolicyError.guessable(.keyboardPattern).description.contains("keyboard"))
     }
 }

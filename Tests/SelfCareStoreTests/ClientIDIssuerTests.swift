@@ -24,7 +24,7 @@ struct ClientIDIssuerTests {
     }
 
     static func client(_ clientID: ClientID, _ test: TestDatabase) async throws -> StoredClient? {
-        try await test.database.read { db in try await CustomerRepository().client(clientID: clientID, on: db) }
+        try await test.database.read { db in try await CustomerRepository().client(clientID: clientID, key: StoreFixture.clientIDKey, on: db) }
     }
 
     @Test("the issued Client ID finds its client", arguments: TestDatabase.engines)
@@ -34,7 +34,7 @@ struct ClientIDIssuerTests {
             try await Self.givenClient(test)
 
             // when
-            let issued = try await ClientIDIssuer(database: test.database, newClientID: { Self.first })
+            let issued = try await ClientIDIssuer(database: test.database, key: StoreFixture.clientIDKey, newClientID: { Self.first })
                 .issue(clientReference: "BIZ", now: StoreFixture.importedAt)
 
             // then
@@ -54,7 +54,7 @@ struct ClientIDIssuerTests {
             // given a Client ID already issued
             try await Self.givenClient(test)
             let ids = ClientIDSequence([Self.first, Self.second])
-            let issuer = ClientIDIssuer(database: test.database, newClientID: ids.next)
+            let issuer = ClientIDIssuer(database: test.database, key: StoreFixture.clientIDKey, newClientID: ids.next)
             let previous = try await issuer.issue(clientReference: "BIZ", now: StoreFixture.importedAt)
 
             // when
@@ -72,12 +72,12 @@ struct ClientIDIssuerTests {
         try await TestDatabase.with(engine) { test in
             // given BIZ holds the first ID, and the generator offers it again before a fresh one
             try await Self.givenClient(test)
-            _ = try await ClientIDIssuer(database: test.database, newClientID: { Self.first })
+            _ = try await ClientIDIssuer(database: test.database, key: StoreFixture.clientIDKey, newClientID: { Self.first })
                 .issue(clientReference: "BIZ", now: StoreFixture.importedAt)
             let ids = ClientIDSequence([Self.first, Self.second])
 
             // when
-            let issued = try await ClientIDIssuer(database: test.database, newClientID: ids.next)
+            let issued = try await ClientIDIssuer(database: test.database, key: StoreFixture.clientIDKey, newClientID: ids.next)
                 .issue(clientReference: "IND", now: StoreFixture.importedAt)
 
             // then
@@ -95,7 +95,7 @@ struct ClientIDIssuerTests {
 
             // when
             let error = await #expect(throws: ClientIDIssuerError.self) {
-                try await ClientIDIssuer(database: test.database, newClientID: { Self.first })
+                try await ClientIDIssuer(database: test.database, key: StoreFixture.clientIDKey, newClientID: { Self.first })
                     .issue(clientReference: "NOBODY", now: StoreFixture.importedAt)
             }
 

@@ -13,7 +13,7 @@ struct DemoDataTests {
     func loadsDemo() async throws {
         try await TestDatabase.with(.sqlite) { test in
             // given
-            let loader = DemoLoader(database: test.database, notices: StoreFixture.billReadySMS)
+            let loader = DemoLoader(database: test.database, clientIDKey: StoreFixture.clientIDKey, notices: StoreFixture.billReadySMS)
 
             // when
             let identifiers = try await loader.load(seed: 1, now: Self.now)
@@ -27,7 +27,7 @@ struct DemoDataTests {
             // and each Client ID opens its client
             for client in identifiers.clients {
                 let stored = try await test.database.read { db in
-                    try await CustomerRepository().client(clientID: try ClientID(client.clientId), on: db)
+                    try await CustomerRepository().client(clientID: try ClientID(client.clientId), key: StoreFixture.clientIDKey, on: db)
                 }
                 #expect(stored?.client.reference == client.clientRef)
             }

@@ -2,27 +2,16 @@ import Foundation
 import Logging
 import SelfCareCore
 import SQLKit
+import SelfCareTestSupport
 @testable import SelfCareStore
 
 /// A fresh, empty database for one test, on SQLite (a temporary file) or on PostgreSQL (a database created for
 /// the test on the server named by `TEST_DATABASE_URL`), with a scratch folder for fixture files.
 struct TestDatabase: Sendable {
-    /// The PostgreSQL server to test against, when the environment names one.
-    static let postgresURL: String? = {
-        guard let text = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !text.isEmpty else { return nil }
-        return text
-    }()
-
     /// The engines the store suites run on: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
-    static var engines: [DatabaseEngine] {
-        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
-    }
+    static var engines: [DatabaseEngine] { TestDatabases.engines }
 
-    static let logger: Logger = {
-        var logger = Logger(label: "selfcare.tests")
-        logger.logLevel = .critical
-        return logger
-    }()
+    static var logger: Logger { TestDatabases.logger }
 
     let database: Database
     /// Where `database` lives, so a test can open a second `Database` on the same store (another instance).
@@ -41,14 +30,9 @@ struct TestDatabase: Sendable {
         let database: Database
         let url: DatabaseURL
         do {
-            switch engine {
-            case .sqlite:
-                url = .sqlite(path: folder.appendingPathComponent("test.sqlite").path)
-            case .postgres:
-                let (text, drop) = try await createPostgresDatabase()
-                dropDatabase = drop
-                url = .postgres(url: text)
-            }
+            let fresh = try await TestDatabases.fresh(engine, in: folder)
+            url = fresh.url
+            dropDatabase = fresh.drop
             database = try await Database.open(url, logger: logger)
         } catch {
             await dropDatabase?()
@@ -71,31 +55,6 @@ struct TestDatabase: Sendable {
         await database.close()
         await dropDatabase?()
         try? FileManager.default.removeItem(at: folder)
-    }
-
-    /// Creates `t_<random>` on the test server; returns its URL and how to drop it.
-    private static func createPostgresDatabase() async throws -> (String, @Sendable () async -> Void) {
-        guard let adminURL = postgresURL, var components = URLComponents(string: adminURL) else {
-            throw TestDatabaseError("TEST_DATABASE_URL is not set")
-        }
-        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let admin = try await Database.open(.postgres(url: adminURL), logger: logger)
-        do {
-            // CREATE DATABASE cannot run inside a transaction: use a plain connection.
-            try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-        } catch {
-            await admin.close()
-            throw error
-        }
-        await admin.close()
-        components.path = "/" + name
-        guard let url = components.string else { throw TestDatabaseError("cannot build a URL from TEST_DATABASE_URL") }
-        let drop: @Sendable () async -> Void = {
-            guard let admin = try? await Database.open(.postgres(url: adminURL), logger: logger) else { return }
-            _ = try? await admin.read { db in try await db.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
-            await admin.close()
-        }
-        return (url, drop)
     }
 
     /// Writes a fixture file into the scratch folder and returns its path.
@@ -188,13 +147,6 @@ struct GroupBillRow: Sendable, Hashable {
     var dueDate: String
 }
 
-struct TestDatabaseError: Error, CustomStringConvertible {
-    var description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}
 
 /// Hands out Account IDs `firstBody`, `firstBody + 1`, … with their check digit, so generated IDs are predictable.
 final class AccountIDSequence: @unchecked Sendable {
@@ -250,6 +202,8 @@ enum Instant {
 /// Test data shared by the store suites.
 enum StoreFixture {
     static let migratedAt = Instant.mauritius(2026, 1, 1, 9)
+    /// The key the store suites keep Client IDs with.
+    static let clientIDKey = ClientIDKey(secret: "store-tests-client-id-key-0123456789abcdef")
     static let importedAt = Instant.mauritius(2026, 10, 1, 9)
 
     /// The plans file: CONTRACT §3's `POST499`, and `TEST10`, whose small allowances a few records exhaust.

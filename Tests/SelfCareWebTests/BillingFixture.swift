@@ -149,7 +149,8 @@ enum Billing {
             .importFile(at: try write("customers.csv", customersCSV), now: portal.clock.now())
         guard customers.rejected.isEmpty else { throw PortalTestError("customers rejected: \(customers.rejected)") }
         let ministry = ministryClientID
-        _ = try await ClientIDIssuer(database: database, newClientID: { ministry }).issue(clientReference: "C400", now: portal.clock.now())
+        let key = try await ClientIDKeyring(database: database).key(configured: nil, now: portal.clock.now())
+        _ = try await ClientIDIssuer(database: database, key: key, newClientID: { ministry }).issue(clientReference: "C400", now: portal.clock.now())
         let octoberReport = try await UsageImporter(database: database).importFile(at: try write("october.csv", csv(octoberUsage)))
         guard octoberReport.rejected.isEmpty else { throw PortalTestError("October usage rejected: \(octoberReport.rejected)") }
         _ = try await runBills(portal, period: october)
@@ -168,10 +169,13 @@ enum Billing {
     /// A portal with the billing world loaded and the logins of Aline, the company and the ministry registered
     /// (optionally with a card gateway, see `WebTest.withPortal`).
     static func withPortal(
-        framework: TestingSetup = .router, gateway: GatewaySettings? = nil, cardGateway: (any CardGateway)? = nil,
-        appLogger: Logger = WebTest.logger, _ body: @escaping @Sendable (PortalTest) async throws -> Void
+        engine: DatabaseEngine = .sqlite, framework: TestingSetup = .router, gateway: GatewaySettings? = nil,
+        cardGateway: (any CardGateway)? = nil, appLogger: Logger = WebTest.logger,
+        configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (PortalTest) async throws -> Void
     ) async throws {
-        try await WebTest.withPortal(framework: framework, gateway: gateway, cardGateway: cardGateway, appLogger: appLogger) { portal in
+        try await WebTest.withPortal(engine: engine, framework: framework, gateway: gateway, cardGateway: cardGateway, appLogger: appLogger,
+                                     configure: configure) { portal in
             try await load(portal)
             try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
             try await portal.register(Subscribers.companyClientID.grouped, number: Subscribers.companyContact)

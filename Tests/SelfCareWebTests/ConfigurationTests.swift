@@ -12,7 +12,10 @@ struct ConfigurationTests {
         "SELFCARE_MODE": "production", "DATABASE_URL": "postgres://selfcare:secret@db.internal:5432/selfcare",
         "PUBLIC_URL": "https://selfcare.example.mu/", "SMPP_HOST": "smsc.internal", "SMPP_SYSTEM_ID": "selfcare",
         "SMPP_PASSWORD": "secret", "SMPP_SOURCE_ADDR": "8900", "SMTP_HOST": "relay.internal", "SMTP_FROM": "selfcare@example.mu",
-        "GATEWAY_URL": "https://pay.example.mu", "GATEWAY_SECRET_KEY": "sk_test", "GATEWAY_WEBHOOK_SECRET": "whsec_test",
+        "GATEWAY_URL": "https://pay.example.mu", "GATEWAY_SECRET_KEY": "sk_live_4eC39HqLyjWDarjtT1zdp7dc4eC39HqLyjWDarjt",
+        "GATEWAY_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        "SELFCARE_CODE_KEY": "c29tZSByYW5kb20ga2V5IGZvciB0aGUgb25lLXRpbWUgY29kZXM",
+        "SELFCARE_CLIENT_ID_KEY": "YW5vdGhlciByYW5kb20ga2V5IGZvciB0aGUgQ2xpZW50IElEcw",
     ]
 
     static func problems(_ settings: [String: String]) throws -> String {
@@ -189,5 +192,52 @@ struct ConfigurationTests {
         #expect(!french.isEmpty)
         #expect(french.subtracting(english).isEmpty, "only in fr.json: \(french.subtracting(english).sorted())")
         #expect(english.subtracting(french).isEmpty, "only in en.json: \(english.subtracting(french).sorted())")
+    }
+}
+
+/// Production refuses settings that would let money, codes or forged events through.
+@Suite("Production settings")
+struct ProductionSettingsTests {
+    @Test("weak or test settings are refused in production, each named", arguments: [
+        ("GATEWAY_URL", "http://pay.example.mu", "GATEWAY_URL must start with https://"),
+        ("GATEWAY_SECRET_KEY", "sk_test_4eC39HqLyjWDarjtT1zdp7dc4eC39HqLyjWDarjt", "GATEWAY_SECRET_KEY must be a live key"),
+        ("GATEWAY_SECRET_KEY", "sk_live_short", "GATEWAY_SECRET_KEY must be a live key"),
+        ("GATEWAY_WEBHOOK_SECRET", "whsec_short", "GATEWAY_WEBHOOK_SECRET must have at least 32 characters"),
+        ("SELFCARE_CODE_KEY", "", "SELFCARE_CODE_KEY is missing"),
+        ("SELFCARE_CODE_KEY", "too short a key", "SELFCARE_CODE_KEY must have at least 32 characters"),
+        ("SELFCARE_CLIENT_ID_KEY", "", "SELFCARE_CLIENT_ID_KEY is missing"),
+    ])
+    func refused(name: String, value: String, message: String) throws {
+        // given
+        var settings = ConfigurationTests.production
+        settings[name] = value
+
+        // when
+        let problems = try ConfigurationTests.problems(settings)
+
+        // then
+        #expect(problems.contains(message), "\(problems)")
+    }
+
+    @Test("a code key shorter than 32 characters is refused in development too, not silently replaced")
+    func shortKeyInDevelopment() throws {
+        // when
+        let problems = try ConfigurationTests.problems(["SELFCARE_CODE_KEY": "short"])
+
+        // then
+        #expect(problems.contains("SELFCARE_CODE_KEY must have at least 32 characters, not 5"))
+    }
+
+    @Test("the HTTP idle timeout is 30 s by default and HTTP_IDLE_TIMEOUT sets it")
+    func idleTimeout() throws {
+        // when
+        let standard = try AppConfiguration.load([:])
+        let set = try AppConfiguration.load(["HTTP_IDLE_TIMEOUT": "5"])
+        let problems = try ConfigurationTests.problems(["HTTP_IDLE_TIMEOUT": "0"])
+
+        // then
+        #expect(standard.idleTimeout == 30)
+        #expect(set.idleTimeout == 5)
+        #expect(problems.contains("HTTP_IDLE_TIMEOUT"))
     }
 }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareMessaging
 import SelfCareStore
+import SelfCareTestSupport
 import Testing
 @testable import SelfCareWeb
 
@@ -128,7 +129,7 @@ struct OneTimeCodeTests {
             let now = portal.clock.now()
             try await portal.database.transaction { db in
                 try await codes.issue(purpose: .activation, flowID: "flow-single-use", subject: "S1", to: Self.line, language: .english,
-                                      now: now, on: db)
+                                      clientAddress: nil, now: now, on: db)
             }
             let code = try await portal.latestCode(to: Self.line)
 
@@ -153,7 +154,7 @@ struct OneTimeCodeTests {
             try await portal.database.transaction { db in
                 for index in 0..<20 {
                     try await codes.issue(purpose: .activation, flowID: "flow-\(index)", subject: "S\(index)", to: Self.line,
-                                          language: .french, now: now, on: db)
+                                          language: .french, clientAddress: nil, now: now, on: db)
                 }
             }
 
@@ -285,48 +286,44 @@ struct OneTimeCodeTests {
         }
     }
 
-    @Test("10,000 wrong codes never succeed")
-    func tenThousandWrongCodes() async throws {
-        try await WebTest.withPortal { portal in
-            // given an attacker who starts registrations for one identifier and guesses codes in turn
-            let registrations = portal.services.registrations
-            let form = RegistrationService.Form(
-                identifier: Self.identifier, fullName: "Mallory", email: "mallory@example.mu", acceptTerms: true, language: .english,
-                clientAddress: "192.0.2.1")
-            var guess = 0
-            var tries = 0
-            var successes = 0
+    @Test("after 15 wrong codes in a day even the right code is refused until the next day, then codes work again",
+          arguments: TestDatabases.engines)
+    func dailyLimitOfWrongCodes(engine: DatabaseEngine) async throws {
+        try await WebTest.withPortal(engine: engine) { portal in
+            // given the owner's registration with its code on her phone, and an attacker who then started three more for
+            // her identifier and used all five tries of each
+            let owners = try await portal.startRegistration(Self.identifier)
+            let ownersCode = try await portal.latestCode(to: Self.line)
             var refusals: [String: Int] = [:]
-
-            // when
-            var round = 0
-            while tries < 10_000 {
-                if round > 0, round % 5 == 0 { portal.clock.advance(by: 3601) }
-                round += 1
-                let id = try await registrations.start(form).get()
-                let real = try #require(try await portal.newestMessage()?.code)
-                for _ in 0..<5 {
-                    var candidate = String(format: "%06d", guess % 1_000_000)
-                    guess += 1
-                    if candidate == real {
-                        candidate = String(format: "%06d", guess % 1_000_000)
-                        guess += 1
-                    }
-                    switch try await registrations.activate(id: id, code: candidate) {
-                    case .success: successes += 1
-                    case .failure(let error): refusals[error.code, default: 0] += 1
-                    }
-                    tries += 1
+            for _ in 0..<3 {
+                portal.clock.advance(by: 61)
+                let id = try await portal.startRegistration(Self.identifier)
+                let real = try await portal.latestCode(to: Self.line)
+                for guess in 0..<5 {
+                    let wrong = String(format: "%06d", (Int(real)! + 1 + guess) % 1_000_000)
+                    let answer = try await portal.api(.post, "/api/v1/registrations/\(id)/activation", ["code": wrong])
+                    refusals[answer.errorCode ?? "accepted", default: 0] += 1
                 }
-                if case .success = try await registrations.activate(id: id, code: real) { successes += 1 }
             }
 
+            // when the owner types her right code the same day, and starts again the next day
+            let sameDay = try await portal.api(.post, "/api/v1/registrations/\(owners)/activation", ["code": ownersCode])
+            portal.clock.advance(by: 61)
+            _ = try await portal.startRegistration(Self.identifier)
+            let codesSentThatDay = try await portal.sms(to: Self.line).count
+            portal.clock.advance(by: 24 * 3600)
+            let nextDay = try await portal.startRegistration(Self.identifier)
+            let nextDayCode = try await portal.latestCode(to: Self.line)
+            let nextDayAnswer = try await portal.api(.post, "/api/v1/registrations/\(nextDay)/activation", ["code": nextDayCode])
+
             // then
-            #expect(tries == 10_000)
-            #expect(successes == 0)
-            #expect(refusals == ["invalid_code": 8_000, "too_many_attempts": 2_000])
-            #expect(try await portal.count("registrations", where: "status <> 'pending'") == 0)
-            #expect(try await portal.count("portal_users") == 0)
+            #expect(refusals == ["invalid_code": 12, "too_many_attempts": 2, "codes_locked": 1])
+            #expect(sameDay.status == .forbidden)
+            #expect(sameDay.errorCode == "codes_locked")
+            #expect(sameDay.errorMessage?.contains("8900") == true)
+            #expect(codesSentThatDay == 4, "no code is sent while the identifier's codes are blocked")
+            #expect(nextDayAnswer.status == .ok)
+            #expect(try await portal.count("audit_events", where: "action = 'codesLocked'") == 1)
         }
     }
 }

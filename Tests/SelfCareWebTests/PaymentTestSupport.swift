@@ -150,9 +150,12 @@ enum Payments {
     static let settings = GatewaySettings(url: "https://gateway.test", secretKey: "sk_test_portal_tests", webhookSecret: webhookSecret)
 
     /// The billing world with a scripted card gateway.
-    static func withPortal(_ body: @escaping @Sendable (PortalTest, FakeCardGateway) async throws -> Void) async throws {
+    static func withPortal(
+        engine: DatabaseEngine = .sqlite, configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (PortalTest, FakeCardGateway) async throws -> Void
+    ) async throws {
         let gateway = FakeCardGateway()
-        try await Billing.withPortal(gateway: settings, cardGateway: gateway) { portal in
+        try await Billing.withPortal(engine: engine, gateway: settings, cardGateway: gateway, configure: configure) { portal in
             try await body(portal, gateway)
         }
     }
@@ -248,7 +251,7 @@ extension Browser {
     /// Comes back from the card page the way the gateway sends the browser: the checkout's return URL with `?session_id=`.
     @discardableResult
     func comeBack(from checkout: FakeCardGateway.Checkout, sessionID: String? = nil) async throws -> TestResponse {
-        guard let url = URL(string: checkout.successURL) else { throw PortalTestError("bad return URL \(checkout.successURL)") }
-        return try await get(url.path + "?session_id=\(sessionID ?? checkout.id)")
+        guard let url = URLComponents(string: checkout.successURL) else { throw PortalTestError("bad return URL \(checkout.successURL)") }
+        return try await get(url.path + "?" + (url.query.map { $0 + "&" } ?? "") + "session_id=\(sessionID ?? checkout.id)")
     }
 }

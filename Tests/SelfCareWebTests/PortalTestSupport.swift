@@ -10,6 +10,7 @@ import SelfCarePayments
 import SelfCareStore
 import SQLKit
 import Synchronization
+import SelfCareTestSupport
 @testable import SelfCareWeb
 
 /// A clock the tests set and move; every service of one portal reads it.
@@ -114,7 +115,8 @@ enum Subscribers {
             .importFile(at: customers.path, now: start)
         precondition(report.rejected.isEmpty, "fixture rows rejected: \(report.rejected)")
         let clientID = companyClientID
-        _ = try await ClientIDIssuer(database: database, newClientID: { clientID }).issue(clientReference: "C200", now: start)
+        let key = try await ClientIDKeyring(database: database).key(configured: nil, now: start)
+        _ = try await ClientIDIssuer(database: database, key: key, newClientID: { clientID }).issue(clientReference: "C200", now: start)
     }
 }
 
@@ -232,11 +234,11 @@ struct PortalTest: Sendable {
     /// Every value of every row of `table`, as text, to search for secrets.
     func dump(_ table: String, columns: [String]) async throws -> [String] {
         try await database.read { db in
-            try await db.raw("SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM \(unsafeRaw: table)").all().map { row in
+            // Every column as text in SQL, so both engines answer alike.
+            let selected = columns.map { "CAST(\($0) AS TEXT) AS \($0)" }.joined(separator: ", ")
+            return try await db.raw("SELECT \(unsafeRaw: selected) FROM \(unsafeRaw: table)").all().map { row in
                 try columns.map { column in
-                    if try row.decodeNil(column: column) { return "" }
-                    if let text = try? row.decode(column: column, as: String.self) { return text }
-                    return String(try row.decode(column: column, as: Int64.self))
+                    try row.decodeNil(column: column) ? "" : try row.decode(column: column, as: String.self)
                 }.joined(separator: "|")
             }
         }
@@ -270,8 +272,10 @@ struct PortalTest: Sendable {
         return id
     }
 
-    /// Registers `identifier` end to end through the API (the code read from the SMS to `number`).
+    /// Registers `identifier` end to end through the API (the code read from the SMS to `number`), then lets the minute
+    /// pass that must separate two codes for one identifier, so a test may ask for the next one at once.
     func register(_ identifier: String, number: MSISDN, password: String = Subscribers.password) async throws {
+        defer { clock.advance(by: 61) }
         let id = try await startRegistration(identifier)
         let code = try await latestCode(to: number)
         let activation = try await api(.post, "/api/v1/registrations/\(id)/activation", ["code": code])
@@ -279,6 +283,17 @@ struct PortalTest: Sendable {
         let created = try await api(.post, "/api/v1/registrations/\(id)/password",
                                     ["password": password, "passwordConfirmation": password])
         guard created.status == .created else { throw PortalTestError("password refused: \(created.text)") }
+    }
+
+    /// Resets `identifier`'s password through the API with the code sent to `number`; returns both answers.
+    func resetPassword(_ identifier: String, number: MSISDN, to password: String) async throws -> (request: TestResponse, completed: TestResponse) {
+        let request = try await api(.post, "/api/v1/password-resets", ["identifier": identifier])
+        guard let id = request.json["id"] as? String else { throw PortalTestError("reset refused: \(request.status) \(request.text)") }
+        let code = try await latestCode(to: number)
+        let completed = try await api(.post, "/api/v1/password-resets/\(id)", [
+            "code": code, "password": password, "passwordConfirmation": password,
+        ])
+        return (request, completed)
     }
 
     /// Logs in through the API; returns the answer.
@@ -297,7 +312,7 @@ struct PortalTest: Sendable {
 
     /// True when `token` still opens a session (checked without ending it).
     func tokenWorks(_ token: String) async throws -> Bool {
-        try await services.authentication.authenticate(token: token) != nil
+        try await services.authentication.authenticate(token: token, kind: .api) != nil
     }
 
     /// A browser on this portal.
@@ -307,30 +322,41 @@ struct PortalTest: Sendable {
 }
 
 extension WebTest {
-    /// Runs `body` against a fresh portal on a seeded SQLite file, with a test clock, cheap scrypt parameters and
-    /// no background outbox worker; then removes the file.
+    /// Runs `body` against a fresh portal on a seeded database of `engine` (SQLite by default), with a test clock, cheap
+    /// scrypt parameters and no background outbox worker; then removes the database.
     /// `gateway` configures the card gateway (its URL, keys and webhook secret); `cardGateway` replaces the client the
-    /// portal talks to; `smpp` and `smtp` send messages to an SMSC and a relay; `appLogger` is the application's logger.
+    /// portal talks to; `smpp` and `smtp` send messages to an SMSC and a relay; `appLogger` is the application's logger;
+    /// `configure` changes the configuration and `dependencies` what the portal takes from outside before it is built.
     static func withPortal(
+        engine: DatabaseEngine = .sqlite,
         publicURL: String = "http://127.0.0.1:0", mode: AppConfiguration.Mode = .development,
         framework: TestingSetup = .router, gateway: GatewaySettings? = nil, cardGateway: (any CardGateway)? = nil,
         smpp: SMPPSettings? = nil, smtp: SMTPSettings? = nil, metricsToken: String? = nil,
-        appLogger: Logger = WebTest.logger, _ body: @escaping @Sendable (PortalTest) async throws -> Void
+        appLogger: Logger = WebTest.logger,
+        configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        dependencies adjust: @Sendable (inout AppDependencies) -> Void = { _ in },
+        _ body: @escaping @Sendable (PortalTest) async throws -> Void
     ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-portal-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let url = DatabaseURL.sqlite(path: folder.appendingPathComponent("portal.sqlite").path)
+        let (url, drop) = try await TestDatabases.fresh(engine, in: folder)
         let clock = MutableClock()
-        let database = try await Database.open(url, logger: logger)
+        let database: Database
+        do { database = try await Database.open(url, logger: logger) } catch {
+            await drop()
+            throw error
+        }
         do {
             try await Migrator(database: database).migrate(now: Subscribers.start)
             try await Subscribers.seed(database, folder: folder)
             var configuration = AppConfiguration(
                 mode: mode, host: "127.0.0.1", port: 0, publicURL: publicURL, database: url, smpp: smpp, smtp: smtp, gateway: gateway)
             configuration.metricsToken = metricsToken
-            let dependencies = AppDependencies(clock: clock, scrypt: PortalTest.scrypt, messageSender: nil, runsOutboxWorker: false,
+            configure(&configuration)
+            var dependencies = AppDependencies(clock: clock, scrypt: PortalTest.scrypt, messageSender: nil, runsOutboxWorker: false,
                                                cardGateway: cardGateway)
+            adjust(&dependencies)
             let app = try await buildApplication(configuration: configuration, logger: appLogger, dependencies: dependencies)
             let services = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: appLogger)
             try await app.test(framework) { client in
@@ -338,9 +364,11 @@ extension WebTest {
             }
         } catch {
             await database.close()
+            await drop()
             throw error
         }
         await database.close()
+        await drop()
     }
 }
 

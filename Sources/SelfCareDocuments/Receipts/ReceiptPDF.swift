@@ -13,9 +13,11 @@ public struct ReceiptDocument: Sendable {
     public var card: String?
     public var paymentID: String
     public var allocations: [(billNo: String, accountID: String, amount: Money)]
+    /// What no bill could take (they were paid meanwhile), kept as a credit of the payer.
+    public var credit: Money?
 
     public init(operatorName: String, helpline: String, receiptNo: String, issuedAt: Date, payerName: String, amount: Money, card: String?,
-                paymentID: String, allocations: [(billNo: String, accountID: String, amount: Money)]) {
+                paymentID: String, allocations: [(billNo: String, accountID: String, amount: Money)], credit: Money? = nil) {
         self.operatorName = operatorName
         self.helpline = helpline
         self.receiptNo = receiptNo
@@ -25,6 +27,7 @@ public struct ReceiptDocument: Sendable {
         self.card = card
         self.paymentID = paymentID
         self.allocations = allocations
+        self.credit = credit
     }
 }
 
@@ -64,6 +67,10 @@ public enum ReceiptPDF {
             pdf.textRightAligned(allocation.amount.formatted(language), right: right, y: y, size: 9.5)
             y -= 14
             if y < 80 { break }
+        }
+        if let credit = receipt.credit {
+            pdf.text(labels("receipt.credit"), x: left, y: y, size: 9.5)
+            pdf.textRightAligned(credit.formatted(language), right: right, y: y, size: 9.5)
         }
         pdf.text(labels("receipt.thanks").replacingOccurrences(of: "{helpline}", with: receipt.helpline), x: left, y: 60, size: 9, gray: 0.35)
         try pdf.endPage()

@@ -14,10 +14,12 @@ package struct DemoLoader: Sendable {
     }
 
     private let database: Database
+    private let clientIDKey: ClientIDKey
     private let notices: @Sendable (BillReadyNotice) -> [NewOutboxMessage]
 
-    package init(database: Database, notices: @escaping @Sendable (BillReadyNotice) -> [NewOutboxMessage]) {
+    package init(database: Database, clientIDKey: ClientIDKey, notices: @escaping @Sendable (BillReadyNotice) -> [NewOutboxMessage]) {
         self.database = database
+        self.clientIDKey = clientIDKey
         self.notices = notices
     }
 
@@ -49,7 +51,7 @@ package struct DemoLoader: Sendable {
         var clients: [Identifiers.ClientIdentifiers] = []
         for reference in DemoDataSet.corporateReferences {
             let clientID = ClientID.random(using: &random)
-            let issued = try await ClientIDIssuer(database: database, newClientID: { clientID }).issue(clientReference: reference, now: now)
+            let issued = try await ClientIDIssuer(database: database, key: clientIDKey, newClientID: { clientID }).issue(clientReference: reference, now: now)
             clients.append(.init(clientRef: reference, clientId: issued.grouped))
         }
         return Identifiers(accounts: customers.accounts, clients: clients)

@@ -8,7 +8,8 @@ package struct Migrator: Sendable {
         .createTariffPlans, .createClients, .createAccounts, .createUsageRecords, .createBillingPeriods,
         .createGroupBills, .createBills, .createPortalUsers, .createRegistrations, .createOneTimeCodes,
         .createSessions, .createOutboxMessages, .createPayments, .createReceipts, .createAuditEvents,
-        .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes,
+        .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes, .createRateLimits,
+        .createAccountCredits,
     ]
 
     private let database: Database

@@ -11,6 +11,9 @@ package enum AuditAction: String, Sendable {
     case loginSucceeded
     case loginFailed
     case loginThrottled
+    case loginLocked
+    case codesLocked
+    case paymentCredited
     case logout
     case passwordResetRequested
     case passwordResetCompleted

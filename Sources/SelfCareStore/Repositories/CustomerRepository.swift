@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SelfCareCore
 import SQLKit
@@ -15,10 +14,14 @@ package struct CustomerRepository: Sendable {
         try await db.raw("SELECT * FROM clients WHERE id = \(bind: rowID)").first().map(Self.client(from:))
     }
 
+    /// The client whose confidential Client ID has this keyed digest (`ClientIDKey.digest`), if any.
+    package func client(clientIDDigest digest: String, on db: any SQLDatabase) async throws -> StoredClient? {
+        try await db.raw("SELECT * FROM clients WHERE client_id_digest = \(bind: digest)").first().map(Self.client(from:))
+    }
+
     /// The client whose confidential Client ID is `clientID`, if any.
-    package func client(clientID: ClientID, on db: any SQLDatabase) async throws -> StoredClient? {
-        try await db.raw("SELECT * FROM clients WHERE client_id_digest = \(bind: Self.digest(clientID))").first()
-            .map(Self.client(from:))
+    package func client(clientID: ClientID, key: ClientIDKey, on db: any SQLDatabase) async throws -> StoredClient? {
+        try await client(clientIDDigest: key.digest(clientID), on: db)
     }
 
     /// Creates the client or updates its name, kind and contacts; returns its row id.
@@ -38,11 +41,15 @@ package struct CustomerRepository: Sendable {
         return try row!.value("id")
     }
 
-    /// Stores a new Client ID for the client (only its digest); the previous one stops working.
-    package func setClientID(_ clientID: ClientID, forClient rowID: Int64, now: Date, on db: any SQLDatabase) async throws {
+    /// Stores a new Client ID for the client (only its keyed digest); the previous one stops working, and so do the
+    /// sessions and tokens of the client's login.
+    package func setClientID(digest: String, forClient rowID: Int64, now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            UPDATE clients SET client_id_digest = \(bind: Self.digest(clientID)), client_id_issued_at = \(bind: now.storedSeconds)
+            UPDATE clients SET client_id_digest = \(bind: digest), client_id_issued_at = \(bind: now.storedSeconds)
             WHERE id = \(bind: rowID)
+            """).run()
+        try await db.raw("""
+            DELETE FROM sessions WHERE user_id IN (SELECT id FROM portal_users WHERE client_id = \(bind: rowID))
             """).run()
     }
 
@@ -126,8 +133,4 @@ package struct CustomerRepository: Sendable {
             hasClientID: try row.optional("client_id_digest", as: String.self) != nil)
     }
 
-    /// The stored form of a Client ID: its SHA-256 digest in hex.
-    static func digest(_ clientID: ClientID) -> String {
-        SHA256.hash(data: Data(clientID.rawValue.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
 }

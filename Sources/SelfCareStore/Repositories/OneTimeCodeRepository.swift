@@ -4,6 +4,8 @@ import SQLKit
 /// A one-time code as stored: only its keyed hash.
 package struct StoredCode: Sendable, Hashable {
     package var id: Int64
+    /// Whom the code is for: an Account ID, or a keyed digest of a Client ID.
+    package var subject: String
     package var codeHash: String
     package var attempts: Int64
     package var expiresAt: Date
@@ -39,15 +41,29 @@ package struct OneTimeCodeRepository: Sendable {
             .flatMap { try $0.optional("t", as: Int64.self) }.map(Date.init(storedSeconds:))
     }
 
+    /// When the latest code for `subject` (any flow, any purpose) was issued.
+    package func latestIssue(subject: String, on db: any SQLDatabase) async throws -> Date? {
+        try await db.raw("SELECT MAX(created_at) AS t FROM one_time_codes WHERE subject = \(bind: subject)").first()
+            .flatMap { try $0.optional("t", as: Int64.self) }.map(Date.init(storedSeconds:))
+    }
+
+    /// How many codes were issued for `subject` since `since`, whatever their purpose.
+    package func countIssued(subject: String, since: Date, on db: any SQLDatabase) async throws -> Int {
+        let row = try await db.raw("""
+            SELECT COUNT(*) AS n FROM one_time_codes WHERE subject = \(bind: subject) AND created_at >= \(bind: since.storedSeconds)
+            """).first()
+        return Int(try row!.value("n", as: Int64.self))
+    }
+
     /// The newest code of a flow, locked for update on PostgreSQL so concurrent guesses count one by one.
     package func latest(flowID: String, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> StoredCode? {
         let lock = engine == .postgres ? " FOR UPDATE" : ""
         guard let row = try await db.raw("""
-            SELECT id, code_hash, attempts, expires_at, consumed_at FROM one_time_codes WHERE flow_id = \(bind: flowID)
+            SELECT id, subject, code_hash, attempts, expires_at, consumed_at FROM one_time_codes WHERE flow_id = \(bind: flowID)
             ORDER BY id DESC LIMIT 1\(unsafeRaw: lock)
             """).first() else { return nil }
         return StoredCode(
-            id: try row.value("id"), codeHash: try row.value("code_hash"), attempts: try row.value("attempts"),
+            id: try row.value("id"), subject: try row.value("subject"), codeHash: try row.value("code_hash"), attempts: try row.value("attempts"),
             expiresAt: Date(storedSeconds: try row.value("expires_at")),
             consumed: try row.optional("consumed_at", as: Int64.self) != nil)
     }

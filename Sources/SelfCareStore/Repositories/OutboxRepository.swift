@@ -398,9 +398,13 @@ package struct OutboxRepository: Sendable {
     }
 
     /// Messages handed over to their channel, newest first.
-    package func delivered(limit: Int, on db: any SQLDatabase) async throws -> [OutboxMessage] {
+    /// The messages a sender handed over under the id `providerPrefix` + message id (the dev sink's), newest first:
+    /// never those a real SMSC or relay took.
+    package func delivered(providerPrefix: String, limit: Int, on db: any SQLDatabase) async throws -> [OutboxMessage] {
         try await db.raw("""
-            SELECT \(unsafeRaw: Self.columns) FROM outbox_messages WHERE status IN ('sent', 'delivered') ORDER BY id DESC LIMIT \(bind: limit)
+            SELECT \(unsafeRaw: Self.columns) FROM outbox_messages
+            WHERE status IN ('sent', 'delivered') AND provider_message_id = \(bind: providerPrefix) || message_id
+            ORDER BY id DESC LIMIT \(bind: limit)
             """).all().map(Self.message(from:))
     }
 

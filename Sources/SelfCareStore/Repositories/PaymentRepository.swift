@@ -70,6 +70,8 @@ package struct StoredReceipt: Sendable, Hashable {
     package var number: String
     package var paymentID: String
     package var issuedAt: Date
+    /// What the payment brought beyond what its bills still owed, kept as a credit of the payer.
+    package var credit: Money?
 }
 
 /// Payments, their allocation to bills, receipts and the gateway events already processed.
@@ -156,18 +158,20 @@ package struct PaymentRepository: Sendable {
             }
         }
         var touchedGroups = Set<Int64>()
+        var applied = Money.zero
         for (billID, requested) in allocations.sorted(by: { $0.key < $1.key }) {
             guard let row = try await db.raw("SELECT total_cents, paid_cents, state, group_bill_id FROM bills WHERE id = \(bind: billID)").first() else { continue }
             let total = Money(cents: try row.value("total_cents"))
             let paid = Money(cents: try row.value("paid_cents"))
-            let applied = Money(cents: min(requested.cents, (total - paid).cents))
-            guard applied.cents > 0 else { continue }
-            let state = BillState.after(payments: total - paid - applied, total: total, current: BillState(rawValue: try row.value("state")) ?? .sent)
+            let share = Money(cents: min(requested.cents, (total - paid).cents))
+            guard share.cents > 0 else { continue }
+            applied += share
+            let state = BillState.after(payments: total - paid - share, total: total, current: BillState(rawValue: try row.value("state")) ?? .sent)
             try await db.raw("""
-                UPDATE bills SET paid_cents = paid_cents + \(bind: applied.cents), state = \(bind: state.rawValue) WHERE id = \(bind: billID)
+                UPDATE bills SET paid_cents = paid_cents + \(bind: share.cents), state = \(bind: state.rawValue) WHERE id = \(bind: billID)
                 """).run()
             try await db.raw("""
-                INSERT INTO payment_allocations (payment_id, bill_id, amount_cents) VALUES (\(bind: payment.id), \(bind: billID), \(bind: applied.cents))
+                INSERT INTO payment_allocations (payment_id, bill_id, amount_cents) VALUES (\(bind: payment.id), \(bind: billID), \(bind: share.cents))
                 """).run()
             if let groupID: Int64 = try row.optional("group_bill_id") { touchedGroups.insert(groupID) }
         }
@@ -183,7 +187,28 @@ package struct PaymentRepository: Sendable {
         try await db.raw("""
             INSERT INTO receipts (receipt_no, payment_id, issued_at) VALUES (\(bind: number), \(bind: payment.id), \(bind: now.storedSeconds))
             """).run()
-        return StoredReceipt(number: number, paymentID: payment.id, issuedAt: now)
+        // Money is never dropped: what the bills could not take (paid meanwhile by another payment) is the payer's credit.
+        let unapplied = payment.amount - applied
+        if unapplied.cents > 0 {
+            try await db.raw("""
+                INSERT INTO account_credits (payment_id, user_id, amount_cents, reason, created_at)
+                VALUES (\(bind: payment.id), \(bind: payment.userID), \(bind: unapplied.cents), 'billsAlreadyPaid', \(bind: now.storedSeconds))
+                ON CONFLICT (payment_id) DO NOTHING
+                """).run()
+        }
+        return StoredReceipt(number: number, paymentID: payment.id, issuedAt: now, credit: unapplied.cents > 0 ? unapplied : nil)
+    }
+
+    /// The credit a payment left, if any.
+    package func credit(paymentID: String, on db: any SQLDatabase) async throws -> Money? {
+        try await db.raw("SELECT amount_cents FROM account_credits WHERE payment_id = \(bind: paymentID)").first()
+            .map { Money(cents: try $0.value("amount_cents")) }
+    }
+
+    /// The credits a login holds in all.
+    package func totalCredit(userID: Int64, on db: any SQLDatabase) async throws -> Money {
+        let row = try await db.raw("SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS total FROM account_credits WHERE user_id = \(bind: userID)").first()
+        return Money(cents: try row?.value("total", as: Int64.self) ?? 0)
     }
 
     /// A group bill's paid amount and state follow its member bills.
@@ -192,7 +217,7 @@ package struct PaymentRepository: Sendable {
         // every other settlement of a member bill committed before, not a snapshot taken while it was under way.
         try await db.raw("UPDATE group_bills SET paid_cents = paid_cents WHERE id = \(bind: groupID)").run()
         guard let row = try await db.raw("""
-            SELECT total_cents, state, (SELECT COALESCE(SUM(paid_cents), 0) FROM bills WHERE group_bill_id = \(bind: groupID)) AS paid
+            SELECT total_cents, state, (SELECT CAST(COALESCE(SUM(paid_cents), 0) AS BIGINT) FROM bills WHERE group_bill_id = \(bind: groupID)) AS paid
             FROM group_bills WHERE id = \(bind: groupID)
             """).first() else { return }
         let total = Money(cents: try row.value("total_cents"))
@@ -217,9 +242,9 @@ package struct PaymentRepository: Sendable {
     }
 
     package func receipt(paymentID: String, on db: any SQLDatabase) async throws -> StoredReceipt? {
-        try await db.raw("SELECT * FROM receipts WHERE payment_id = \(bind: paymentID)").first().map {
-            StoredReceipt(number: try $0.value("receipt_no"), paymentID: try $0.value("payment_id"), issuedAt: Date(storedSeconds: try $0.value("issued_at")))
-        }
+        guard let row = try await db.raw("SELECT * FROM receipts WHERE payment_id = \(bind: paymentID)").first() else { return nil }
+        return StoredReceipt(number: try row.value("receipt_no"), paymentID: try row.value("payment_id"),
+                             issuedAt: Date(storedSeconds: try row.value("issued_at")), credit: try await credit(paymentID: paymentID, on: db))
     }
 
     /// The bills a payment was applied to, with the amounts.

@@ -57,9 +57,20 @@ package struct SessionRepository: Sendable {
     }
 }
 
-/// Consecutive failed logins per identifier, known or not.
+/// Consecutive failed logins per identifier, known or not. An attempt is counted before its password is checked,
+/// with a compare-and-set, so concurrent guesses cannot all slip through on the same count.
 package struct LoginThrottleRepository: Sendable {
     package init() {}
+
+    /// What a login attempt may do.
+    package enum Reservation: Sendable, Equatable {
+        /// Go ahead: the attempt is counted as a failure until a success clears it.
+        case reserved(previousFailures: Int)
+        /// Wait this many seconds.
+        case wait(TimeInterval)
+        /// Locked until a password reset: this many failures in a row.
+        case locked(failures: Int)
+    }
 
     package func failures(identifier: String, on db: any SQLDatabase) async throws -> (count: Int, last: Date)? {
         guard let row = try await db.raw("SELECT failures, last_failed_at FROM login_throttles WHERE identifier = \(bind: identifier)")
@@ -67,15 +78,73 @@ package struct LoginThrottleRepository: Sendable {
         return (Int(try row.value("failures", as: Int64.self)), Date(storedSeconds: try row.value("last_failed_at")))
     }
 
-    package func recordFailure(identifier: String, now: Date, on db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO login_throttles (identifier, failures, last_failed_at) VALUES (\(bind: identifier), 1, \(bind: now.storedSeconds))
-            ON CONFLICT (identifier) DO UPDATE SET failures = login_throttles.failures + 1, last_failed_at = excluded.last_failed_at
-            """).run()
+    /// Counts an attempt for `identifier` unless it must wait (`delay(failures)` after the last one) or is locked.
+    package func reserve(
+        identifier: String, now: Date, lockAfter: Int, delay: (Int) -> TimeInterval, on db: any SQLDatabase
+    ) async throws -> Reservation {
+        for _ in 0..<20 {
+            guard let (count, last) = try await failures(identifier: identifier, on: db) else {
+                let inserted = try await db.raw("""
+                    INSERT INTO login_throttles (identifier, failures, last_failed_at) VALUES (\(bind: identifier), 1, \(bind: now.storedSeconds))
+                    ON CONFLICT (identifier) DO NOTHING RETURNING failures
+                    """).first() != nil
+                if inserted { return .reserved(previousFailures: 0) }
+                continue
+            }
+            if count >= lockAfter { return .locked(failures: count) }
+            let wait = last.addingTimeInterval(delay(count)).timeIntervalSince(now)
+            if wait > 0 { return .wait(wait) }
+            let updated = try await db.raw("""
+                UPDATE login_throttles SET failures = failures + 1, last_failed_at = \(bind: now.storedSeconds)
+                WHERE identifier = \(bind: identifier) AND failures = \(bind: Int64(count)) AND last_failed_at = \(bind: last.storedSeconds)
+                RETURNING failures
+                """).first() != nil
+            if updated { return .reserved(previousFailures: count) }
+        }
+        return .wait(1)
     }
 
     package func clear(identifier: String, on db: any SQLDatabase) async throws {
         try await db.raw("DELETE FROM login_throttles WHERE identifier = \(bind: identifier)").run()
+    }
+}
+
+/// Attempts per key in a fixed window (the window starts with the first attempt after the previous one ended).
+package struct RateLimitRepository: Sendable {
+    package init() {}
+
+    /// One more attempt for `key`; returns the attempts of the current window, this one included, and when it started.
+    package func hit(_ key: String, window: TimeInterval, now: Date, on db: any SQLDatabase) async throws -> (hits: Int, windowStart: Date) {
+        let expired = now.addingTimeInterval(-window).storedSeconds
+        let row = try await db.raw("""
+            INSERT INTO rate_limits (key, window_start, hits) VALUES (\(bind: key), \(bind: now.storedSeconds), 1)
+            ON CONFLICT (key) DO UPDATE SET
+                hits = CASE WHEN rate_limits.window_start <= \(bind: expired) THEN 1 ELSE rate_limits.hits + 1 END,
+                window_start = CASE WHEN rate_limits.window_start <= \(bind: expired) THEN excluded.window_start
+                    ELSE rate_limits.window_start END
+            RETURNING hits, window_start
+            """).first()
+        guard let row else { return (1, now) }
+        return (Int(try row.value("hits", as: Int64.self)), Date(storedSeconds: try row.value("window_start")))
+    }
+
+    /// The attempts of `key`'s current window, without counting one.
+    package func hits(_ key: String, window: TimeInterval, now: Date, on db: any SQLDatabase) async throws -> Int {
+        guard let row = try await db.raw("SELECT hits, window_start FROM rate_limits WHERE key = \(bind: key)").first() else { return 0 }
+        let start = Date(storedSeconds: try row.value("window_start"))
+        return start > now.addingTimeInterval(-window) ? Int(try row.value("hits", as: Int64.self)) : 0
+    }
+
+    /// Takes back one attempt of the window that started at `windowStart` (it turned out not to count).
+    package func refund(_ key: String, windowStart: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE rate_limits SET hits = hits - 1 WHERE key = \(bind: key) AND window_start = \(bind: windowStart.storedSeconds) AND hits > 0
+            """).run()
+    }
+
+    /// Forgets windows that ended before `before`.
+    package func prune(before: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM rate_limits WHERE window_start < \(bind: before.storedSeconds)").run()
     }
 }
 
@@ -91,5 +160,10 @@ package struct AppSecretRepository: Sendable {
             """).run()
         let row = try await db.raw("SELECT value FROM app_secrets WHERE name = \(bind: name)").first()
         return try row!.value("value")
+    }
+
+    /// The secret called `name`, if it was ever created.
+    package func existing(named name: String, on db: any SQLDatabase) async throws -> String? {
+        try await db.raw("SELECT value FROM app_secrets WHERE name = \(bind: name)").first()?.value("value")
     }
 }

@@ -49,6 +49,29 @@ package struct UsageRepository: Sendable {
             """).all().map { try Self.record(from: $0, msisdn: msisdn) }
     }
 
+    /// One page of a line's records started in `[from, to)`, newest first (the reverse of rating order), read in SQL.
+    package func page(
+        accountRowID: Int64, msisdn: MSISDN, periods: [BillingPeriod], from: Date, to: Date, offset: Int, limit: Int, on db: any SQLDatabase
+    ) async throws -> [UsageRecord] {
+        try await db.raw("""
+            SELECT record_id, usage_type, started_at, duration_s, volume_bytes, destination, roaming_country
+            FROM usage_records
+            WHERE account_id = \(bind: accountRowID) AND period IN \(SQLBindList(periods.map(\.description)))
+              AND started_at >= \(bind: from.storedSeconds) AND started_at < \(bind: to.storedSeconds)
+            ORDER BY started_at DESC, record_id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all().map { try Self.record(from: $0, msisdn: msisdn) }
+    }
+
+    /// How many records of a line started in `[from, to)`.
+    package func count(accountRowID: Int64, periods: [BillingPeriod], from: Date, to: Date, on db: any SQLDatabase) async throws -> Int {
+        let row = try await db.raw("""
+            SELECT COUNT(*) AS n FROM usage_records
+            WHERE account_id = \(bind: accountRowID) AND period IN \(SQLBindList(periods.map(\.description)))
+              AND started_at >= \(bind: from.storedSeconds) AND started_at < \(bind: to.storedSeconds)
+            """).first()
+        return Int(try row?.value("n", as: Int64.self) ?? 0)
+    }
+
     /// The records of the listed accounts for one period (of these clients), by account row id, in rating order.
     package func recordsByAccount(
         clientRowIDs: [Int64], period: BillingPeriod, msisdns: [Int64: MSISDN], on db: any SQLDatabase

@@ -17,6 +17,8 @@ package struct AppDependencies: Sendable {
     package var cardGateway: (any CardGateway)?
     /// Services to run beside the portal (the sandbox gateway in development).
     package var companionServices: [any Service] = []
+    /// Limits on password guessing.
+    package var loginThrottling = LoginThrottlePolicy()
 
     package init(clock: any WallClock = SystemWallClock(), scrypt: ScryptParameters = .owasp,
                  messageSender: (any MessageSender)? = nil, runsOutboxWorker: Bool = true, cardGateway: (any CardGateway)? = nil) {

@@ -24,6 +24,7 @@ package func buildApplication(
     }
     return Application(
         router: try await portal.router(),
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SelfCare"),
         services: services,
         logger: logger)
@@ -54,24 +55,30 @@ package struct Portal: Sendable {
         let clock = dependencies.clock
         self.clock = clock
         pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
-        let codeKey = try await Self.codeKey(database: database, now: clock.now())
+        let codeKey = try await Self.codeKey(configuration.keys.codeKey, database: database, now: clock.now())
+        let clientIDKey = try await ClientIDKeyring(database: database).key(configured: configuration.keys.clientIDKey, now: clock.now())
+        let directory = IdentityDirectory(clientIDKey: clientIDKey)
+        let branding = configuration.branding
         let codes = OneTimeCodes(policy: OneTimeCodePolicy(), key: codeKey, engine: database.engine,
-                                 operatorName: configuration.branding.operatorName)
+                                 operatorName: branding.operatorName, helpline: branding.helpline)
         let hasher = PasswordHasher(parameters: dependencies.scrypt)
-        let policy = PasswordPolicy.standard
+        let passwordCheck = NewPasswordCheck(policy: .standard, directory: directory, operatorName: branding.operatorName)
         registrations = RegistrationService(
-            database: database, clock: clock, codes: codes, hasher: hasher, passwordPolicy: policy, branding: configuration.branding,
-            publicURL: configuration.publicURL)
-        authentication = AuthenticationService(database: database, clock: clock, hasher: hasher)
+            database: database, clock: clock, codes: codes, hasher: hasher, passwordCheck: passwordCheck, branding: branding,
+            publicURL: configuration.publicURL, directory: directory)
+        authentication = AuthenticationService(
+            database: database, clock: clock, hasher: hasher, directory: directory, throttling: dependencies.loginThrottling)
         resets = PasswordResetService(
-            database: database, clock: clock, codes: codes, hasher: hasher, passwordPolicy: policy, branding: configuration.branding)
+            database: database, clock: clock, codes: codes, hasher: hasher, passwordCheck: passwordCheck, branding: branding,
+            directory: directory)
         subscribers = SubscriberService(database: database, clock: clock, branding: configuration.branding, publicURL: configuration.publicURL)
         let gateway: any CardGateway = dependencies.cardGateway
             ?? configuration.gateway.map { HTTPCardGateway(baseURL: $0.url, secretKey: $0.secretKey) }
             ?? UnavailableGateway()
         payments = PaymentService(
             database: database, clock: clock, gateway: gateway, webhookSecret: configuration.gateway?.webhookSecret ?? "",
-            publicURL: configuration.publicURL, branding: configuration.branding, logger: logger)
+            publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
+            returnKey: codeKey, branding: configuration.branding, logger: logger)
         let smppClient = configuration.smpp.map { settings in
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
         }
@@ -83,42 +90,52 @@ package struct Portal: Sendable {
         cookies = CookieSettings(secure: configuration.usesHTTPS)
     }
 
-    /// The router with every route and middleware.
+    /// The router with every route and middleware. Who is logged in is decided by the route that matched, never by
+    /// the raw path: page routes read the session cookie, API routes the Bearer token, and each refuses the other kind.
     package func router() async throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
         router.add(middleware: ErrorPageMiddleware(pages: pages))
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
         router.add(middleware: FileMiddleware(
             webResources.appendingPathComponent("assets").path, urlBasePath: "/assets", searchForIndexHtml: false))
         router.add(middleware: LanguageMiddleware(secureCookies: configuration.usesHTTPS))
-        router.add(middleware: CSRFMiddleware(cookies: cookies))
-        router.add(middleware: SessionMiddleware(authentication: authentication, cookies: cookies))
+
         HealthController(database: database).addRoutes(to: router)
         MetricsController(database: database, clock: clock, mode: configuration.mode, token: configuration.metricsToken).addRoutes(to: router)
-        HomeController(pages: pages).addRoutes(to: router)
-        InfoPagesController(pages: pages, termsVersion: configuration.branding.termsVersion).addRoutes(to: router)
-        RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: router)
-        LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: router)
-        SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
-        NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: router)
-        NotificationAPIController(subscribers: subscribers).addRoutes(to: router)
-        try OpenAPIController().addRoutes(to: router)
-        PaymentPagesController(pages: pages, payments: payments).addRoutes(to: router)
-        PaymentAPIController(payments: payments, pages: pages).addRoutes(to: router)
         WebhookController(payments: payments).addRoutes(to: router)
-        BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: router)
-        AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
-            .addRoutes(to: router)
+        try OpenAPIController().addRoutes(to: router)
         if configuration.mode == .development {
             DevMessagesController(database: database).addRoutes(to: router)
         }
+
+        let pagesGroup = router.group()
+            .add(middleware: CookieSessionMiddleware(authentication: authentication, cookies: cookies))
+            .add(middleware: CSRFMiddleware(cookies: cookies))
+        HomeController(pages: pages).addRoutes(to: pagesGroup)
+        InfoPagesController(pages: pages, termsVersion: configuration.branding.termsVersion).addRoutes(to: pagesGroup)
+        RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: pagesGroup)
+        LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: pagesGroup)
+        PaymentPagesController(pages: pages, payments: payments).addRoutes(to: pagesGroup)
+        SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: pagesGroup)
+        NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: pagesGroup)
+
+        let api = router.group("api/v1")
+            .add(middleware: APIErrorMiddleware())
+            .add(middleware: BearerSessionMiddleware(authentication: authentication))
+        AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
+            .addRoutes(to: api)
+        BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)
+        NotificationAPIController(subscribers: subscribers).addRoutes(to: api)
+        PaymentAPIController(payments: payments, pages: pages).addRoutes(to: api)
         return router
     }
 
-    /// The key one-time codes are hashed with: `SELFCARE_CODE_KEY` when set, else one generated once per database.
-    private static func codeKey(database: Database, now: Date) async throws -> String {
-        if let key = ProcessInfo.processInfo.environment["SELFCARE_CODE_KEY"], key.count >= 32 { return key }
+    /// The key one-time codes are hashed with: `SELFCARE_CODE_KEY` when set (production requires it), else one
+    /// generated once per database.
+    private static func codeKey(_ configured: String?, database: Database, now: Date) async throws -> String {
+        if let configured { return configured }
         return try await database.transaction { db in
             try await AppSecretRepository().secret(named: "oneTimeCodeKey", now: now, generate: { SecretTokens.random() }, on: db)
         }

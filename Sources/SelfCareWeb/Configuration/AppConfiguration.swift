@@ -21,6 +21,17 @@ package struct AppConfiguration: Sendable {
     package var branding: Branding
     /// Bearer token `/metrics` asks for; without one the metrics are open in development and off in production.
     package var metricsToken: String?
+    /// Keys that protect codes and Client IDs at rest; without them development keeps generated ones in the database.
+    package var keys = SecretKeySettings()
+    /// Origins besides the portal's own that an API payment may send the payer back to (`PAYMENT_RETURN_ORIGINS`).
+    package var paymentReturnOrigins: [String] = []
+    /// Proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    package var trustedProxies = TrustedProxies()
+    /// How long a connection may stay silent before the server closes it (`HTTP_IDLE_TIMEOUT`, seconds).
+    package var idleTimeout: Int = AppConfiguration.defaultIdleTimeout
+
+    /// Slow clients holding connections open are cut after this many silent seconds.
+    package static let defaultIdleTimeout = 30
 
     package init(
         mode: Mode, host: String, port: Int, publicURL: String, database: DatabaseURL,
@@ -40,6 +51,9 @@ package struct AppConfiguration: Sendable {
     /// True when cookies must carry `Secure` (the portal is reached over HTTPS).
     package var usesHTTPS: Bool { publicURL.hasPrefix("https://") }
 
+    /// The portal's own origin (`scheme://host[:port]`), the one place payers always may return to.
+    package var publicOrigin: String { WebOrigin(publicURL)?.text ?? publicURL }
+
     /// The development SQLite file under `.selfcare/` in the working directory.
     package static func defaultDatabase(workingDirectory: String = FileManager.default.currentDirectoryPath) -> DatabaseURL {
         .sqlite(path: workingDirectory + "/.selfcare/selfcare.sqlite")
@@ -54,7 +68,8 @@ package struct AppConfiguration: Sendable {
             return text
         }
         let mode: Mode
-        switch value("SELFCARE_MODE") ?? "development" {
+        let explicitMode = value("SELFCARE_MODE")
+        switch explicitMode ?? "development" {
         case "development": mode = .development
         case "production": mode = .production
         case let other:
@@ -68,6 +83,13 @@ package struct AppConfiguration: Sendable {
         }
 
         let host = value("HOST") ?? "127.0.0.1"
+        if explicitMode == nil && !Self.isLoopback(host) {
+            // Development hands out codes at /dev/messages: never on an address other machines reach by mistake.
+            throw ConfigurationError(problems: [
+                "HOST \(host) is not a loopback address: development mode (the default) listens on 127.0.0.1 or ::1 only; "
+                    + "set SELFCARE_MODE=production, or SELFCARE_MODE=development to expose development mode on purpose",
+            ])
+        }
         var port = 8080
         if let text = value("PORT") {
             if let parsed = Int(text), (0...65_535).contains(parsed) { port = parsed } else {
@@ -78,12 +100,13 @@ package struct AppConfiguration: Sendable {
         if let text = required("DATABASE_URL") {
             do { database = try DatabaseURL(text) } catch { problems.append("DATABASE_URL: \(error.description)") }
         }
-        var publicURL = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
+        var publicURL = "http://\(Self.isLoopback(host) ? host.replacingOccurrences(of: "localhost", with: "127.0.0.1") : "127.0.0.1"):\(port)"
+        if host == "::1" { publicURL = "http://[::1]:\(port)" }
         if let text = required("PUBLIC_URL") {
             if production && !text.hasPrefix("https://") {
                 problems.append("PUBLIC_URL must start with https:// in production")
-            } else if !text.hasPrefix("http://") && !text.hasPrefix("https://") {
-                problems.append("PUBLIC_URL must start with http:// or https://")
+            } else if WebOrigin(text) == nil {
+                problems.append("PUBLIC_URL must be an http:// or https:// address with a host, not '\(text)'")
             }
             publicURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
@@ -91,13 +114,55 @@ package struct AppConfiguration: Sendable {
         let smpp = SMPPSettings.load(value, production: production, problems: &problems)
         let smtp = SMTPSettings.load(value, production: production, problems: &problems)
         let gateway = GatewaySettings.load(value, production: production, problems: &problems)
+        let keys = SecretKeySettings.load(value, production: production, problems: &problems)
+        let origins = Self.returnOrigins(value("PAYMENT_RETURN_ORIGINS"), production: production, problems: &problems)
+        var trustedProxies = TrustedProxies()
+        if let text = value("TRUSTED_PROXIES") {
+            do { trustedProxies = try TrustedProxies(text) } catch { problems.append("TRUSTED_PROXIES: \(error.description)") }
+        }
+        var idleTimeout = defaultIdleTimeout
+        if let text = value("HTTP_IDLE_TIMEOUT") {
+            if let seconds = Int(text), (1...3600).contains(seconds) { idleTimeout = seconds } else {
+                problems.append("HTTP_IDLE_TIMEOUT must be a number of seconds from 1 to 3600, not '\(text)'")
+            }
+        }
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
-            var configuration = AppConfiguration(
+        var configuration = AppConfiguration(
             mode: mode, host: host, port: port, publicURL: publicURL, database: database,
             smpp: smpp, smtp: smtp, gateway: gateway, branding: Branding.load(value))
         configuration.metricsToken = value("METRICS_TOKEN")
+        configuration.keys = keys
+        configuration.paymentReturnOrigins = origins
+        configuration.trustedProxies = trustedProxies
+        configuration.idleTimeout = idleTimeout
         return configuration
+    }
+
+    /// True for the addresses only this machine reaches: 127.0.0.0/8, ::1 and `localhost`.
+    package static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// `PAYMENT_RETURN_ORIGINS`: comma-separated origins (`https://shop.example.mu`), https only in production.
+    private static func returnOrigins(_ text: String?, production: Bool, problems: inout [String]) -> [String] {
+        guard let text else { return [] }
+        var origins: [String] = []
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            guard let origin = WebOrigin(entry), origin.text == entry.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/")) else {
+                problems.append("PAYMENT_RETURN_ORIGINS: '\(entry)' is not an origin like https://shop.example.mu (no path, query or user)")
+                continue
+            }
+            if production && origin.scheme != "https" {
+                problems.append("PAYMENT_RETURN_ORIGINS: '\(entry)' must be https:// in production")
+                continue
+            }
+            origins.append(origin.text)
+        }
+        return origins
     }
 }
 

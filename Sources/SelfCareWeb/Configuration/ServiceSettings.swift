@@ -91,7 +91,52 @@ package struct GatewaySettings: Sendable, Equatable {
         let secret = value("GATEWAY_WEBHOOK_SECRET")
         if key == nil { problems.append("GATEWAY_SECRET_KEY is missing (GATEWAY_URL is set)") }
         if secret == nil { problems.append("GATEWAY_WEBHOOK_SECRET is missing (GATEWAY_URL is set)") }
+        if WebOrigin(url) == nil { problems.append("GATEWAY_URL must be an http:// or https:// address, not '\(url)'") }
+        if production {
+            // Test keys, a gateway in clear or a guessable webhook secret would let money or forged events through.
+            if !url.hasPrefix("https://") { problems.append("GATEWAY_URL must start with https:// in production") }
+            if let key, key.hasPrefix("sk_test_") || key.count < minimumSecretLength {
+                problems.append("GATEWAY_SECRET_KEY must be a live key (not sk_test_…) of at least \(minimumSecretLength) characters in production")
+            }
+            if let secret, secret.count < minimumSecretLength {
+                problems.append("GATEWAY_WEBHOOK_SECRET must have at least \(minimumSecretLength) characters in production")
+            }
+        }
         return GatewaySettings(url: url, secretKey: key ?? "", webhookSecret: secret ?? "")
+    }
+
+    /// Secrets shorter than this are refused in production.
+    static let minimumSecretLength = 32
+}
+
+/// Keys of the deployment that protect what is stored: one-time codes and Client IDs are kept only as keyed hashes.
+package struct SecretKeySettings: Sendable, Equatable {
+    /// `SELFCARE_CODE_KEY`: the key one-time codes are hashed with.
+    package var codeKey: String?
+    /// `SELFCARE_CLIENT_ID_KEY`: the key Client IDs are hashed with; changing it makes every issued Client ID stop working.
+    package var clientIDKey: String?
+
+    package init(codeKey: String? = nil, clientIDKey: String? = nil) {
+        self.codeKey = codeKey
+        self.clientIDKey = clientIDKey
+    }
+
+    /// Keys shorter than this are refused in any mode rather than silently replaced.
+    package static let minimumLength = 32
+
+    static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SecretKeySettings {
+        func key(_ name: String) -> String? {
+            guard let text = value(name) else {
+                if production { problems.append("\(name) is missing (at least \(minimumLength) random characters, e.g. openssl rand -base64 48)") }
+                return nil
+            }
+            guard text.count >= minimumLength else {
+                problems.append("\(name) must have at least \(minimumLength) characters, not \(text.count)")
+                return nil
+            }
+            return text
+        }
+        return SecretKeySettings(codeKey: key("SELFCARE_CODE_KEY"), clientIDKey: key("SELFCARE_CLIENT_ID_KEY"))
     }
 }
 

@@ -25,8 +25,8 @@ struct AuthAPIController {
     struct StatusAnswer: Encodable { var status: String }
     struct SessionAnswer: Encodable { var token: String; var expiresAt: String }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        let api = router.group("api/v1")
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let api = router
         api.post("registrations") { request, context -> Response in
             let body = try await decode(RegistrationBody.self, request, context)
             let result = try await registrations.start(.init(
@@ -111,6 +111,7 @@ struct AuthAPIController {
         case .tooMany: .tooManyRequests
         case .unauthorized: .unauthorized
         case .conflict: .conflict
+        case .locked: .forbidden
         }
         return APIError(status: status, code: error.code, message: localizer.text(error.messageKey, language, error.values),
                         field: error.field, retryAfter: error.values["seconds"].flatMap(Int.init))

@@ -9,13 +9,12 @@ struct BillingAPIController {
     let subscribers: SubscriberService
     let localizer: Localizer
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        let api = router.group("api/v1")
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let api = router
         api.get("billingAccount") { request, context -> Response in
             let identity = try context.apiIdentity()
             let query = request.uri.queryParameters
-            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-            let limit = min(max(1, query.get("limit", as: Int.self) ?? 1000), 1000)
+            let (offset, limit) = try paging(request, defaultLimit: 1000)
             let (rows, total) = try await subscribers.balances(identity, search: "", offset: offset, limit: limit)
             var response = try JSONResponse.make(rows.map(APIBillingAccount.init))
             response.headers[.init("X-Total-Count")!] = String(total)
@@ -32,27 +31,23 @@ struct BillingAPIController {
             let identity = try context.apiIdentity()
             let account = try await accountParameter(request, identity)
             let query = request.uri.queryParameters
-            let current = BillingPeriod(containing: subscribers.clock.now())
-            let from = try query.get("from").map { try day($0, name: "from") }
-            let to = try query.get("to").map { try day($0, name: "to") }
-            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-            let limit = min(max(1, query.get("limit", as: Int.self) ?? 100), 1000)
-            var period = from?.period ?? current
-            let last = to?.period ?? current
-            guard period <= last else { throw APIError(status: .badRequest, code: "invalid_range", message: "from must not be after to.") }
-            var usages: [APIUsage] = []
-            while period <= last {
-                let rated = try await subscribers.ratedRecords(of: account, period: period)
-                let billed = try await subscribers.isBilled(account, period: period)
-                usages += rated.filter { usage in
-                    let day = CalendarDay(containing: usage.record.startedAt)
-                    return (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
-                }.map { APIUsage($0, accountID: account.account.id, billed: billed) }
-                period = period.next
+            let today = CalendarDay(containing: subscribers.clock.now())
+            let from = try query.get("from").map { try day($0, name: "from") } ?? today.period.firstDay
+            let to = try query.get("to").map { try day($0, name: "to") } ?? today
+            let (offset, limit) = try paging(request, defaultLimit: 100)
+            // A bounded range, checked before any record is read: at most 13 periods, none in the future.
+            guard from <= to else { throw APIError(status: .badRequest, code: "invalid_range", message: "from must not be after to.", field: "from") }
+            guard to <= today else {
+                throw APIError(status: .badRequest, code: "invalid_range", message: "to must not be in the future (today is \(today)).", field: "to")
             }
-            usages.reverse()
-            var response = try JSONResponse.make(Array(usages.dropFirst(offset).prefix(limit)))
-            response.headers[.init("X-Total-Count")!] = String(usages.count)
+            let months = (to.year - from.year) * 12 + to.month - from.month + 1
+            guard months <= SubscriberService.maximumUsagePeriods else {
+                throw APIError(status: .badRequest, code: "invalid_range",
+                               message: "from and to may span at most \(SubscriberService.maximumUsagePeriods) months, not \(months).", field: "from")
+            }
+            let (records, total) = try await subscribers.usagePage(of: account, from: from, to: to, offset: offset, limit: limit)
+            var response = try JSONResponse.make(records.map { APIUsage($0.usage, accountID: account.account.id, billed: $0.billed) })
+            response.headers[.init("X-Total-Count")!] = String(total)
             return response
         }
         api.get("usageSummary") { request, context -> Response in
@@ -72,8 +67,7 @@ struct BillingAPIController {
                 }
                 state = parsed
             }
-            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-            let limit = min(max(1, query.get("limit", as: Int.self) ?? 100), 1000)
+            let (offset, limit) = try paging(request, defaultLimit: 100)
             let bills = try await subscribers.bills(identity, account: account, state: state, offset: offset, limit: limit)
             return try JSONResponse.make(bills.map { APICustomerBill($0, lines: nil) })
         }

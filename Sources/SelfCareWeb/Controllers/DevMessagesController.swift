@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import SelfCareMessaging
 import SelfCareStore
 
-/// Development only: `GET /dev/messages`, the SMS and e-mails the dev sink delivered, newest first.
+/// Development only: `GET /dev/messages`, the SMS and e-mails the dev sink itself delivered, newest first (never what
+/// went through a real SMSC or relay).
 struct DevMessagesController {
     let database: Database
 
@@ -14,10 +16,12 @@ struct DevMessagesController {
         var createdAt: String
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/dev/messages") { request, _ -> Response in
-            let limit = min(request.uri.queryParameters.get("limit", as: Int.self) ?? 200, 1000)
-            let messages = try await database.read { db in try await OutboxRepository().delivered(limit: limit, on: db) }
+            let limit = min(max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 200), 1000)
+            let messages = try await database.read { db in
+                try await OutboxRepository().delivered(providerPrefix: DevMessageSink.providerPrefix, limit: limit, on: db)
+            }
             let formatter = ISO8601DateFormatter()
             let body = messages.map {
                 Message(channel: $0.channel.rawValue, to: $0.recipient, subject: $0.subject, body: $0.body,

@@ -5,7 +5,7 @@ import SelfCareStore
 struct HealthController {
     let database: Database
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/health") { _, _ -> Response in
             let healthy = (try? await database.read { db in try await db.raw("SELECT 1 AS ok").first() != nil }) ?? false
             return Response(

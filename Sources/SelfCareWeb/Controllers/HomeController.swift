@@ -5,11 +5,9 @@ import SelfCareCore
 struct HomeController {
     let pages: PageRenderer
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/") { request, context in
-            pages.page(
-                "home", title: pages.localizer.text("home.title", context.language), language: context.language,
-                path: request.uri.description)
+            pages.page("home", titleKey: "home.title", request: request, context: context)
         }
     }
 }

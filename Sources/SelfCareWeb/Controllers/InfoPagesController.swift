@@ -5,7 +5,7 @@ struct InfoPagesController {
     let pages: PageRenderer
     let termsVersion: String
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/terms") { request, context in
             pages.page("terms", titleKey: "terms.title", request: request, context: context, values: ["termsVersion": termsVersion])
         }

@@ -8,7 +8,7 @@ struct LoginPagesController {
     let resets: PasswordResetService
     let cookies: CookieSettings
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/login") { request, context -> Response in
             if context.identity != nil { return .seeOther("/account") }
             return try loginPage(request: request, context: context, identifier: "", errors: [])
@@ -21,10 +21,12 @@ struct LoginPagesController {
             case .success(let session):
                 var response = Response.seeOther("/account")
                 response.setCookie(cookies.session(session.token))
+                // A token known before login (the session brings its own) is worth nothing after it.
+                response.setCookie(cookies.csrf(SecretTokens.random(bytes: 24)))
                 return response
             case .failure(let error):
                 var response = try loginPage(request: request, context: context, identifier: identifier, errors: [error],
-                                             status: error.kind == .tooMany ? .tooManyRequests : .unauthorized)
+                                             status: error.kind == .tooMany ? .tooManyRequests : error.kind == .locked ? .forbidden : .unauthorized)
                 if let seconds = error.values["seconds"] { response.headers[.retryAfter] = seconds }
                 return response
             }
@@ -33,6 +35,7 @@ struct LoginPagesController {
             if let identity = context.identity { try await authentication.logout(identity, clientAddress: context.clientAddress) }
             var response = Response.seeOther("/login?loggedOut=1")
             response.setCookie(cookies.expiredSession())
+            response.setCookie(cookies.csrf(SecretTokens.random(bytes: 24)))
             return response
         }
         router.get("/password-reset") { request, context in

@@ -11,7 +11,7 @@ struct MetricsController {
     let mode: AppConfiguration.Mode
     let token: String?
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/metrics") { request, _ -> Response in
             guard isAllowed(request) else { throw HTTPError(.notFound) }
             let since = clock.now().addingTimeInterval(-3600)

@@ -26,12 +26,11 @@ struct NotificationAPIController {
         var deliveryTime: String?
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        router.group("api/v1").get("communicationMessage") { request, context -> Response in
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("communicationMessage") { request, context -> Response in
             let identity = try context.apiIdentity()
             let query = request.uri.queryParameters
-            let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-            let limit = min(max(1, query.get("limit", as: Int.self) ?? 50), 200)
+            let (offset, limit) = try paging(request, defaultLimit: 50, maximumLimit: 200)
             let messages = try await subscribers.notifications(identity, offset: offset, limit: limit)
             return try JSONResponse.make(messages.map(Self.message))
         }

@@ -10,7 +10,7 @@ struct NotificationPagesController {
     let pages: PageRenderer
     let subscribers: SubscriberService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/notifications") { request, context -> Response in
             guard let identity = context.identity else { return .seeOther("/login") }
             let language = context.language

@@ -9,7 +9,7 @@ struct OpenAPIController {
         document = ByteBuffer(bytes: try Data(contentsOf: webResources.appendingPathComponent("openapi.yaml")))
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/api/v1/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: ResponseBody(byteBuffer: document))
         }

@@ -69,8 +69,8 @@ struct PaymentAPIController {
         var receipt: Receipt?
     }
 
-    func addRoutes(to router: Router<AppRequestContext>) {
-        let api = router.group("api/v1")
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        let api = router
         api.post("payment") { request, context -> Response in
             let identity = try context.apiIdentity()
             guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {

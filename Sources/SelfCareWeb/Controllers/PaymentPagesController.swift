@@ -11,14 +11,27 @@ struct PaymentPagesController {
     let pages: PageRenderer
     let payments: PaymentService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.post("/payments") { request, context -> Response in
             guard let identity = context.identity else { return .seeOther("/login") }
             let form = context.form
             var lines: [PaymentService.Line] = []
-            for (name, value) in form where name.hasPrefix("pay_") && value == "on" {
+            for (name, value) in form.sorted(by: { $0.key < $1.key }) where name.hasPrefix("pay_") && value == "on" {
                 let number = String(name.dropFirst(4))
-                let amount = form["amount_\(number)"].flatMap { $0.isEmpty ? nil : try? Money(decimal: $0.replacingOccurrences(of: ",", with: ".")) }
+                // An empty amount pays all that remains; one that is not an amount is refused, never read as "all".
+                let typed = (form["amount_\(number)"] ?? "").trimmingCharacters(in: .whitespaces)
+                var amount: Money?
+                if !typed.isEmpty {
+                    let decimal = typed.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "\u{00A0}", with: "")
+                        .replacingOccurrences(of: " ", with: "")
+                    guard let parsed = try? Money(decimal: decimal.hasPrefix("Rs") ? String(decimal.dropFirst(2)) : decimal) else {
+                        let text = pages.localizer.text("error.payment.invalidAmount", context.language, ["amount": typed, "bill": number])
+                        return try pages.page("message", titleKey: "payment.refusedTitle", request: request, context: context,
+                                              values: ["heading": pages.localizer.text("payment.refusedTitle", context.language), "text": text, "back": true],
+                                              status: .unprocessableContent).response(from: request, context: context)
+                    }
+                    amount = parsed
+                }
                 lines.append(.init(number: number, amount: amount))
             }
             let result: Result<StoredPayment, ServiceError>
@@ -53,11 +66,15 @@ struct PaymentPagesController {
                 found = try? await payments.storedPayment(id)
             }
             guard let payment = found else { throw HTTPError(.notFound) }
-            if let returnURL = payment.returnURL {
+            // Only the payer goes on: the browser the gateway sent back (its link carries the return token) or the
+            // payment's own login. Anyone else handed this link stays here.
+            let isOwner = context.identity?.user.id == payment.userID
+            let isPayer = isOwner || payments.isReturnToken(request.uri.queryParameters.get("rt"), for: payment.id)
+            if isPayer, let returnURL = payment.returnURL, payments.isAllowedReturn(returnURL) {
                 let separator = returnURL.contains("?") ? "&" : "?"
                 return .seeOther("\(returnURL)\(separator)payment_id=\(payment.id)&status=\(payment.status.rawValue)")
             }
-            return .seeOther(context.identity?.user.id == payment.userID ? "/payments/\(payment.id)" : "/login")
+            return .seeOther(isOwner ? "/payments/\(payment.id)" : "/login")
         }
         router.get("/payments/{id}") { request, context -> Response in
             guard let identity = context.identity else { return .seeOther("/login") }
@@ -110,6 +127,10 @@ struct PaymentPagesController {
             values["receiptNo"] = receipt.number
             values["issuedAt"] = DisplayFormat.time(receipt.issuedAt, language)
             values["allocations"] = allocations.map { ["billNo": $0.billNo, "accountId": $0.accountID, "amount": $0.amount.formatted(language)] }
+            if let credit = receipt.credit {
+                values["creditNotice"] = pages.localizer.text("payment.creditNotice", language,
+                                                              ["credit": credit.formatted(language), "helpline": payments.branding.helpline])
+            }
         }
         return try pages.page("payment", titleKey: payment.status == .succeeded ? "payment.receiptTitle" : "payment.title", request: request,
                               context: context, values: values).response(from: request, context: context)

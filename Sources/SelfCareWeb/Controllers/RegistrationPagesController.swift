@@ -6,7 +6,7 @@ struct RegistrationPagesController {
     let pages: PageRenderer
     let registrations: RegistrationService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/register") { request, context in
             pages.page("register", titleKey: "register.title", request: request, context: context, values: ["form": [:] as [String: String]])
         }
@@ -43,7 +43,7 @@ struct RegistrationPagesController {
         }
         router.post("/register/{id}/resend") { request, context -> Response in
             let id = try context.parameters.require("id")
-            switch try await registrations.resend(id: id) {
+            switch try await registrations.resend(id: id, clientAddress: context.clientAddress) {
             case .success(let wait):
                 // Only say a new code went out when one did; otherwise the page shows the wait.
                 return .seeOther(wait == 0 ? "/register/\(id)/activate?resent=1" : "/register/\(id)/activate")

@@ -11,7 +11,7 @@ struct SubscriberPagesController {
     static let accountsPerPage = 20
     static let recordsPerPage = 50
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/account") { request, context -> Response in
             let identity = try signedIn(context)
             if let account = try await subscribers.ownAccount(identity) {
@@ -124,6 +124,7 @@ struct SubscriberPagesController {
             "recentBills": unpaid.prefix(3).map { billRow($0, language) },
         ]
         values["chart"] = chart(history, language)
+        values["creditNotice"] = try await creditNotice(try signedIn(context), language)
         return try pages.page("dashboard", titleKey: "dashboard.title", request: request, context: context, values: values)
             .response(from: request, context: context)
     }
@@ -139,6 +140,7 @@ struct SubscriberPagesController {
         let clientRowID: Int64 = if case .client(let id) = identity.user.scope { id } else { 0 }
         let pageCount = max(1, (total + Self.accountsPerPage - 1) / Self.accountsPerPage)
         let values: [String: Any] = [
+            "creditNotice": try await creditNotice(identity, language),
             "clientName": try await subscribers.customerName(identity, clientRowID: clientRowID),
             "accounts": try await accountRows(rows, language),
             "total": total, "search": search, "page": page, "pageCount": pageCount,
@@ -149,6 +151,13 @@ struct SubscriberPagesController {
         ]
         return try pages.page("client-dashboard", titleKey: "dashboard.title", request: request, context: context, values: values)
             .response(from: request, context: context)
+    }
+
+    /// The login's credit from payments that found their bills paid, said in words; false when there is none.
+    private func creditNotice(_ identity: AuthenticatedUser, _ language: Language) async throws -> Any {
+        let credit = try await subscribers.credit(identity)
+        guard credit.cents > 0 else { return false }
+        return pages.localizer.text("dashboard.credit", language, ["credit": credit.formatted(language), "helpline": subscribers.branding.helpline])
     }
 
     /// One row per account of a client's list: what it owes and this month's usage (only the page shown is rated).

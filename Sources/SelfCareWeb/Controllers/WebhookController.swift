@@ -5,7 +5,7 @@ import Hummingbird
 struct WebhookController {
     let payments: PaymentService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.post("/webhooks/gateway") { request, context -> Response in
             let body = Data(buffer: try await request.body.collect(upTo: 256 * 1024))
             let header = { (name: String) in request.headers[.init(name)!] ?? "" }

@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
 
-/// Anti-forgery for every HTML form (double-submit): each browser gets a random token in a strict cookie, forms
-/// carry it in `_csrf`, and a POST whose field does not match the cookie is refused. The API (Bearer tokens,
-/// no cookies) and the gateway's signed webhooks are exempt. Parses the form into the context.
+/// Anti-forgery for every HTML form. A logged-in browser's forms carry its session's own token (new at each login);
+/// before login, a random token in a strict cookie (double submit). A POST whose `_csrf` field does not match is
+/// refused. Runs on page routes only, after the session is known; parses the form into the context.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let maximumFormBytes = 64 * 1024
@@ -12,20 +12,22 @@ struct CSRFMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let path = request.uri.path
-        let existing = request.cookies[cookies.csrfName]?.value
-        let token = existing.flatMap { $0.count >= 32 ? $0 : nil } ?? SecretTokens.random(bytes: 24)
-        context.csrfToken = token
-        if request.method == .post, !path.hasPrefix("/api/"), !path.hasPrefix("/webhooks/") {
+        let cookieToken = request.cookies[cookies.csrfName].flatMap { $0.value.count >= 32 ? $0.value : nil }
+        let expected = context.identity?.csrfToken ?? cookieToken
+        let browserToken = cookieToken ?? SecretTokens.random(bytes: 24)
+        context.csrfToken = context.identity?.csrfToken ?? browserToken
+        if request.method == .post {
             let buffer = try await request.body.collect(upTo: Self.maximumFormBytes)
             let form = Self.parseForm(String(buffer: buffer))
-            guard let existing, let sent = form["_csrf"], SecretTokens.constantTimeEqual(existing, sent) else {
+            guard let expected, let sent = form["_csrf"], SecretTokens.constantTimeEqual(expected, sent) else {
                 throw HTTPError(.forbidden, message: "The form expired or was not sent from this site. Go back, reload the page and try again.")
             }
             context.form = form
         }
         var response = try await next(request, context)
-        if existing != token { response.setCookie(cookies.csrf(token)) }
+        if cookieToken == nil && !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(cookies.csrfName + "=") }) {
+            response.setCookie(cookies.csrf(browserToken))
+        }
         return response
     }
 

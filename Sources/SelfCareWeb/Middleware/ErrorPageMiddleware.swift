@@ -28,7 +28,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
     }
 
     private func answer(status: HTTPResponse.Status, message: String?, request: Request, context: Context) throws -> Response {
-        if request.uri.path.hasPrefix("/api/") {
+        // Routes of the API answer in JSON themselves (APIErrorMiddleware); this is for paths no route matched.
+        if Self.collapsingSlashes(request.uri.path).hasPrefix("/api/") {
             let code = Self.code(for: status)
             return try JSONResponse.error(status, code: code, message: message ?? status.reasonPhrase)
         }
@@ -46,6 +47,13 @@ struct ErrorPageMiddleware: RouterMiddleware {
             .response(from: request, context: context)
     }
 
+    /// `//api//v1` → `/api/v1`: the path as the router reads it.
+    static func collapsingSlashes(_ path: String) -> String {
+        var result = ""
+        for character in path where !(character == "/" && result.last == "/") { result.append(character) }
+        return result
+    }
+
     static func code(for status: HTTPResponse.Status) -> String {
         switch status.code {
         case 400: "bad_request"
@@ -57,6 +65,28 @@ struct ErrorPageMiddleware: RouterMiddleware {
         case 422: "invalid_request"
         case 429: "too_many_requests"
         default: status.code >= 500 ? "internal_error" : "error"
+        }
+    }
+}
+
+/// The JSON API's routes: every error becomes `{"error": {"code", "message"}}`, whatever path reached the route.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            return try JSONResponse.error(error.status, code: ErrorPageMiddleware.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
+        } catch let error as HTTPResponseError {
+            return try error.response(from: request, context: context)
+        } catch PasswordHasherError.busy {
+            var response = try JSONResponse.error(.serviceUnavailable, code: "busy", message: "Too many logins at once; try again in a few seconds.")
+            response.headers[.retryAfter] = "5"
+            return response
+        } catch {
+            context.logger.error("request failed: \(String(reflecting: error))")
+            return try JSONResponse.error(.internalServerError, code: "internal_error", message: "Something went wrong on our side.")
         }
     }
 }

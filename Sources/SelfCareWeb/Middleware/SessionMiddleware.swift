@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// Finds the logged-in identity from the session cookie (pages) or the `Authorization: Bearer` token (API).
-struct SessionMiddleware: RouterMiddleware {
+/// Pages only: the logged-in identity from the session cookie. A token issued to an API client is never accepted here.
+struct CookieSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let authentication: AuthenticationService
@@ -9,12 +9,36 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let isAPI = request.uri.path.hasPrefix("/api/")
-        if isAPI, let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            context.identity = try await authentication.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-        } else if !isAPI, let cookie = request.cookies[cookies.sessionName] {
-            context.identity = try await authentication.authenticate(token: cookie.value)
+        if let cookie = request.cookies[cookies.sessionName] {
+            context.identity = try await authentication.authenticate(token: cookie.value, kind: .web)
         }
+        return try await next(request, context)
+    }
+}
+
+/// The JSON API only: the logged-in identity from `Authorization: Bearer`. Cookies are ignored, and a browser session
+/// is never accepted as a token.
+struct BearerSessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let authentication: AuthenticationService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            context.identity = try await authentication.authenticate(token: token, kind: .api)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Pages a visitor must be logged in to see: anyone else is sent to the login page.
+struct RequireLoginMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.identity != nil else { return .seeOther("/login") }
         return try await next(request, context)
     }
 }

@@ -24,8 +24,8 @@ package struct PageRenderer: Sendable {
         values["csrf"] = requestContext.csrfToken
         if let identity = requestContext.identity { values["signedIn"] = ["name": identity.user.fullName] }
         let language = requestContext.language
-        return page(template, title: localizer.text(titleKey, language), language: language, path: request.uri.description,
-                    values: values, status: status)
+        return page(template, title: localizer.text(titleKey, language), language: language,
+                    path: Self.sameSiteLink(path: request.uri.path, query: request.uri.query), values: values, status: status)
     }
 
     /// The HTML page: `template` rendered with `values`, then wrapped in the layout.
@@ -66,13 +66,42 @@ package struct PageRenderer: Sendable {
         return ["errors": messages, "errorList": list, "hasErrors": !errors.isEmpty]
     }
 
-    static func addingQuery(to path: String, name: String, value: String) -> String {
-        var components = URLComponents(string: path) ?? URLComponents()
-        var items = (components.queryItems ?? []).filter { $0.name != name }
-        items.append(URLQueryItem(name: name, value: value))
-        components.queryItems = items
-        return components.string ?? "/?\(name)=\(value)"
+    /// `link` (a path on this site, as `sameSiteLink` makes it) with `name=value` set in its query.
+    static func addingQuery(to link: String, name: String, value: String) -> String {
+        let parts = link.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let kept = parts.count > 1
+            ? parts[1].split(separator: "&").filter { $0.split(separator: "=", maxSplits: 1).first.map(String.init) != name } : []
+        let query = (kept.map(String.init) + ["\(name)=\(value)"]).joined(separator: "&")
+        return sameSitePath(String(parts[0])) + "?" + query
     }
+
+    /// A link back to this request's page that stays on this site whatever the request's path was: one leading
+    /// slash (`//evil.example/x` would be another site), characters outside a path percent-encoded.
+    static func sameSiteLink(path: String, query: String?) -> String {
+        let trimmed = path.drop { $0 == "/" || $0 == "\\" }
+        let encoded = String(trimmed).addingPercentEncoding(withAllowedCharacters: pathCharacters) ?? ""
+        let link = "/" + encoded
+        guard let query, !query.isEmpty else { return link }
+        return link + "?" + (query.addingPercentEncoding(withAllowedCharacters: queryCharacters) ?? "")
+    }
+
+    private static func sameSitePath(_ link: String) -> String {
+        "/" + link.drop { $0 == "/" || $0 == "\\" }
+    }
+
+    private static let pathCharacters: CharacterSet = {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "\\;")
+        allowed.insert("%")
+        return allowed
+    }()
+
+    private static let queryCharacters: CharacterSet = {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "\\#")
+        allowed.insert("%")
+        return allowed
+    }()
 }
 
 /// A rendered HTML page as a response.

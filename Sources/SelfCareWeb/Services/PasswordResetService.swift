@@ -10,9 +10,9 @@ package struct PasswordResetService: Sendable {
     let clock: any WallClock
     let codes: OneTimeCodes
     let hasher: PasswordHasher
-    let passwordPolicy: PasswordPolicy
+    let passwordCheck: NewPasswordCheck
     let branding: Branding
-    private let directory = IdentityDirectory()
+    let directory: IdentityDirectory
     private let flows = FlowRepository()
 
     /// Starts a reset; the same answer whether or not the identifier has a login.
@@ -23,17 +23,18 @@ package struct PasswordResetService: Sendable {
         }
         let id = SecretTokens.random(bytes: 18)
         let now = clock.now()
+        let subject = directory.subject(identifier)
         let (directory, flows, codes) = (self.directory, self.flows, self.codes)
         try await database.transaction { db in
             let identity = try await directory.resolve(identifier, on: db)
             let user: PortalUser? = if let identity { try await UserRepository().user(scope: identity.scope, on: db) } else { nil }
             try await flows.insertReset(
-                PasswordReset(id: id, userID: user?.id, identifier: identifier.canonical, status: user == nil ? "void" : "pending", createdAt: now),
+                PasswordReset(id: id, userID: user?.id, identifier: subject, status: user == nil ? "void" : "pending", createdAt: now),
                 clientAddress: clientAddress, now: now, on: db)
             // Without a login the code is sent nowhere, so wrong tries are answered as for a real reset.
-            try? await codes.issue(purpose: .passwordReset, flowID: id, subject: identifier.canonical,
-                                   to: user == nil ? nil : identity?.numberOnFile, language: user?.language ?? language, now: now, on: db)
-            try await AuditRepository().record(AuditEvent(action: .passwordResetRequested, identifier: identifier.canonical,
+            try? await codes.issue(purpose: .passwordReset, flowID: id, subject: subject, to: user == nil ? nil : identity?.numberOnFile,
+                                   language: user?.language ?? language, clientAddress: clientAddress, now: now, on: db)
+            try await AuditRepository().record(AuditEvent(action: .passwordResetRequested, identifier: subject,
                                                           userID: user?.id, clientAddress: clientAddress, occurredAt: now), on: db)
         }
         return .success(id)
@@ -54,14 +55,15 @@ package struct PasswordResetService: Sendable {
         let notFound = ServiceError(messageKey: "error.reset.notFound", code: "reset_not_found", kind: .notFound)
         guard let reset = try await database.read({ db in try await FlowRepository().reset(id: id, on: db) }),
               reset.status != "completed", reset.createdAt.addingTimeInterval(3600) > now else { return .failure(notFound) }
-        do {
-            try passwordPolicy.check(password, confirmation: confirmation, identifier: reset.identifier)
-        } catch {
-            return .failure(.field(error == .confirmationMismatch ? "passwordConfirmation" : "password", error.messageKey, code: error.code,
-                                   values: ["min": "\(PasswordPolicy.minimumLength)", "max": "\(PasswordPolicy.maximumLength)"]))
+        let holder: PortalUser? = if let userID = reset.userID {
+            try await database.read { db in try await UserRepository().user(id: userID, on: db) }
+        } else { nil }
+        if let refusal = passwordCheck.refusal(password, confirmation: confirmation, subject: reset.identifier,
+                                               fullName: holder?.fullName, email: holder?.email) {
+            return .failure(refusal)
         }
         let hash = try await hasher.hash(password)
-        let (codes, flows, directory, branding) = (self.codes, self.flows, self.directory, self.branding)
+        let (codes, flows, branding) = (self.codes, self.flows, self.branding)
         return try await database.transaction { db in
             let verified = try await codes.verify(code, flowID: id, now: now, on: db)
             guard case .success = verified else { return verified }
@@ -72,7 +74,7 @@ package struct PasswordResetService: Sendable {
             try await SessionRepository().deleteAll(userID: userID, on: db)
             try await LoginThrottleRepository().clear(identifier: reset.identifier, on: db)
             try await flows.completeReset(id: id, now: now, on: db)
-            if let number = try await directory.numberOnFile(user.scope, on: db) {
+            if let number = try await IdentityDirectory.numberOnFile(user.scope, on: db) {
                 try await OutboxRepository().enqueue(Notices.passwordChanged(
                     to: number, userID: userID, operatorName: branding.operatorName, helpline: branding.helpline,
                     language: user.language), now: now, on: db)

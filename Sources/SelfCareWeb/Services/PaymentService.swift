@@ -15,6 +15,10 @@ package struct PaymentService: Sendable {
     let gateway: any CardGateway
     let webhookSecret: String
     let publicURL: String
+    /// Origins an API payment may send the payer back to: the portal's own and those configured.
+    let returnOrigins: Set<String>
+    /// Signs the link the gateway sends the payer back with, so only the payer's browser is sent on to `returnUrl`.
+    let returnKey: String
     let branding: Branding
     let logger: Logger
     private let payments = PaymentRepository()
@@ -36,8 +40,9 @@ package struct PaymentService: Sendable {
         guard !idempotencyKey.isEmpty, idempotencyKey.count <= 200 else {
             return .failure(.field("idempotencyKey", "error.payment.key", code: "invalid_idempotency_key"))
         }
-        if let returnURL, !(returnURL.hasPrefix("https://") || returnURL.hasPrefix("http://")) {
-            return .failure(.field("returnUrl", "error.payment.returnUrl", code: "invalid_return_url"))
+        if let returnURL, !isAllowedReturn(returnURL) {
+            return .failure(.field("returnUrl", "error.payment.returnUrl", code: "invalid_return_url",
+                                   values: ["origins": returnOrigins.sorted().joined(separator: ", ")]))
         }
         let digest = SHA256.hash(data: Data((lines.map { "\($0.number)=\($0.amount?.decimalString ?? "all")" }.sorted().joined(separator: ";")
                                              + "|" + (returnURL ?? "")).utf8)).map { String(format: "%02x", $0) }.joined()
@@ -140,9 +145,9 @@ package struct PaymentService: Sendable {
             return try await storedPayment(payment.id) ?? payment
         }
         // The payment id is the gateway's idempotency key: concurrent starts of one payment get one checkout.
+        let back = "\(publicURL)/payments/\(payment.id)/return?rt=\(returnToken(payment.id))"
         let checkout = try await gateway.createCheckout(
-            amountCents: payment.amount.cents, reference: payment.id, successURL: "\(publicURL)/payments/\(payment.id)/return",
-            cancelURL: "\(publicURL)/payments/\(payment.id)/return", idempotencyKey: payment.id)
+            amountCents: payment.amount.cents, reference: payment.id, successURL: back, cancelURL: back, idempotencyKey: payment.id)
         try await database.transaction { db in
             try await payments.attachCheckout(paymentID: payment.id, sessionID: checkout.id, redirectURL: checkout.url, now: now, on: db)
         }
@@ -150,6 +155,23 @@ package struct PaymentService: Sendable {
         started.gatewaySessionID = checkout.id
         started.redirectURL = checkout.url
         return started
+    }
+
+    /// True for an absolute http(s) address whose origin is the portal's own or a configured one.
+    func isAllowedReturn(_ url: String) -> Bool {
+        guard url.count <= 2000, let origin = WebOrigin(url) else { return false }
+        return returnOrigins.contains(origin.text)
+    }
+
+    /// The token in the payer's way back from the gateway: only that browser is sent on to the payment's `returnUrl`.
+    package func returnToken(_ paymentID: String) -> String {
+        String(SecretTokens.keyedHash("payment-return:\(paymentID)", key: returnKey).prefix(32))
+    }
+
+    /// True when `token` is the payment's return token.
+    package func isReturnToken(_ token: String?, for paymentID: String) -> Bool {
+        guard let token else { return false }
+        return SecretTokens.constantTimeEqual(token, returnToken(paymentID))
     }
 
     /// A payment as stored, whoever asks: the return page shows it as it stands when the gateway does not answer.
@@ -163,14 +185,17 @@ package struct PaymentService: Sendable {
         return payment?.userID == identity.user.id ? payment : nil
     }
 
-    /// Asks the gateway how a pending payment went and settles it either way; returns the payment as it now is.
+    /// Asks the gateway how a payment went and settles it either way; returns the payment as it now is. A payment
+    /// this side had given up on (its card page was not opened in time) that the gateway says was paid is settled all
+    /// the same: the card was charged, so the money goes to its bills, or to the payer's credit when they were paid
+    /// meanwhile.
     @discardableResult
     package func confirm(_ paymentID: String) async throws -> StoredPayment? {
         let payments = self.payments
         guard let payment = try await database.read({ db in try await payments.payment(id: paymentID, on: db) }) else { return nil }
-        guard payment.status == .pending, let sessionID = payment.gatewaySessionID else { return payment }
+        guard payment.status != .succeeded, let sessionID = payment.gatewaySessionID else { return payment }
         let checkout = try await gateway.checkout(id: sessionID)
-        guard checkout.isPaid || checkout.hasFailed else { return payment }
+        guard checkout.isPaid || (checkout.hasFailed && payment.status == .pending) else { return payment }
         guard checkout.amount == payment.amount.cents, checkout.reference == payment.id else {
             logger.error("checkout \(sessionID) does not match payment \(payment.id)")
             return payment
@@ -178,11 +203,18 @@ package struct PaymentService: Sendable {
         let now = clock.now()
         let (engine, branding, publicURL) = (database.engine, self.branding, self.publicURL)
         try await database.transaction { db in
-            guard let locked = try await payments.lockedPayment(id: paymentID, engine: engine, on: db), locked.status == .pending else { return }
+            guard let locked = try await payments.lockedPayment(id: paymentID, engine: engine, on: db),
+                  locked.status == .pending || (locked.status == .failed && checkout.isPaid) else { return }
             if checkout.isPaid {
                 let receipt = try await payments.settle(locked, brand: checkout.card?.brand, last4: checkout.card?.last4, now: now, on: db)
+                if let credit = receipt.credit {
+                    try await AuditRepository().record(AuditEvent(
+                        action: .paymentCredited, userID: locked.userID,
+                        detail: "payment \(locked.id): \(credit.decimalString) kept as credit (\(locked.status.rawValue) before the gateway's answer)",
+                        occurredAt: now), on: db)
+                }
                 if let user = try await UserRepository().user(id: locked.userID, on: db),
-                   let number = try await IdentityDirectory().numberOnFile(user.scope, on: db) {
+                   let number = try await IdentityDirectory.numberOnFile(user.scope, on: db) {
                     let messages = Notices.receipt(
                         receiptNo: receipt.number, amount: locked.amount, card: checkout.card.map { CardLabel.text(brand: $0.brand, last4: $0.last4) },
                         msisdn: number, email: user.email, userID: user.id, operatorName: branding.operatorName,
@@ -262,7 +294,12 @@ package struct PaymentService: Sendable {
         return ReceiptDocument(
             operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
             payerName: payerName, amount: payment.amount, card: payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) },
-            paymentID: payment.id, allocations: allocations)
+            paymentID: payment.id, allocations: allocations, credit: receipt.credit)
+    }
+
+    /// What a login holds as credit from payments that found their bills already paid.
+    package func totalCredit(_ identity: AuthenticatedUser) async throws -> Money {
+        try await database.read { db in try await PaymentRepository().totalCredit(userID: identity.user.id, on: db) }
     }
 
     package func history(_ identity: AuthenticatedUser) async throws -> [StoredPayment] {

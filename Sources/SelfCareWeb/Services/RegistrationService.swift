@@ -10,10 +10,10 @@ package struct RegistrationService: Sendable {
     let clock: any WallClock
     let codes: OneTimeCodes
     let hasher: PasswordHasher
-    let passwordPolicy: PasswordPolicy
+    let passwordCheck: NewPasswordCheck
     let branding: Branding
     let publicURL: String
-    private let directory = IdentityDirectory()
+    let directory: IdentityDirectory
     private let flows = FlowRepository()
 
     /// The registration form.
@@ -51,6 +51,7 @@ package struct RegistrationService: Sendable {
 
         let id = SecretTokens.random(bytes: 18)
         let now = clock.now()
+        let subject = directory.subject(identifier)
         let (codes, branding, directory, flows) = (self.codes, self.branding, self.directory, self.flows)
         try await database.transaction { db in
             let identity = try await directory.resolve(identifier, on: db)
@@ -58,7 +59,7 @@ package struct RegistrationService: Sendable {
             let usable = identity != nil && existing == nil && identity?.numberOnFile != nil
             try await flows.insertRegistration(
                 Registration(
-                    id: id, scope: usable ? identity?.scope : nil, identifier: identifier.canonical, fullName: fullName, email: email,
+                    id: id, scope: usable ? identity?.scope : nil, identifier: subject, fullName: fullName, email: email,
                     language: form.language, status: usable ? .pending : .void, createdAt: now),
                 termsVersion: branding.termsVersion, clientAddress: form.clientAddress, now: now, on: db)
             if existing != nil, let number = identity?.numberOnFile {
@@ -72,15 +73,15 @@ package struct RegistrationService: Sendable {
                     try await OutboxRepository().enqueue(warning, now: now, on: db)
                 }
                 try await AuditRepository().record(AuditEvent(
-                    action: .registrationAttemptOnRegistered, identifier: identifier.canonical, clientAddress: form.clientAddress,
+                    action: .registrationAttemptOnRegistered, identifier: subject, clientAddress: form.clientAddress,
                     occurredAt: now), on: db)
             }
             // Unknown and already registered identifiers get a code too, sent nowhere, so wrong tries, the resend wait and
             // the hourly limit answer alike. A refused code (hourly limit) must not tell the caller the identifier exists.
-            try? await codes.issue(purpose: .activation, flowID: id, subject: identifier.canonical,
-                                   to: usable ? identity?.numberOnFile : nil, language: form.language, now: now, on: db)
+            try? await codes.issue(purpose: .activation, flowID: id, subject: subject, to: usable ? identity?.numberOnFile : nil,
+                                   language: form.language, clientAddress: form.clientAddress, now: now, on: db)
             try await AuditRepository().record(AuditEvent(
-                action: .registrationStarted, identifier: identifier.canonical, clientAddress: form.clientAddress,
+                action: .registrationStarted, identifier: subject, clientAddress: form.clientAddress,
                 detail: identity == nil ? "unknown" : (existing == nil ? "new" : "registered"), occurredAt: now), on: db)
         }
         return .success(id)
@@ -117,20 +118,20 @@ package struct RegistrationService: Sendable {
     }
 
     /// Sends a new code when the wait is over and returns 0; returns the seconds still to wait otherwise.
-    package func resend(id: String) async throws -> Result<Int, ServiceError> {
+    package func resend(id: String, clientAddress: String?) async throws -> Result<Int, ServiceError> {
         let now = clock.now()
         guard let registration = try await registration(id: id), registration.status == .pending || registration.status == .void else {
             return .failure(Self.notFound)
         }
-        let (codes, directory) = (self.codes, self.directory)
+        let codes = self.codes
         return try await database.transaction { db in
-            let wait = try await codes.resendWait(flowID: id, now: now, on: db)
+            let wait = try await codes.resendWait(flowID: id, subject: registration.identifier, now: now, on: db)
             guard wait == 0 else { return .success(wait) }
             // A void registration (no scope) gets a code sent nowhere, like its first one.
-            let number: MSISDN? = if let scope = registration.scope { try await directory.numberOnFile(scope, on: db) } else { nil }
+            let number: MSISDN? = if let scope = registration.scope { try await IdentityDirectory.numberOnFile(scope, on: db) } else { nil }
             do {
                 try await codes.issue(purpose: .activation, flowID: id, subject: registration.identifier, to: number,
-                                      language: registration.language, now: now, on: db)
+                                      language: registration.language, clientAddress: clientAddress, now: now, on: db)
             } catch let error as ServiceError {
                 return .failure(error)
             }
@@ -141,8 +142,11 @@ package struct RegistrationService: Sendable {
     /// Seconds before the resend button works again.
     package func resendWait(id: String) async throws -> Int {
         let now = clock.now()
+        guard let registration = try await registration(id: id) else { return 0 }
         let codes = self.codes
-        return try await database.read { db in try await codes.resendWait(flowID: id, now: now, on: db) }
+        return try await database.read { db in
+            try await codes.resendWait(flowID: id, subject: registration.identifier, now: now, on: db)
+        }
     }
 
     /// Sets the password of a verified registration, creates the login and queues the confirmations.
@@ -150,25 +154,24 @@ package struct RegistrationService: Sendable {
         guard let registration = try await registration(id: id), registration.status == .verified, let scope = registration.scope else {
             return .failure(Self.notFound)
         }
-        do {
-            try passwordPolicy.check(password, confirmation: confirmation, identifier: registration.identifier)
-        } catch {
-            return .failure(.field(error == .confirmationMismatch ? "passwordConfirmation" : "password", error.messageKey, code: error.code,
-                                   values: ["min": "\(PasswordPolicy.minimumLength)", "max": "\(PasswordPolicy.maximumLength)"]))
+        if let refusal = passwordCheck.refusal(password, confirmation: confirmation, subject: registration.identifier,
+                                               fullName: registration.fullName, email: registration.email) {
+            return .failure(refusal)
         }
         let hash = try await hasher.hash(password)
         let now = clock.now()
         let (branding, publicURL, directory, flows) = (self.branding, self.publicURL, self.directory, self.flows)
+        let shownIdentifier = directory.shownInMessages(subject: registration.identifier)
         return try await database.transaction { db in
             guard try await UserRepository().user(scope: scope, on: db) == nil else { return .failure(Self.notFound) }
             let userID = try await UserRepository().insert(
                 scope: scope, fullName: registration.fullName, email: registration.email, language: registration.language,
                 passwordHash: hash, now: now, on: db)
             try await flows.setRegistrationStatus(id: id, to: .completed, now: now, on: db)
-            if let number = try await directory.numberOnFile(scope, on: db) {
-                let display = (try? LoginIdentifier(registration.identifier))?.description ?? registration.identifier
+            if let number = try await IdentityDirectory.numberOnFile(scope, on: db) {
+                // A Client ID is confidential: no message carries it.
                 for message in Notices.registrationConfirmed(
-                    fullName: registration.fullName, identifier: display, msisdn: number, email: registration.email, userID: userID,
+                    fullName: registration.fullName, identifier: shownIdentifier, msisdn: number, email: registration.email, userID: userID,
                     operatorName: branding.operatorName, helpline: branding.helpline, portalURL: publicURL, language: registration.language) {
                     try await OutboxRepository().enqueue(message, now: now, on: db)
                 }

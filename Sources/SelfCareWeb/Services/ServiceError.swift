@@ -15,6 +15,8 @@ package struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible
         case unauthorized
         /// Something under way stands in the way (409).
         case conflict
+        /// Locked until the holder acts (a password reset) or a day passes (403).
+        case locked
     }
 
     package var description: String { "\(code)" }

@@ -174,7 +174,7 @@ package struct SubscriberService: Sendable {
     /// The SMS and e-mails the operator sent the login, newest first (`limit` + 1 asked tells whether a page follows).
     package func notifications(_ identity: AuthenticatedUser, offset: Int, limit: Int) async throws -> [OutboxMessage] {
         try await database.read { db in
-            let number = try await IdentityDirectory().numberOnFile(identity.user.scope, on: db)
+            let number = try await IdentityDirectory.numberOnFile(identity.user.scope, on: db)
             let (account, client): (Int64?, Int64?) = switch identity.user.scope {
             case .account(let rowID): (rowID, nil)
             case .client(let rowID): (nil, rowID)
@@ -196,6 +196,41 @@ package struct SubscriberService: Sendable {
             try await AuditRepository().record(AuditEvent(action: .accessDenied, userID: identity.user.id, detail: what, occurredAt: now), on: db)
         }
     }
+
+    /// What the login holds as credit from payments that found their bills already paid.
+    package func credit(_ identity: AuthenticatedUser) async throws -> Money {
+        try await database.read { db in try await PaymentRepository().totalCredit(userID: identity.user.id, on: db) }
+    }
+
+    /// The most periods one usage query may span.
+    package static let maximumUsagePeriods = 13
+
+    /// One page of a line's records from `from` to `to` (whole days), newest first, each with its charge and whether it
+    /// was billed, and how many there are in all. The page is chosen in SQL; only the periods it touches are rated.
+    package func usagePage(
+        of account: StoredAccount, from: CalendarDay, to: CalendarDay, offset: Int, limit: Int
+    ) async throws -> (records: [(usage: RatedUsage, billed: Bool)], total: Int) {
+        var periods: [BillingPeriod] = []
+        var period = from.period
+        while period <= to.period && periods.count < Self.maximumUsagePeriods {
+            periods.append(period)
+            period = period.next
+        }
+        let (start, end, spanned) = (from.start, to.adding(days: 1).start, periods)
+        let msisdn = account.account.line.msisdn
+        let (page, total) = try await database.read { db in
+            let repository = UsageRepository()
+            return (try await repository.page(accountRowID: account.id, msisdn: msisdn, periods: spanned, from: start, to: end,
+                                              offset: offset, limit: limit, on: db),
+                    try await repository.count(accountRowID: account.id, periods: spanned, from: start, to: end, on: db))
+        }
+        var rated: [String: (usage: RatedUsage, billed: Bool)] = [:]
+        for period in Set(page.map(\.period)) {
+            let billed = try await isBilled(account, period: period)
+            for usage in try await ratedRecords(of: account, period: period) { rated[usage.record.recordID] = (usage, billed) }
+        }
+        return (page.compactMap { rated[$0.recordID] }, total)
+    }
 }
 
 package enum SubscriberError: Error, CustomStringConvertible {
@@ -208,4 +243,5 @@ package enum SubscriberError: Error, CustomStringConvertible {
         case .inconsistent(let number): "bill \(number) does not match its account"
         }
     }
+
 }

@@ -13,7 +13,8 @@ struct IssueClientID: AsyncParsableCommand {
     func run() async throws {
         let random = SystemRandom()
         let clientID = try await withDatabase(database) { db in
-            try await ClientIDIssuer(database: db, newClientID: random.clientID).issue(clientReference: client, now: Date())
+            try await ClientIDIssuer(database: db, key: try await clientIDKey(for: db), newClientID: random.clientID)
+                .issue(clientReference: client, now: Date())
         }
         print(clientID.grouped)
     }

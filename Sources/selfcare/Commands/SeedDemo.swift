@@ -12,7 +12,8 @@ struct SeedDemo: AsyncParsableCommand {
 
     func run() async throws {
         let identifiers = try await withDatabase(database) { db in
-            try await DemoLoader(database: db, notices: { Notices.billReady($0) }).load(seed: seed, now: Date()) { line in
+            let key = try await clientIDKey(for: db)
+            return try await DemoLoader(database: db, clientIDKey: key, notices: { Notices.billReady($0) }).load(seed: seed, now: Date()) { line in
                 FileHandle.standardError.write(Data("seed-demo: \(line)\n".utf8))
             }
         }

@@ -99,7 +99,8 @@ private func seedDemoDataOnFirstStart(_ configuration: AppConfiguration, logger:
     let hasClients = try await database.read { db in try await db.raw("SELECT id FROM clients LIMIT 1").first() != nil }
     guard !hasClients else { return }
     logger.info("Empty database: loading the demo data set (takes a moment)")
-    let identifiers = try await DemoLoader(database: database, notices: { Notices.billReady($0) }).load(seed: 1, now: Date()) {
+    let key = try await ClientIDKeyring(database: database).key(configured: configuration.keys.clientIDKey, now: Date())
+    let identifiers = try await DemoLoader(database: database, clientIDKey: key, notices: { Notices.billReady($0) }).load(seed: 1, now: Date()) {
         logger.info("\($0)")
     }
     print("Demo Account IDs (individual lines):")
