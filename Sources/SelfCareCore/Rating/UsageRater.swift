@@ -1,4 +1,5 @@
-/// One record after rating: how much of it the allowance covered and what the rest costs.
+/// One record after rating: how much of it the allowance covered, the rate applied and what the rest costs. Once a
+/// period is billed this is stored with the record and never computed again.
 public struct RatedUsage: Sendable, Hashable {
     public var record: UsageRecord
     public var chargeClass: ChargeClass
@@ -7,6 +8,17 @@ public struct RatedUsage: Sendable, Hashable {
     /// The part covered by the plan's allowance (costs nothing).
     public var includedQuantity: Int64
     public var charge: Money
+    /// The price of one unit beyond the allowance: a minute, a message or a megabyte.
+    public var rate: Money
+
+    public init(record: UsageRecord, chargeClass: ChargeClass, quantity: Int64, includedQuantity: Int64, charge: Money, rate: Money) {
+        self.record = record
+        self.chargeClass = chargeClass
+        self.quantity = quantity
+        self.includedQuantity = includedQuantity
+        self.charge = charge
+        self.rate = rate
+    }
 
     public var chargedQuantity: Int64 { quantity - includedQuantity }
     public var isFullyIncluded: Bool { includedQuantity == quantity }
@@ -116,12 +128,12 @@ public enum UsageRater {
             if record.isRoaming {
                 return RatedUsage(
                     record: record, chargeClass: .dataRoaming, quantity: bytes, includedQuantity: 0,
-                    charge: dataCharge(bytes: bytes, perMB: rates.roamingDataPerMB))
+                    charge: dataCharge(bytes: bytes, perMB: rates.roamingDataPerMB), rate: rates.roamingDataPerMB)
             }
             let included = draw(bytes, from: &dataLeft)
             return RatedUsage(
                 record: record, chargeClass: .dataNational, quantity: bytes, includedQuantity: included,
-                charge: dataCharge(bytes: bytes - included, perMB: rates.dataPerMB))
+                charge: dataCharge(bytes: bytes - included, perMB: rates.dataPerMB), rate: rates.dataPerMB)
         }
     }
 
@@ -137,7 +149,7 @@ public enum UsageRater {
     ) -> RatedUsage {
         RatedUsage(
             record: record, chargeClass: chargeClass, quantity: quantity, includedQuantity: included,
-            charge: Money(cents: (quantity - included) * unitPrice.cents))
+            charge: Money(cents: (quantity - included) * unitPrice.cents), rate: unitPrice)
     }
 
     /// ⌈bytes × cents-per-MB / 1,000,000⌉ cents.

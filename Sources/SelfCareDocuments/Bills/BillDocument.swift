@@ -31,6 +31,8 @@ public struct BillDocument: Sendable {
     public var accountID: AccountID?
     public var msisdn: MSISDN?
     public var planName: String?
+    /// The version of the plan the bill was issued with.
+    public var planVersion: PlanVersion?
     public var clientReference: String
     public var monthlyFee: Money
     public var lines: [ChargeLine]
@@ -45,7 +47,7 @@ public struct BillDocument: Sendable {
     public init(
         operatorName: String, helpline: String, portalURL: String, isGroupBill: Bool, billNo: String, period: BillingPeriod,
         billDate: CalendarDay, dueDate: CalendarDay, customerName: String, accountID: AccountID?, msisdn: MSISDN?, planName: String?,
-        clientReference: String, monthlyFee: Money, lines: [ChargeLine], amountExcludingVAT: Money, vat: Money, total: Money, paid: Money,
+        planVersion: PlanVersion? = nil, clientReference: String, monthlyFee: Money, lines: [ChargeLine], amountExcludingVAT: Money, vat: Money, total: Money, paid: Money,
         members: [Member]
     ) {
         self.operatorName = operatorName
@@ -60,6 +62,7 @@ public struct BillDocument: Sendable {
         self.accountID = accountID
         self.msisdn = msisdn
         self.planName = planName
+        self.planVersion = planVersion
         self.clientReference = clientReference
         self.monthlyFee = monthlyFee
         self.lines = lines
@@ -68,6 +71,19 @@ public struct BillDocument: Sendable {
         self.total = total
         self.paid = paid
         self.members = members
+    }
+}
+
+extension BillDocument {
+    /// Which version of a plan: its number and the day it took effect (nil: in force since the plan was first known).
+    public struct PlanVersion: Sendable, Hashable {
+        public var number: Int
+        public var effectiveFrom: CalendarDay?
+
+        public init(number: Int, effectiveFrom: CalendarDay?) {
+            self.number = number
+            self.effectiveFrom = effectiveFrom
+        }
     }
 }
 

@@ -114,7 +114,12 @@ public struct BillPDF: Sendable {
             y -= 12
         }
         if let plan = document.planName {
-            pdf.text("\(labels("document.plan")) \(plan)", x: Self.margin, y: y, size: 9)
+            let version = document.planVersion.map { version in
+                " · " + (version.effectiveFrom.map {
+                    labels("document.planVersion").replacingOccurrences(of: "{from}", with: CalendarText.day($0, language))
+                } ?? labels("document.planFirstVersion")).replacingOccurrences(of: "{version}", with: "\(version.number)")
+            } ?? ""
+            pdf.text("\(labels("document.plan")) \(plan)\(version)", x: Self.margin, y: y, size: 9)
             y -= 12
         }
         y = min(y, top - 110) - 14

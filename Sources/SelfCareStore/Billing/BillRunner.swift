@@ -39,8 +39,9 @@ package struct BillRunner: Sendable {
             return .alreadyClosed(try await database.read { db in try await billing.summary(of: period, on: db) })
         }
         guard period.start <= now else { throw BillRunError.periodNotStarted(period) }
+        // A period is rated with the version of each plan in force on its first day.
         let (plans, accounts) = try await database.read { db in
-            (try await PlanRepository().all(on: db), try await customers.allAccounts(on: db))
+            (try await PlanRepository().versionsInForce(on: period.firstDay, on: db), try await customers.allAccounts(on: db))
         }
         let byClient = Dictionary(grouping: accounts.filter {
             BillAmounts.isBilled(activatedOn: $0.account.line.activatedOn, in: period)
@@ -76,7 +77,7 @@ package struct BillRunner: Sendable {
     static let accountsPerTransaction = 500
 
     private func bill(
-        _ batch: [(client: Int64, accounts: [StoredAccount])], plans: [String: TariffPlan], period: BillingPeriod, now: Date,
+        _ batch: [(client: Int64, accounts: [StoredAccount])], plans: [String: StoredPlanVersion], period: BillingPeriod, now: Date,
         on db: any SQLDatabase
     ) async throws {
         let clientIDs = batch.map(\.client)
@@ -103,21 +104,26 @@ package struct BillRunner: Sendable {
         let first = try await billing.reserveNumbers("bill", count: pending.count, on: db)
         var bills: [NewBill] = []
         var messages: [NewOutboxMessage] = []
+        var frozen: [RatedUsage] = []
         bills.reserveCapacity(pending.count)
         for (offset, account) in pending.enumerated() {
-            guard let plan = plans[account.account.line.planCode] else {
+            guard let version = plans[account.account.line.planCode] else {
                 throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
             }
-            let amounts = BillAmounts(monthlyFee: plan.monthlyFee, rating: UsageRater.rate(records[account.id] ?? [], plan: plan))
+            let rating = UsageRater.rate(records[account.id] ?? [], plan: version.plan)
+            frozen += rating.records
+            let amounts = BillAmounts(monthlyFee: version.plan.monthlyFee, rating: rating)
             let number = Self.number("B", period, first + Int64(offset))
             let notices = notices(BillReadyNotice(
                 billNo: number, accountID: account.account.id, msisdn: account.account.line.msisdn, period: period,
                 total: amounts.total, dueDate: BillAmounts.dueDate(for: period), accountRowID: account.id, clientRowID: account.clientRowID))
             messages += notices
-            bills.append(NewBill(number: number, account: account, amounts: amounts, state: notices.isEmpty ? .new : .sent,
-                                 groupBillID: groupBills[account.clientRowID]))
+            bills.append(NewBill(number: number, account: account, planVersionID: version.id, amounts: amounts,
+                                 state: notices.isEmpty ? .new : .sent, groupBillID: groupBills[account.clientRowID]))
         }
         try await billing.insertBills(bills, period: period, now: now, on: db)
+        // What each record cost is stored with it, in the same transaction: the bill's documents read it back as issued.
+        try await UsageRepository().freeze(frozen, on: db)
         try await OutboxRepository().enqueue(messages, now: now, on: db)
         for (client, groupBillID) in groupBills {
             try await billing.gatherGroupBill(groupBillID, clientRowID: client, period: period, on: db)

@@ -10,12 +10,36 @@ package struct PlanImporter: Sendable {
         self.database = database
     }
 
-    /// Validates every plan first, then creates or updates them in one transaction; returns their codes.
-    package func importFile(at path: String, now: Date) async throws -> [String] {
+    /// What one plan of the file became.
+    package struct ImportedVersion: Sendable, Codable, Equatable {
+        package var code: String
+        package var version: Int
+        package var effectiveFrom: String
+        package var outcome: PlanVersionOutcome
+    }
+
+    /// One entry of the plans file: a plan and, optionally, the day its version takes effect.
+    private struct Entry: Decodable {
+        var plan: TariffPlan
+        var effectiveFrom: CalendarDay?
+
+        private enum Keys: String, CodingKey { case effectiveFrom }
+
+        init(from decoder: any Decoder) throws {
+            plan = try TariffPlan(from: decoder)
+            effectiveFrom = try decoder.container(keyedBy: Keys.self).decodeIfPresent(CalendarDay.self, forKey: .effectiveFrom)
+        }
+    }
+
+    /// Validates every plan first, then stores each as a version in one transaction: from its `effectiveFrom`, or from
+    /// the first day of the open period (the one after the last billed); a plan seen for the first time without
+    /// `effectiveFrom` is in force since always, so earlier usage can be billed with it. A version never starts in a
+    /// billed period.
+    package func importFile(at path: String, now: Date) async throws -> [ImportedVersion] {
         guard let data = FileManager.default.contents(atPath: path) else { throw ImportError.cannotOpen(path) }
-        let decoded: [TariffPlan]
+        let decoded: [Entry]
         do {
-            decoded = try JSONDecoder().decode([TariffPlan].self, from: data)
+            decoded = try JSONDecoder().decode([Entry].self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw ImportError.invalidJSON("\(Self.location(context.codingPath)): missing field '\(key.stringValue)'")
         } catch let DecodingError.dataCorrupted(context) {
@@ -26,18 +50,32 @@ package struct PlanImporter: Sendable {
             throw ImportError.invalidJSON("\(Self.location(context.codingPath)): value is missing")
         }
         var seen = Set<String>()
-        for (index, plan) in decoded.enumerated() {
-            do { try plan.validate() } catch {
-                throw ImportError.invalidJSON("plan \(index + 1) (\(plan.code)): \(error.description)")
+        for (index, entry) in decoded.enumerated() {
+            do { try entry.plan.validate() } catch {
+                throw ImportError.invalidJSON("plan \(index + 1) (\(entry.plan.code)): \(error.description)")
             }
-            guard seen.insert(plan.code).inserted else {
-                throw ImportError.invalidJSON("plan \(index + 1): code '\(plan.code)' appears twice")
+            guard seen.insert(entry.plan.code).inserted else {
+                throw ImportError.invalidJSON("plan \(index + 1): code '\(entry.plan.code)' appears twice")
             }
         }
-        try await database.transaction { db in
-            for plan in decoded { try await plans.upsert(plan, now: now, on: db) }
+        let plans = self.plans
+        return try await database.transaction { db in
+            let closed = try await BillingRepository().closedPeriods(on: db).compactMap { try? BillingPeriod($0) }
+            let open = closed.max()?.next ?? BillingPeriod(containing: now)
+            let known = try await plans.all(on: db)
+            var imported: [ImportedVersion] = []
+            for (index, entry) in decoded.enumerated() {
+                let isNew = known[entry.plan.code] == nil
+                let day = entry.effectiveFrom ?? (isNew ? PlanRepository.sinceAlways : open.firstDay)
+                guard day >= open.firstDay || (isNew && entry.effectiveFrom == nil) else {
+                    throw ImportError.invalidJSON("plan \(index + 1) (\(entry.plan.code)): effectiveFrom \(day) is in \(day.period), which is "
+                        + "already billed; the earliest day a new version can take effect is \(open.firstDay)")
+                }
+                let (version, outcome) = try await plans.addVersion(entry.plan, effectiveFrom: day, now: now, on: db)
+                imported.append(ImportedVersion(code: entry.plan.code, version: version.version, effectiveFrom: day.description, outcome: outcome))
+            }
+            return imported
         }
-        return decoded.map(\.code)
     }
 
     /// A JSON path such as `plan 2, rates.dataPerMB`.

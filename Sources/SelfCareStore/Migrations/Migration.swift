@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 
 /// One numbered, append-only schema change. Never edit a migration once it has landed: add a new one.
 package struct Migration: Sendable {
@@ -6,11 +7,14 @@ package struct Migration: Sendable {
     package let name: String
     /// The statements, written once with `{id}`, `{int}` and `{blob}` standing for each engine's types.
     package let statements: [String]
+    /// Rows to rewrite in Swift after the statements, in the same transaction (a change SQL alone cannot compute).
+    package let data: (@Sendable (any SQLDatabase) async throws -> Void)?
 
-    package init(_ version: Int, _ name: String, _ statements: [String]) {
+    package init(_ version: Int, _ name: String, _ statements: [String], data: (@Sendable (any SQLDatabase) async throws -> Void)? = nil) {
         self.version = version
         self.name = name
         self.statements = statements
+        self.data = data
     }
 
     /// The statements in `engine`'s dialect.

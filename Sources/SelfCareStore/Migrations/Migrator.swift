@@ -9,7 +9,8 @@ package struct Migrator: Sendable {
         .createGroupBills, .createBills, .createPortalUsers, .createRegistrations, .createOneTimeCodes,
         .createSessions, .createOutboxMessages, .createPayments, .createReceipts, .createAuditEvents,
         .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes, .createRateLimits,
-        .createAccountCredits,
+        .createAccountCredits, .createTariffPlanVersions, .updateBillsAddPlanVersion, .updateUsageRecordsAddRating,
+        .freezeBilledUsage,
     ]
 
     private let database: Database
@@ -43,6 +44,7 @@ package struct Migrator: Sendable {
                 for statement in migration.sql(for: engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
+                try await migration.data?(db)
                 try await db.raw("""
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Int64(now.timeIntervalSince1970)))

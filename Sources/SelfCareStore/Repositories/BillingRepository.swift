@@ -14,6 +14,8 @@ package struct StoredBill: Sendable, Hashable {
     package var groupBillID: Int64?
     package var period: String
     package var planCode: String
+    /// The plan version the bill was issued with.
+    package var planVersionID: Int64?
     package var monthlyFee: Money
     package var usageCharges: Money
     package var amountExcludingVAT: Money
@@ -67,15 +69,16 @@ package struct BillingRepository: Sendable {
         var ids: [String: Int64] = [:]
         for chunk in bills.chunked(into: 200) {
             var query = SQLQueryString("""
-                INSERT INTO bills (bill_no, account_id, client_id, group_bill_id, period, plan_code, monthly_fee_cents, usage_cents,
-                    excl_vat_cents, vat_cents, total_cents, paid_cents, state, bill_date, due_date, created_at) VALUES
+                INSERT INTO bills (bill_no, account_id, client_id, group_bill_id, period, plan_code, plan_version_id, monthly_fee_cents,
+                    usage_cents, excl_vat_cents, vat_cents, total_cents, paid_cents, state, bill_date, due_date, created_at) VALUES
                 """)
             for (index, bill) in chunk.enumerated() {
                 let amounts = bill.amounts
                 query.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
                 query.appendInterpolation("""
                     (\(bind: bill.number), \(bind: bill.account.id), \(bind: bill.account.clientRowID), \(bind: bill.groupBillID),
-                    \(bind: period.description), \(bind: bill.account.account.line.planCode), \(bind: amounts.monthlyFee.cents),
+                    \(bind: period.description), \(bind: bill.account.account.line.planCode), \(bind: bill.planVersionID),
+                    \(bind: amounts.monthlyFee.cents),
                     \(bind: amounts.usageCharges.cents), \(bind: amounts.amountExcludingVAT.cents), \(bind: amounts.vat.cents),
                     \(bind: amounts.total.cents), 0, \(bind: bill.state.rawValue), \(bind: billDate), \(bind: dueDate), \(bind: now.storedSeconds))
                     """ as SQLQueryString)
@@ -185,7 +188,7 @@ package struct BillingRepository: Sendable {
             id: try row.value("id"), billNo: try row.value("bill_no"), accountRowID: try row.value("account_id"),
             accountID: try row.value("account_code"), clientRowID: try row.value("client_id"), clientRef: try row.value("client_ref"),
             groupBillID: try row.optional("group_bill_id"), period: try row.value("period"), planCode: try row.value("plan_code"),
-            monthlyFee: Money(cents: try row.value("monthly_fee_cents")), usageCharges: Money(cents: try row.value("usage_cents")),
+            planVersionID: try row.optional("plan_version_id"), monthlyFee: Money(cents: try row.value("monthly_fee_cents")), usageCharges: Money(cents: try row.value("usage_cents")),
             amountExcludingVAT: Money(cents: try row.value("excl_vat_cents")), vat: Money(cents: try row.value("vat_cents")),
             total: Money(cents: try row.value("total_cents")), paid: Money(cents: try row.value("paid_cents")),
             state: BillState(rawValue: try row.value("state")) ?? .new,
@@ -197,6 +200,8 @@ package struct BillingRepository: Sendable {
 package struct NewBill: Sendable {
     package var number: String
     package var account: StoredAccount
+    /// The plan version the bill is issued with, which it keeps.
+    package var planVersionID: Int64
     package var amounts: BillAmounts
     package var state: BillState
     package var groupBillID: Int64?

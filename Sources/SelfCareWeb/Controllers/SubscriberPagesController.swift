@@ -45,7 +45,7 @@ struct SubscriberPagesController {
             guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("billNo"), for: identity) else {
                 throw HTTPError(.notFound)
             }
-            return try billPage(bill, lines: lines, request: request, context: context)
+            return try await billPage(bill, lines: lines, request: request, context: context)
         }
         router.get("/bills/{billNo}/document") { request, context -> Response in
             let identity = try signedIn(context)
@@ -235,9 +235,15 @@ struct SubscriberPagesController {
             .response(from: request, context: context)
     }
 
-    private func billPage(_ bill: StoredBill, lines: [ChargeLine], request: Request, context: AppRequestContext) throws -> Response {
+    private func billPage(_ bill: StoredBill, lines: [ChargeLine], request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         var values = billRow(bill, language)
+        if let version = try await subscribers.planVersion(of: bill) {
+            let sinceAlways = version.effectiveFrom == PlanRepository.sinceAlways
+            values["planLine"] = pages.localizer.text(sinceAlways ? "bill.planFirstVersion" : "bill.planVersion", language, [
+                "plan": version.plan.name, "version": "\(version.version)", "from": DisplayFormat.day(version.effectiveFrom, language),
+            ])
+        }
         values["fee"] = bill.monthlyFee.formatted(language)
         values["lines"] = lines.map { line -> [String: String] in
             [

@@ -44,32 +44,52 @@ package struct SubscriberService: Sendable {
         }
     }
 
-    /// The open period's consumption of an account the caller already may see.
+    /// The open period's consumption of an account the caller already may see, rated with the version of its plan
+    /// in force on the period's first day (the one the bill run will use).
     package func consumption(of account: StoredAccount) async throws -> Consumption {
         let period = BillingPeriod(containing: clock.now())
-        let (plan, records) = try await database.read { db in
-            (try await PlanRepository().plan(code: account.account.line.planCode, on: db),
+        let code = account.account.line.planCode
+        let (version, records) = try await database.read { db in
+            (try await PlanRepository().version(code: code, inForceOn: period.firstDay, on: db),
              try await UsageRepository().records(accountRowID: account.id, msisdn: account.account.line.msisdn, period: period, on: db))
         }
-        guard let plan else { throw SubscriberError.unknownPlan(account.account.line.planCode) }
+        guard let plan = version?.plan else { throw SubscriberError.unknownPlan(code) }
         return Consumption(period: period, plan: plan, rating: UsageRater.rate(records, plan: plan))
     }
 
-    /// A period's rated records of an account, any period (for usage history and documents).
-    package func ratedRecords(of account: StoredAccount, period: BillingPeriod, planCode: String? = nil) async throws -> [RatedUsage] {
-        let code = planCode ?? account.account.line.planCode
-        guard let plan = try await database.read({ db in try await PlanRepository().plan(code: code, on: db) }) else {
-            throw SubscriberError.unknownPlan(code)
+    /// A period's rated records of an account: as its bill froze them once billed, else rated now with the version of
+    /// its plan in force on the period's first day.
+    package func ratedRecords(of account: StoredAccount, period: BillingPeriod) async throws -> [RatedUsage] {
+        let msisdn = account.account.line.msisdn
+        let code = account.account.line.planCode
+        let (frozen, version, records) = try await database.read { db -> ([RatedUsage]?, StoredPlanVersion?, [UsageRecord]) in
+            let usage = UsageRepository()
+            if try await BillQueries().hasBill(accountRowID: account.id, period: period, on: db),
+               let frozen = try await usage.frozenRecords(accountRowID: account.id, msisdn: msisdn, period: period, on: db) {
+                return (frozen, nil, [])
+            }
+            return (nil, try await PlanRepository().version(code: code, inForceOn: period.firstDay, on: db),
+                    try await usage.records(accountRowID: account.id, msisdn: msisdn, period: period, on: db))
         }
-        return try await ratedRecords(of: account, period: period, plan: plan)
+        if let frozen { return frozen }
+        guard let plan = version?.plan else { throw SubscriberError.unknownPlan(code) }
+        return UsageRater.rate(records, plan: plan).records
     }
 
-    /// A period's rated records of an account under `plan`.
-    func ratedRecords(of account: StoredAccount, period: BillingPeriod, plan: TariffPlan) async throws -> [RatedUsage] {
-        let records = try await database.read { db in
-            try await UsageRepository().records(accountRowID: account.id, msisdn: account.account.line.msisdn, period: period, on: db)
-        }
-        return UsageRater.rate(records, plan: plan).records
+    /// A billed period's records of an account as its bill froze them.
+    func billedRecords(of account: StoredAccount, bill: StoredBill) async throws -> [RatedUsage] {
+        guard let period = try? BillingPeriod(bill.period) else { throw SubscriberError.inconsistent(bill.billNo) }
+        let msisdn = account.account.line.msisdn
+        guard let frozen = try await database.read({ db in
+            try await UsageRepository().frozenRecords(accountRowID: account.id, msisdn: msisdn, period: period, on: db)
+        }) else { throw SubscriberError.notFrozen(bill.billNo) }
+        return frozen
+    }
+
+    /// The plan version a bill was issued with.
+    func planVersion(of bill: StoredBill) async throws -> StoredPlanVersion? {
+        guard let id = bill.planVersionID else { return nil }
+        return try await database.read { db in try await PlanRepository().version(id: id, on: db) }
     }
 
     package func bills(_ identity: AuthenticatedUser, account: StoredAccount?, state: BillState?, offset: Int, limit: Int) async throws -> [StoredBill] {
@@ -117,20 +137,24 @@ package struct SubscriberService: Sendable {
 
     /// The printable document of a bill, and its records account by account.
     package func document(for bill: StoredBill, lines: [ChargeLine], identity: AuthenticatedUser) async throws -> (BillDocument, ItemisedRecords) {
-        let (account, client, plans) = try await database.read { db in
+        let (account, client) = try await database.read { db in
             (try await CustomerRepository().account(rowID: bill.accountRowID, on: db),
-             try await CustomerRepository().client(rowID: bill.clientRowID, on: db), try await PlanRepository().all(on: db))
+             try await CustomerRepository().client(rowID: bill.clientRowID, on: db))
         }
+        let version = try await planVersion(of: bill)
         guard let account, let period = try? BillingPeriod(bill.period) else { throw SubscriberError.inconsistent(bill.billNo) }
         let document = BillDocument(
             operatorName: branding.operatorName, helpline: branding.helpline, portalURL: publicURL, isGroupBill: false, billNo: bill.billNo,
             period: period, billDate: try CalendarDay(bill.billDate), dueDate: try CalendarDay(bill.dueDate),
             customerName: client?.client.name ?? identity.user.fullName, accountID: account.account.id, msisdn: account.account.line.msisdn,
-            planName: plans[bill.planCode]?.name ?? bill.planCode, clientReference: bill.clientRef, monthlyFee: bill.monthlyFee, lines: lines,
+            planName: version?.plan.name ?? bill.planCode,
+            planVersion: version.map {
+                BillDocument.PlanVersion(number: $0.version, effectiveFrom: $0.effectiveFrom == PlanRepository.sinceAlways ? nil : $0.effectiveFrom)
+            }, clientReference: bill.clientRef, monthlyFee: bill.monthlyFee, lines: lines,
             amountExcludingVAT: bill.amountExcludingVAT, vat: bill.vat, total: bill.total, paid: bill.paid, members: [])
         let service = self
         let records: ItemisedRecords = { each in
-            let rated = try await service.ratedRecords(of: account, period: period, planCode: bill.planCode)
+            let rated = try await service.billedRecords(of: account, bill: bill)
             try await each(account.account.id, account.account.line.msisdn, rated)
         }
         return (document, records)
@@ -139,9 +163,7 @@ package struct SubscriberService: Sendable {
     /// The printable document of a group bill; its records are read and rated one member account at a time.
     package func document(for group: StoredGroupBill, members: [StoredBill], identity: AuthenticatedUser) async throws -> (BillDocument, ItemisedRecords) {
         let clientName = try await customerName(identity, clientRowID: group.clientRowID)
-        let (accounts, plans) = try await database.read { db in
-            (try await CustomerRepository().accounts(ofClient: group.clientRowID, on: db), try await PlanRepository().all(on: db))
-        }
+        let accounts = try await database.read { db in try await CustomerRepository().accounts(ofClient: group.clientRowID, on: db) }
         let byRow = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
         guard let period = try? BillingPeriod(group.period) else { throw SubscriberError.inconsistent(group.groupBillNo) }
         let memberRows: [BillDocument.Member] = members.compactMap { bill in
@@ -150,7 +172,7 @@ package struct SubscriberService: Sendable {
         let document = BillDocument(
             operatorName: branding.operatorName, helpline: branding.helpline, portalURL: publicURL, isGroupBill: true,
             billNo: group.groupBillNo, period: period, billDate: try CalendarDay(group.billDate), dueDate: try CalendarDay(group.dueDate),
-            customerName: clientName, accountID: nil, msisdn: nil, planName: nil, clientReference: group.clientRef,
+            customerName: clientName, accountID: nil, msisdn: nil, planName: nil, planVersion: nil, clientReference: group.clientRef,
             monthlyFee: members.reduce(.zero) { $0 + $1.monthlyFee }, lines: [],
             amountExcludingVAT: members.reduce(.zero) { $0 + $1.amountExcludingVAT }, vat: members.reduce(.zero) { $0 + $1.vat },
             total: group.total, paid: group.paid, members: memberRows)
@@ -158,8 +180,7 @@ package struct SubscriberService: Sendable {
         let records: ItemisedRecords = { each in
             for bill in members {
                 guard let account = byRow[bill.accountRowID] else { continue }
-                guard let plan = plans[bill.planCode] else { throw SubscriberError.unknownPlan(bill.planCode) }
-                let rated = try await service.ratedRecords(of: account, period: period, plan: plan)
+                let rated = try await service.billedRecords(of: account, bill: bill)
                 try await each(account.account.id, account.account.line.msisdn, rated)
             }
         }
@@ -236,11 +257,13 @@ package struct SubscriberService: Sendable {
 package enum SubscriberError: Error, CustomStringConvertible {
     case unknownPlan(String)
     case inconsistent(String)
+    case notFrozen(String)
 
     package var description: String {
         switch self {
         case .unknownPlan(let code): "plan \(code) is missing"
         case .inconsistent(let number): "bill \(number) does not match its account"
+        case .notFrozen(let number): "bill \(number) has records without the rating its bill run stored"
         }
     }
 

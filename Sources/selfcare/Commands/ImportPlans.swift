@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SelfCareStore
 
-/// `selfcare import-plans FILE.json`: creates or updates tariff plans.
+/// `selfcare import-plans FILE.json`: creates plans, or adds versions of known ones (CONTRACT §3).
 struct ImportPlans: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import-plans", abstract: "Create or update tariff plans from a JSON file.")
 
@@ -10,9 +10,15 @@ struct ImportPlans: AsyncParsableCommand {
     @Argument(help: "The plans file (JSON array).") var file: String
 
     func run() async throws {
-        let codes = try await withDatabase(database) { db in
+        let versions = try await withDatabase(database) { db in
             try await PlanImporter(database: db).importFile(at: file, now: Date())
         }
-        printJSON(["plans": codes])
+        printJSON(ImportedPlans(plans: versions.map(\.code), versions: versions))
     }
+}
+
+/// What `import-plans` prints: the codes, and the version each became.
+private struct ImportedPlans: Encodable {
+    var plans: [String]
+    var versions: [PlanImporter.ImportedVersion]
 }
