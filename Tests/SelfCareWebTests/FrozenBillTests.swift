@@ -118,15 +118,13 @@ struct FrozenBillTests {
         }
     }
 
-    @Test("bills issued before ratings were stored get them once, from their own plan version, equal to what the bill run computes")
+    @Test("bills issued before their records were kept get them once, from their own plan version, equal to what the bill run keeps")
     func legacyBillsFrozen() async throws {
         try await Billing.withPortal { portal in
-            // given October's records as the bill run stored them, then erased as in a database from before
-            let stored = try await Self.storedRatings(portal)
+            // given October's records as the bill run kept them, then dropped as in a database from before
+            let kept = try await Self.keptUsage(portal)
             try await portal.database.transaction { db in
-                try await db.raw("""
-                    UPDATE usage_records SET charge_class = NULL, quantity = NULL, included_quantity = NULL, rate_cents = NULL, charge_cents = NULL
-                    """).run()
+                try await db.raw("DELETE FROM bill_usage").run()
                 try await db.raw("DELETE FROM schema_migrations WHERE version = 25").run()
             }
 
@@ -135,13 +133,19 @@ struct FrozenBillTests {
 
             // then
             #expect(applied.map(\.name) == ["freezeBilledUsage"])
-            #expect(stored.count > 10)
-            #expect(try await Self.storedRatings(portal) == stored)
+            #expect(kept.count > 3)
+            #expect(try await Self.keptUsage(portal) == kept)
         }
     }
 
-    static func storedRatings(_ portal: PortalTest) async throws -> [String] {
-        try await portal.dump("usage_records", columns: ["record_id", "charge_class", "quantity", "included_quantity", "rate_cents", "charge_cents"])
-            .filter { !$0.hasSuffix("|||||") }.sorted()
+    /// Each bill's kept records, as bytes in hex, by bill.
+    static func keptUsage(_ portal: PortalTest) async throws -> [Int64: Data] {
+        try await portal.database.read { db in
+            var kept: [Int64: Data] = [:]
+            for row in try await db.raw("SELECT bill_id, data FROM bill_usage").all() {
+                kept[try row.decode(column: "bill_id", as: Int64.self)] = try row.decode(column: "data", as: Data.self)
+            }
+            return kept
+        }
     }
 }

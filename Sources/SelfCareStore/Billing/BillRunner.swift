@@ -39,6 +39,8 @@ package struct BillRunner: Sendable {
             return .alreadyClosed(try await database.read { db in try await billing.summary(of: period, on: db) })
         }
         guard period.start <= now else { throw BillRunError.periodNotStarted(period) }
+        // From here on no usage is accepted for the period: what the run reads is all it will have.
+        try await database.transaction { db in try await billing.beginClosing(period, now: now, on: db) }
         // A period is rated with the version of each plan in force on its first day.
         let (plans, accounts) = try await database.read { db in
             (try await PlanRepository().versionsInForce(on: period.firstDay, on: db), try await customers.allAccounts(on: db))
@@ -59,9 +61,15 @@ package struct BillRunner: Sendable {
             batchSize += clientAccounts.count
         }
         var done = 0
-        for batch in batches where !batch.isEmpty {
+        let work = batches.filter { !$0.isEmpty }
+        // On SQLite the next batch's records are read on a direct connection while this one is billed (the period is
+        // marked as closing, so no record can be added meanwhile); elsewhere each batch reads its own in its transaction.
+        var next = work.first.map { prefetch($0, period: period) }
+        for (index, batch) in work.enumerated() {
+            let records = try await next?.value
+            next = index + 1 < work.count ? prefetch(work[index + 1], period: period) : nil
             try await database.transaction { db in
-                try await self.bill(batch, plans: plans, period: period, now: now, on: db)
+                try await self.bill(batch, records: records, plans: plans, period: period, now: now, on: db)
             }
             done += batch.reduce(0) { $0 + $1.accounts.count }
             progress(Double(done) / Double(max(byClient.values.reduce(0) { $0 + $1.count }, 1)))
@@ -73,12 +81,25 @@ package struct BillRunner: Sendable {
         return .closed(summary)
     }
 
+    /// The records of a batch's accounts, read on a direct SQLite connection; nil on other engines.
+    private func prefetch(
+        _ batch: [(client: Int64, accounts: [StoredAccount])], period: BillingPeriod
+    ) -> Task<[Int64: [UsageRecord]]?, any Error> {
+        let database = self.database
+        let msisdns = Dictionary(uniqueKeysWithValues: batch.flatMap(\.accounts).map { ($0.id, $0.account.line.msisdn) })
+        return Task {
+            try await database.withBulkSQLite(write: false) { connection in
+                try UsageRepository.recordsByAccount(period: period, msisdns: msisdns, connection: connection)
+            }
+        }
+    }
+
     /// Accounts billed per transaction (a larger client still gets one transaction of its own).
     static let accountsPerTransaction = 500
 
     private func bill(
-        _ batch: [(client: Int64, accounts: [StoredAccount])], plans: [String: StoredPlanVersion], period: BillingPeriod, now: Date,
-        on db: any SQLDatabase
+        _ batch: [(client: Int64, accounts: [StoredAccount])], records prefetched: [Int64: [UsageRecord]]?,
+        plans: [String: StoredPlanVersion], period: BillingPeriod, now: Date, on db: any SQLDatabase
     ) async throws {
         let clientIDs = batch.map(\.client)
         let alreadyBilled = try await billing.billedAccounts(clientRowIDs: clientIDs, period: period, on: db)
@@ -87,7 +108,9 @@ package struct BillRunner: Sendable {
         }
         guard !pending.isEmpty else { return }
         let msisdns = Dictionary(uniqueKeysWithValues: pending.map { ($0.id, $0.account.line.msisdn) })
-        let records = try await UsageRepository().recordsByAccount(clientRowIDs: clientIDs, period: period, msisdns: msisdns, on: db)
+        let records = if let prefetched { prefetched } else {
+            try await UsageRepository().recordsByAccount(clientRowIDs: clientIDs, period: period, msisdns: msisdns, on: db)
+        }
 
         var groupBills: [Int64: Int64] = [:]
         for (client, accounts) in batch where accounts.count >= 2 && accounts.contains(where: { !alreadyBilled.contains($0.id) }) {
@@ -104,16 +127,17 @@ package struct BillRunner: Sendable {
         let first = try await billing.reserveNumbers("bill", count: pending.count, on: db)
         var bills: [NewBill] = []
         var messages: [NewOutboxMessage] = []
-        var frozen: [RatedUsage] = []
+        var rated: [String: [RatedUsage]] = [:]
         bills.reserveCapacity(pending.count)
         for (offset, account) in pending.enumerated() {
             guard let version = plans[account.account.line.planCode] else {
                 throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
             }
             let rating = UsageRater.rate(records[account.id] ?? [], plan: version.plan)
-            frozen += rating.records
+
             let amounts = BillAmounts(monthlyFee: version.plan.monthlyFee, rating: rating)
             let number = Self.number("B", period, first + Int64(offset))
+            rated[number] = rating.records
             let notices = notices(BillReadyNotice(
                 billNo: number, accountID: account.account.id, msisdn: account.account.line.msisdn, period: period,
                 total: amounts.total, dueDate: BillAmounts.dueDate(for: period), accountRowID: account.id, clientRowID: account.clientRowID))
@@ -121,9 +145,9 @@ package struct BillRunner: Sendable {
             bills.append(NewBill(number: number, account: account, planVersionID: version.id, amounts: amounts,
                                  state: notices.isEmpty ? .new : .sent, groupBillID: groupBills[account.clientRowID]))
         }
-        try await billing.insertBills(bills, period: period, now: now, on: db)
-        // What each record cost is stored with it, in the same transaction: the bill's documents read it back as issued.
-        try await UsageRepository().freeze(frozen, on: db)
+        let ids = try await billing.insertBills(bills, period: period, now: now, on: db)
+        // What each record cost is kept with its bill, in the same transaction: the bill's documents read it back as issued.
+        try await billing.insertBillUsage(bills.map { (ids[$0.number]!, rated[$0.number] ?? []) }, on: db)
         try await OutboxRepository().enqueue(messages, now: now, on: db)
         for (client, groupBillID) in groupBills {
             try await billing.gatherGroupBill(groupBillID, clientRowID: client, period: period, on: db)

@@ -38,6 +38,16 @@ package final class Database: Sendable {
         try await backend.transaction(body)
     }
 
+    /// SQLite only (nil on PostgreSQL): runs `body` on a direct connection of its own, for bulk work where statements
+    /// prepared once and stepped for every row are what it takes. `write` runs it in one transaction, taking the writer's
+    /// turn; otherwise it reads the last committed state.
+    package func withBulkSQLite<R: Sendable>(
+        write: Bool, _ body: @escaping @Sendable (RawSQLiteConnection) throws -> R
+    ) async throws -> R? {
+        guard let sqlite = backend as? SQLiteBackend else { return nil }
+        return try await sqlite.bulk(write: write, body)
+    }
+
     /// Closes every connection, even when called from a cancelled task (a connection left open traps when released).
     package func close() async {
         let backend = self.backend
@@ -61,7 +71,10 @@ final class SQLiteBackend: DatabaseBackend {
     /// and must not hold up this database's other connections, nor anything else sharing a pool with it.
     private let threadPool: NIOThreadPool
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
+    private let path: String
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
+        self.path = path
         self.writer = writer
         self.readers = readers.map { ($0, AsyncLock()) }
         self.threadPool = threadPool
@@ -91,7 +104,7 @@ final class SQLiteBackend: DatabaseBackend {
                 opened.append(reader)
                 try await configure(reader, pragmas: [])
             }
-            return SQLiteBackend(writer: writer, readers: Array(opened.dropFirst()), threadPool: threadPool)
+            return SQLiteBackend(path: path, writer: writer, readers: Array(opened.dropFirst()), threadPool: threadPool)
         } catch {
             for connection in opened { try? await connection.close() }
             try? await threadPool.shutdownGracefully()
@@ -130,6 +143,26 @@ final class SQLiteBackend: DatabaseBackend {
                 throw error
             }
         }
+    }
+
+    /// A direct connection on the pool's thread; a writing one holds the writer's turn and one transaction.
+    func bulk<R: Sendable>(write: Bool, _ body: @escaping @Sendable (RawSQLiteConnection) throws -> R) async throws -> R {
+        let (path, threadPool) = (self.path, self.threadPool)
+        let run: @Sendable () throws -> R = {
+            let connection = try RawSQLiteConnection(path: path)
+            guard write else { return try body(connection) }
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                let result = try body(connection)
+                try connection.execute("COMMIT")
+                return result
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+        guard write else { return try await threadPool.runIfActive(run) }
+        return try await writerLock.withLock { try await threadPool.runIfActive(run) }
     }
 
     func close() async {

@@ -60,7 +60,7 @@ package struct PlanImporter: Sendable {
         }
         let plans = self.plans
         return try await database.transaction { db in
-            let closed = try await BillingRepository().closedPeriods(on: db).compactMap { try? BillingPeriod($0) }
+            let closed = try await BillingRepository().closingPeriods(on: db).compactMap { try? BillingPeriod($0) }
             let open = closed.max()?.next ?? BillingPeriod(containing: now)
             let known = try await plans.all(on: db)
             var imported: [ImportedVersion] = []

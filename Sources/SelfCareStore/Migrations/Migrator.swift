@@ -9,8 +9,8 @@ package struct Migrator: Sendable {
         .createGroupBills, .createBills, .createPortalUsers, .createRegistrations, .createOneTimeCodes,
         .createSessions, .createOutboxMessages, .createPayments, .createReceipts, .createAuditEvents,
         .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes, .createRateLimits,
-        .createAccountCredits, .createTariffPlanVersions, .updateBillsAddPlanVersion, .updateUsageRecordsAddRating,
-        .freezeBilledUsage,
+        .createAccountCredits, .createTariffPlanVersions, .updateBillsAddPlanVersion, .createBillUsage,
+        .freezeBilledUsage, .createPeriodClosings,
     ]
 
     private let database: Database

@@ -88,6 +88,12 @@ package struct BillQueries: Sendable {
     }
 
     /// True when the account has a bill for the period.
+    /// The row id of an account's bill for a period, if it has one.
+    package func billID(accountRowID: Int64, period: BillingPeriod, on db: any SQLDatabase) async throws -> Int64? {
+        try await db.raw("SELECT id FROM bills WHERE account_id = \(bind: accountRowID) AND period = \(bind: period.description)").first()?
+            .value("id")
+    }
+
     package func hasBill(accountRowID: Int64, period: BillingPeriod, on db: any SQLDatabase) async throws -> Bool {
         try await db.raw("SELECT id FROM bills WHERE account_id = \(bind: accountRowID) AND period = \(bind: period.description)").first() != nil
     }

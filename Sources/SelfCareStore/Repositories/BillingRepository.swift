@@ -37,6 +37,21 @@ package struct BillingRepository: Sendable {
         Set(try await db.raw("SELECT period FROM billing_periods").all().map { try $0.value("period", as: String.self) })
     }
 
+    /// The periods billed or being billed: no usage, and no plan version, may be added to them any more. On
+    /// PostgreSQL the table is share-locked for the caller's transaction, so a bill run starting meanwhile waits for it.
+    package func closingPeriods(on db: any SQLDatabase) async throws -> Set<String> {
+        if db.dialect.name == "postgresql" { try await db.raw("LOCK TABLE period_closings IN SHARE MODE").run() }
+        return Set(try await db.raw("SELECT period FROM period_closings").all().map { try $0.value("period", as: String.self) })
+    }
+
+    /// Marks `period` as being billed (once; a bill run started again finds it marked).
+    package func beginClosing(_ period: BillingPeriod, now: Date, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO period_closings (period, started_at) VALUES (\(bind: period.description), \(bind: now.storedSeconds))
+            ON CONFLICT (period) DO NOTHING
+            """).run()
+    }
+
     package func isClosed(_ period: BillingPeriod, on db: any SQLDatabase) async throws -> Bool {
         try await db.raw("SELECT period FROM billing_periods WHERE period = \(bind: period.description)").first() != nil
     }
@@ -62,8 +77,9 @@ package struct BillingRepository: Sendable {
         return result
     }
 
-    /// Stores bills and their usage lines with a few multi-row statements.
-    package func insertBills(_ bills: [NewBill], period: BillingPeriod, now: Date, on db: any SQLDatabase) async throws {
+    /// Stores bills and their usage lines with a few multi-row statements; returns each bill's row id by number.
+    @discardableResult
+    package func insertBills(_ bills: [NewBill], period: BillingPeriod, now: Date, on db: any SQLDatabase) async throws -> [String: Int64] {
         let billDate = BillAmounts.billDate(for: period).description
         let dueDate = BillAmounts.dueDate(for: period).description
         var ids: [String: Int64] = [:]
@@ -98,6 +114,26 @@ package struct BillingRepository: Sendable {
             }
             try await db.raw(query).run()
         }
+        return ids
+    }
+
+    /// Keeps with each bill its rated records as the bill run computed them.
+    package func insertBillUsage(_ usage: [(billID: Int64, records: [RatedUsage])], on db: any SQLDatabase) async throws {
+        for chunk in usage.chunked(into: 200) {
+            var query = SQLQueryString("INSERT INTO bill_usage (bill_id, records, data) VALUES")
+            for (index, item) in chunk.enumerated() {
+                query.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
+                let data = Data(RatedUsageArchive.encode(item.records))
+                query.appendInterpolation("(\(bind: item.billID), \(bind: Int64(item.records.count)), \(bind: data))" as SQLQueryString)
+            }
+            try await db.raw(query).run()
+        }
+    }
+
+    /// A bill's rated records as it was issued; nil when none were kept.
+    package func billUsage(billID: Int64, msisdn: MSISDN, on db: any SQLDatabase) async throws -> [RatedUsage]? {
+        guard let row = try await db.raw("SELECT data FROM bill_usage WHERE bill_id = \(bind: billID)").first() else { return nil }
+        return try RatedUsageArchive.decode(try row.decode(column: "data", as: Data.self), msisdn: msisdn)
     }
 
     /// Takes the next `count` numbers of a named counter and returns the first.

@@ -95,63 +95,29 @@ package struct UsageRepository: Sendable {
         return result
     }
 
-    /// Stores with each record what the bill run computed for it: charge class, quantity, included part, rate and charge.
-    package func freeze(_ rated: [RatedUsage], on db: any SQLDatabase) async throws {
-        for chunk in rated.chunked(into: 400) {
-            var query = SQLQueryString("""
-                UPDATE usage_records SET charge_class = v.column2, quantity = v.column3, included_quantity = v.column4,
-                    rate_cents = v.column5, charge_cents = v.column6
-                FROM (VALUES
+    /// The records of these accounts for one period, by account row id, read on a direct SQLite connection; in no
+    /// particular order (rating puts them in order).
+    static func recordsByAccount(
+        period: BillingPeriod, msisdns: [Int64: MSISDN], connection: RawSQLiteConnection
+    ) throws -> [Int64: [UsageRecord]] {
+        var result: [Int64: [UsageRecord]] = [:]
+        for chunk in Array(msisdns.keys).sorted().chunked(into: 500) {
+            let select = try connection.prepare("""
+                SELECT account_id, record_id, usage_type, started_at, duration_s, volume_bytes, destination, roaming_country
+                FROM usage_records WHERE account_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", "))) AND period = ?
                 """)
-            for (index, usage) in chunk.enumerated() {
-                query.appendInterpolation(unsafeRaw: index == 0 ? " (" : ", (")
-                query.appendInterpolation(bind: usage.record.recordID)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: usage.chargeClass.rawValue)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: usage.quantity)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: usage.includedQuantity)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: usage.rate.cents)
-                query.appendInterpolation(unsafeRaw: ", ")
-                query.appendInterpolation(bind: usage.charge.cents)
-                query.appendInterpolation(unsafeRaw: ")")
+            for (index, id) in chunk.enumerated() { select.bind(Int32(index + 1), id) }
+            select.bind(Int32(chunk.count + 1), period.description)
+            while try select.step() {
+                let accountRowID = select.int64(0)
+                guard let msisdn = msisdns[accountRowID] else { continue }
+                result[accountRowID, default: []].append(UsageRecord(
+                    recordID: select.text(1) ?? "", msisdn: msisdn, type: UsageType(rawValue: select.text(2) ?? "") ?? .voice,
+                    startedAt: Date(storedSeconds: select.int64(3)), durationSeconds: select.int64(4), volumeBytes: select.int64(5),
+                    destination: select.text(6), roamingCountry: select.text(7)))
             }
-            query.appendInterpolation(unsafeRaw: ") AS v WHERE usage_records.record_id = v.column1")
-            try await db.raw(query).run()
         }
-    }
-
-    /// A billed line's records of one period as the bill run rated them, in rating order; nil when they were never
-    /// frozen (a period billed before charges were stored with the records).
-    package func frozenRecords(accountRowID: Int64, msisdn: MSISDN, period: BillingPeriod, on db: any SQLDatabase) async throws -> [RatedUsage]? {
-        let rows = try await db.raw("""
-            SELECT \(unsafeRaw: Self.ratedColumns) FROM usage_records
-            WHERE account_id = \(bind: accountRowID) AND period = \(bind: period.description)
-            ORDER BY started_at, record_id
-            """).all()
-        var rated: [RatedUsage] = []
-        rated.reserveCapacity(rows.count)
-        for row in rows {
-            guard let usage = try Self.rated(from: row, msisdn: msisdn) else { return nil }
-            rated.append(usage)
-        }
-        return rated
-    }
-
-    static let ratedColumns = """
-        record_id, usage_type, started_at, duration_s, volume_bytes, destination, roaming_country, charge_class, quantity,
-        included_quantity, rate_cents, charge_cents
-        """
-
-    /// A record with its stored rating; nil when it has none.
-    static func rated(from row: any SQLRow, msisdn: MSISDN) throws -> RatedUsage? {
-        guard let chargeClass = try row.optional("charge_class", as: String.self).flatMap(ChargeClass.init(rawValue:)) else { return nil }
-        return RatedUsage(
-            record: try record(from: row, msisdn: msisdn), chargeClass: chargeClass, quantity: try row.value("quantity"),
-            includedQuantity: try row.value("included_quantity"), charge: Money(cents: try row.value("charge_cents")),
-            rate: Money(cents: try row.value("rate_cents")))
+        return result
     }
 
     static func record(from row: any SQLRow, msisdn: MSISDN) throws -> UsageRecord {

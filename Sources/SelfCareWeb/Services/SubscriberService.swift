@@ -64,8 +64,8 @@ package struct SubscriberService: Sendable {
         let code = account.account.line.planCode
         let (frozen, version, records) = try await database.read { db -> ([RatedUsage]?, StoredPlanVersion?, [UsageRecord]) in
             let usage = UsageRepository()
-            if try await BillQueries().hasBill(accountRowID: account.id, period: period, on: db),
-               let frozen = try await usage.frozenRecords(accountRowID: account.id, msisdn: msisdn, period: period, on: db) {
+            if let billID = try await BillQueries().billID(accountRowID: account.id, period: period, on: db),
+               let frozen = try await BillingRepository().billUsage(billID: billID, msisdn: msisdn, on: db) {
                 return (frozen, nil, [])
             }
             return (nil, try await PlanRepository().version(code: code, inForceOn: period.firstDay, on: db),
@@ -78,11 +78,9 @@ package struct SubscriberService: Sendable {
 
     /// A billed period's records of an account as its bill froze them.
     func billedRecords(of account: StoredAccount, bill: StoredBill) async throws -> [RatedUsage] {
-        guard let period = try? BillingPeriod(bill.period) else { throw SubscriberError.inconsistent(bill.billNo) }
         let msisdn = account.account.line.msisdn
-        guard let frozen = try await database.read({ db in
-            try await UsageRepository().frozenRecords(accountRowID: account.id, msisdn: msisdn, period: period, on: db)
-        }) else { throw SubscriberError.notFrozen(bill.billNo) }
+        guard let frozen = try await database.read({ db in try await BillingRepository().billUsage(billID: bill.id, msisdn: msisdn, on: db) })
+        else { throw SubscriberError.notFrozen(bill.billNo) }
         return frozen
     }
 
