@@ -99,7 +99,10 @@ let package = Package(
             path: "Tests/SelfCareTestSupport"
         ),
         .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
-        .testTarget(name: "SelfCareDocumentsTests", dependencies: ["SelfCareDocuments", "SelfCareCore"]),
+        .testTarget(
+            name: "SelfCareDocumentsTests",
+            dependencies: ["SelfCareDocuments", "SelfCareCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore", "SelfCareTestSupport"]),
         .testTarget(
             name: "SelfCareMessagingTests",

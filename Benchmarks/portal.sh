@@ -95,8 +95,8 @@ wrk.method = "POST"
 wrk.body = '{"identifier":"$SOLO_ACCOUNT","password":"$PASSWORD"}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
-LOGIN_RPS=$(wrk -t2 -c8 -d10s -s "$WORK/login.lua" "$URL/api/v1/sessions" | awk '/Requests\/sec/ {print $2}')
-KDF_RATE=$("$BIN" benchmark-kdf --count 48 --concurrency 8)
+LOGIN_RPS=$(wrk -t2 -c4 -d10s -s "$WORK/login.lua" "$URL/api/v1/sessions" | awk '/Requests\/sec/ {print $2}')
+KDF_RATE=$("$BIN" benchmark-kdf --count 48 --concurrency 4)
 
 python3 - "$T0" "$T1" "$R0" "$R1" "$CSV_ROWS" "$REF_ROWS" "$(cat "$WORK/peak" 2>/dev/null || echo 0)" "$BASE_RSS" "$P0" "$P1" "$F0" "$F1" "$PAGES" \
   "$HEALTH_RPS" "$BILLS_RPS" "$LOGIN_RPS" "$KDF_RATE" <<'PY'

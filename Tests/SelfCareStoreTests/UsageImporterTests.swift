@@ -50,6 +50,50 @@ struct UsageImporterTests {
         }
     }
 
+    @Test("record ids with backslashes, tabs and quotes are stored as written", arguments: TestDatabase.engines)
+    func awkwardRecordIDs(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given ids a bulk path could misread (a CSV field may hold a tab or a quote when quoted)
+            try await Self.givenCustomers(test)
+            let ids = [#"A\B"#, "\"tab\there\"", #"\N"#, "ÉTÉ-1"]
+            let path = try test.write("awkward.csv", UsageRow.header.joined(separator: ",") + "\n" + ids.enumerated().map { index, id in
+                let quoted = "\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                return "\(quoted),\(Self.line1),sms,2026-10-03T1\(index):00:00+04:00,,,\(Self.line2),"
+            }.joined(separator: "\n") + "\n")
+
+            // when
+            let report = try await UsageImporter(database: test.database).importFile(at: path)
+
+            // then
+            #expect(report == UsageImporter.Report(imported: 4, duplicates: 0, rejected: []))
+            let stored = try await test.database.read { db in
+                try await db.raw("SELECT record_id FROM usage_records ORDER BY started_at").all().map { try $0.decode(column: "record_id", as: String.self) }
+            }
+            #expect(stored == ids)
+        }
+    }
+
+    @Test("a record id given twice in one file is stored once, from its first line, into an empty table or not", arguments: TestDatabase.engines)
+    func duplicateInOneFile(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenCustomers(test)
+            let twice = [
+                StoreFixture.voice("V1", Self.line1, at: "2026-10-03T10:00:00+04:00", seconds: 125, to: Self.line2),
+                StoreFixture.voice("V1", Self.line1, at: "2026-10-03T10:00:00+04:00", seconds: 999, to: Self.line2),
+            ]
+
+            // when into an empty table, then into one that has records
+            let first = try await test.importUsage(twice)
+            let second = try await test.importUsage(twice.map { row in [row[0] == "V1" ? "V2" : row[0]] + row.dropFirst() })
+
+            // then
+            #expect(first == UsageImporter.Report(imported: 1, duplicates: 1, rejected: []))
+            #expect(second == UsageImporter.Report(imported: 1, duplicates: 1, rejected: []))
+            #expect(try await test.count("usage_records", where: "duration_s = 125") == 2)
+        }
+    }
+
     @Test("importing the same file twice stores each record once", arguments: TestDatabase.engines)
     func secondImportFindsDuplicates(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in

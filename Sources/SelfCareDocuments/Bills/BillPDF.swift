@@ -26,9 +26,11 @@ public struct BillPDF: Sendable {
         var y = firstPage(pdf, document)
         try await buffer.flush()
         var cursor = Cursor(y: y)
+        var rows = ItemisedRows(language: language, labels: labels)
         let title = labels(document.isGroupBill ? "document.groupBillTitle" : "document.billTitle")
+        let header = RunningHeader(document, title: title, labels: labels)
         try await records { accountID, msisdn, rated in
-            try cursor.ensureRoom(24 + 14 * Double(min(rated.count, 1)), pdf: pdf, header: { self.pageHeader(pdf, document, title: title) })
+            try cursor.ensureRoom(24 + 14 * Double(min(rated.count, 1)), pdf: pdf, header: { header.draw(pdf) })
             if document.isGroupBill || cursor.needsSectionTitle {
                 cursor.y -= 8
                 pdf.text("\(labels("document.account")) \(accountID.grouped) · \(msisdn.formatted)", x: Self.margin, y: cursor.y,
@@ -40,19 +42,20 @@ public struct BillPDF: Sendable {
                 pdf.text(labels("document.noUsage"), x: Self.margin, y: cursor.y, size: 9, gray: 0.35)
                 cursor.y -= 14
             } else {
-                self.columnHeads(pdf, y: cursor.y)
+                rows.drawHeads(pdf, y: cursor.y)
                 cursor.y -= 14
             }
             for usage in rated {
                 if cursor.y < Self.bottom {
                     try self.footer(pdf)
                     try pdf.endPage()
+                    try await buffer.flush()
                     pdf.beginPage()
-                    cursor.y = self.pageHeader(pdf, document, title: title)
-                    self.columnHeads(pdf, y: cursor.y)
+                    cursor.y = header.draw(pdf)
+                    rows.drawHeads(pdf, y: cursor.y)
                     cursor.y -= 14
                 }
-                self.recordRow(pdf, usage, y: cursor.y)
+                rows.draw(usage, pdf, y: cursor.y)
                 cursor.y -= 12
             }
             try await buffer.flush()
@@ -171,40 +174,6 @@ public struct BillPDF: Sendable {
         y -= 56
         pdf.text(labels("document.itemised"), x: Self.margin, y: y, font: .bold, size: 11)
         return y - 10
-    }
-
-    /// The header of continuation pages; returns where content starts.
-    private func pageHeader(_ pdf: PDFWriter, _ document: BillDocument, title: String) -> Double {
-        let top = PDFWriter.a4Height - Self.margin
-        pdf.text("\(document.operatorName) · \(title) \(document.billNo)", x: Self.margin, y: top - 10, font: .bold, size: 9)
-        pdf.textRightAligned(document.accountID.map { "\(labels("document.accountId")) \($0.grouped)" } ?? document.clientReference,
-                             right: Self.right, y: top - 10, size: 9)
-        pdf.line(from: (Self.margin, top - 16), to: (Self.right, top - 16))
-        return top - 34
-    }
-
-    private static let columns: [Double] = [margin, 128, 212, 318, 392, 460]
-
-    private func columnHeads(_ pdf: PDFWriter, y: Double) {
-        let heads = ["document.col.date", "document.col.type", "document.col.destination", "document.col.quantity", "document.col.included"]
-        for (index, key) in heads.enumerated() {
-            pdf.text(labels(key), x: Self.columns[index], y: y, font: .bold, size: 8, gray: 0.3)
-        }
-        pdf.textRightAligned(labels("document.col.charge"), right: Self.right, y: y, font: .bold, size: 8, gray: 0.3)
-        pdf.line(from: (Self.margin, y - 4), to: (Self.right, y - 4), width: 0.3)
-    }
-
-    private func recordRow(_ pdf: PDFWriter, _ usage: RatedUsage, y: Double) {
-        let record = usage.record
-        pdf.text(UsageFormatting.localTime(record.startedAt), x: Self.columns[0], y: y, size: 8)
-        let type = labels("document.short.\(usage.chargeClass.rawValue)")
-        pdf.text(type + (record.roamingCountry.map { " \($0)" } ?? ""), x: Self.columns[1], y: y, maxWidth: 80, size: 8)
-        pdf.text(record.destination ?? "", x: Self.columns[2], y: y, size: 8)
-        pdf.text(UsageFormatting.quantity(usage, language), x: Self.columns[3], y: y, size: 8)
-        let included = usage.isFullyIncluded ? labels("document.inBundle")
-            : (usage.includedQuantity > 0 ? labels("document.partlyInBundle") : "")
-        pdf.text(included, x: Self.columns[4], y: y, size: 8, gray: 0.35)
-        pdf.textRightAligned(money(usage.charge), right: Self.right, y: y, size: 8)
     }
 
     private func footer(_ pdf: PDFWriter) throws {

@@ -13,7 +13,7 @@ public final class PDFWriter {
     private var objectOffsets: [Int: Int] = [:]
     private var nextObject = 6
     private var pageObjects: [Int] = []
-    private var content = Data()
+    private var content = PageContent()
     private var pageOpen = false
 
     // Fixed object numbers: 1 catalog, 2 page tree, 3 page-count form, 4 Helvetica, 5 Helvetica-Bold.
@@ -39,14 +39,17 @@ public final class PDFWriter {
     public func beginPage() {
         precondition(!pageOpen, "a page is already open")
         pageOpen = true
-        content.removeAll(keepingCapacity: true)
+        content.removeAll()
     }
 
     /// Draws `text` with its baseline starting at (`x`, `y`) from the bottom-left corner.
     public func text(_ text: String, x: Double, y: Double, font: Font = .regular, size: Double = 10, gray: Double = 0) {
-        append("BT \(Self.number(gray)) g /\(font.rawValue) \(Self.number(size)) Tf \(Self.number(x)) \(Self.number(y)) Td (")
-        content.append(Self.winAnsi(text))
-        append(") Tj ET\n")
+        content.text(text, x: x, y: y, font: font, size: size, gray: gray)
+    }
+
+    /// Draws text encoded and measured beforehand.
+    func text(_ text: PDFText, x: Double, y: Double, font: Font = .regular, size: Double = 10, gray: Double = 0) {
+        content.text(text, x: x, y: y, font: font, size: size, gray: gray)
     }
 
     /// Draws `text` so that it ends at `right`.
@@ -54,31 +57,40 @@ public final class PDFWriter {
         self.text(text, x: right - Self.width(of: text, font: font, size: size), y: y, font: font, size: size, gray: gray)
     }
 
+    /// Draws text encoded and measured beforehand so that it ends at `right`.
+    func textRightAligned(_ text: PDFText, right: Double, y: Double, font: Font = .regular, size: Double = 10, gray: Double = 0) {
+        self.text(text, x: right - text.width(font: font, size: size), y: y, font: font, size: size, gray: gray)
+    }
+
     /// Draws as much of `text` as fits in `width`, ending with an ellipsis when cut.
     public func text(_ text: String, x: Double, y: Double, maxWidth: Double, font: Font = .regular, size: Double = 10) {
+        self.text(Self.fitting(text, maxWidth: maxWidth, font: font, size: size), x: x, y: y, font: font, size: size)
+    }
+
+    /// As much of `text` as fits in `maxWidth`, ending with an ellipsis when cut.
+    static func fitting(_ text: String, maxWidth: Double, font: Font, size: Double) -> String {
         var shown = text
-        while !shown.isEmpty, Self.width(of: shown, font: font, size: size) > maxWidth {
+        while !shown.isEmpty, width(of: shown, font: font, size: size) > maxWidth {
             shown = String(shown.dropLast(2)) + "…"
         }
-        self.text(shown, x: x, y: y, font: font, size: size)
+        return shown
     }
 
     public func line(from start: (Double, Double), to end: (Double, Double), width: Double = 0.5, gray: Double = 0.6) {
-        append("q \(Self.number(gray)) G \(Self.number(width)) w \(Self.number(start.0)) \(Self.number(start.1)) m "
-               + "\(Self.number(end.0)) \(Self.number(end.1)) l S Q\n")
+        content.line(from: start, to: end, width: width, gray: gray)
     }
 
     public func fillRect(x: Double, y: Double, width: Double, height: Double, gray: Double) {
-        append("q \(Self.number(gray)) g \(Self.number(x)) \(Self.number(y)) \(Self.number(width)) \(Self.number(height)) re f Q\n")
+        content.fillRect(x: x, y: y, width: width, height: height, gray: gray)
     }
 
     public func strokeRect(x: Double, y: Double, width: Double, height: Double, lineWidth: Double = 1, gray: Double = 0) {
-        append("q \(Self.number(gray)) G \(Self.number(lineWidth)) w \(Self.number(x)) \(Self.number(y)) \(Self.number(width)) \(Self.number(height)) re S Q\n")
+        content.strokeRect(x: x, y: y, width: width, height: height, lineWidth: lineWidth, gray: gray)
     }
 
     /// Draws the total page count (known only at the end) at (`x`, `y`).
     public func pageCountPlaceholder(x: Double, y: Double) {
-        append("q 1 0 0 1 \(Self.number(x)) \(Self.number(y)) cm /PageCount Do Q\n")
+        content.pageCount(x: x, y: y)
     }
 
     /// Writes the open page out.
@@ -88,7 +100,7 @@ public final class PDFWriter {
         let contentObject = nextObject
         let pageObject = nextObject + 1
         nextObject += 2
-        try writeStream(contentObject, dictionary: "", data: content)
+        try writeStream(contentObject, dictionary: "", data: content.bytes)
         try writeObject(pageObject, """
             << /Type /Page /Parent \(Self.pageTree) 0 R /MediaBox [0 0 \(Self.number(Self.a4Width)) \(Self.number(Self.a4Height))] \
             /Resources << /Font << /F1 4 0 R /F2 5 0 R >> /XObject << /PageCount \(Self.pageCountForm) 0 R >> >> \
@@ -133,10 +145,6 @@ public final class PDFWriter {
 
     // MARK: - Output
 
-    private func append(_ text: String) {
-        content.append(contentsOf: text.utf8)
-    }
-
     private func write(_ text: String) throws {
         try write(Data(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }))
     }
@@ -159,21 +167,16 @@ public final class PDFWriter {
         try write(data)
     }
 
-    private func writeStream(_ number: Int, dictionary: String, data: Data) throws {
+    private func writeStream(_ number: Int, dictionary: String, data: some DataProtocol) throws {
         objectOffsets[number] = offset
         var out = Data("\(number) 0 obj\n<< \(dictionary) /Length \(data.count) >>\nstream\n".utf8)
-        out.append(data)
+        out.append(contentsOf: data)
         out.append(Data("\nendstream\nendobj\n".utf8))
         try write(out)
     }
 
-    /// A coordinate with at most two decimals, without `String(format:)` (it is called for every text and line).
+    /// A coordinate with at most two decimals, as the page content writes it.
     static func number(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let magnitude = abs(hundredths)
-        let sign = hundredths < 0 ? "-" : ""
-        let fraction = magnitude % 100
-        if fraction == 0 { return sign + String(magnitude / 100) }
-        return sign + String(magnitude / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
+        ByteWriter.withBuffer(capacity: 32, { $0.writeNumber(value) }) { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -62,8 +62,8 @@ package struct BillRunner: Sendable {
         }
         var done = 0
         let work = batches.filter { !$0.isEmpty }
-        // On SQLite the next batch's records are read on a direct connection while this one is billed (the period is
-        // marked as closing, so no record can be added meanwhile); elsewhere each batch reads its own in its transaction.
+        // The next batch's records are read while this one is billed: the period is marked as closing, so no record can be
+        // added meanwhile.
         var next = work.first.map { prefetch($0, period: period) }
         for (index, batch) in work.enumerated() {
             let records = try await next?.value
@@ -81,15 +81,19 @@ package struct BillRunner: Sendable {
         return .closed(summary)
     }
 
-    /// The records of a batch's accounts, read on a direct SQLite connection; nil on other engines.
+    /// The records of a batch's accounts, read below SQLKit (a direct SQLite connection, or rows decoded by position on
+    /// PostgreSQL).
     private func prefetch(
         _ batch: [(client: Int64, accounts: [StoredAccount])], period: BillingPeriod
     ) -> Task<[Int64: [UsageRecord]]?, any Error> {
         let database = self.database
         let msisdns = Dictionary(uniqueKeysWithValues: batch.flatMap(\.accounts).map { ($0.id, $0.account.line.msisdn) })
         return Task {
-            try await database.withBulkSQLite(write: false) { connection in
+            if let records = try await database.withBulkSQLite(write: false, { connection in
                 try UsageRepository.recordsByAccount(period: period, msisdns: msisdns, connection: connection)
+            }) { return records }
+            return try await database.withBulkPostgres(transaction: false) { connection in
+                try await UsageRepository.recordsByAccount(period: period, msisdns: msisdns, connection: connection)
             }
         }
     }

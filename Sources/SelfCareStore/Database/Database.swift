@@ -48,6 +48,15 @@ package final class Database: Sendable {
         return try await sqlite.bulk(write: write, body)
     }
 
+    /// PostgreSQL only (nil on SQLite): runs `body` on one connection, in one transaction unless `transaction` is
+    /// false, for what only the driver offers below SQLKit (`COPY … FROM STDIN`, rows decoded without per-column look-ups).
+    package func withBulkPostgres<R: Sendable>(
+        transaction: Bool = true, _ body: @escaping @Sendable (PostgresConnection) async throws -> R
+    ) async throws -> R? {
+        guard let postgres = backend as? PostgresBackend else { return nil }
+        return try await postgres.bulk(transaction: transaction, body)
+    }
+
     /// Closes every connection, even when called from a cancelled task (a connection left open traps when released).
     package func close() async {
         let backend = self.backend
@@ -206,6 +215,22 @@ final class PostgresBackend: DatabaseBackend {
             try await database.raw("BEGIN").run()
             do {
                 let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func bulk<R: Sendable>(transaction: Bool, _ body: @escaping @Sendable (PostgresConnection) async throws -> R) async throws -> R {
+        try await client.withConnection { connection in
+            guard transaction else { return try await body(connection) }
+            let database = connection.sql()
+            try await database.raw("BEGIN").run()
+            do {
+                let result = try await body(connection)
                 try await database.raw("COMMIT").run()
                 return result
             } catch {

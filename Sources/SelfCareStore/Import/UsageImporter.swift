@@ -1,5 +1,7 @@
 import Foundation
 import SelfCareCore
+import NIOCore
+import PostgresKit
 import SQLKit
 
 /// Loads a usage file (CONTRACT §4): every row validated, valid rows stored in one transaction, records already
@@ -24,6 +26,10 @@ package struct UsageImporter: Sendable {
         // SQLite: one direct connection, one transaction, one prepared statement stepped for every row.
         if let report = try await database.withBulkSQLite(write: true, { connection in
             try Self.importWithPreparedStatement(path: path, connection: connection, progress: progress)
+        }) { return report }
+        // PostgreSQL: the rows streamed with COPY into a scratch table, then inserted in one statement.
+        if let report = try await database.withBulkPostgres({ connection in
+            try await Self.importWithCopy(path: path, connection: connection, progress: progress)
         }) { return report }
         return try await importWithSQLKit(path: path, progress: progress)
     }
@@ -106,6 +112,85 @@ package struct UsageImporter: Sendable {
         }
         progress(1)
         rejected.sort { $0.line < $1.line }
+        return Report(imported: inserted, duplicates: submitted - inserted, rejected: rejected)
+    }
+
+    /// The PostgreSQL path: validated rows streamed with `COPY … FROM STDIN` into a table that lives as long as the
+    /// transaction, then moved into `usage_records` by one `INSERT … SELECT` that skips the record ids already there.
+    /// Into an empty table the rows are copied straight in, and its foreign key and indexes set up once after the load
+    /// (a record id given twice in the file is kept once, from its first line).
+    private static func importWithCopy(
+        path: String, connection: PostgresConnection, progress: @escaping @Sendable (Double) -> Void
+    ) async throws -> Report {
+        let db = connection.sql()
+        let validator = try await RowValidator(on: db)
+        let empty = try await db.raw("SELECT NOT EXISTS (SELECT 1 FROM usage_records) AS empty").first()?.decode(column: "empty", as: Bool.self) ?? false
+        let columns = ["record_id", "account_id", "period", "usage_type", "started_at", "duration_s", "volume_bytes", "destination",
+                       "roaming_country"]
+        if empty {
+            try await db.raw("ALTER TABLE usage_records DROP CONSTRAINT usage_records_account_id_fkey").run()
+            try await db.raw("ALTER TABLE usage_records DROP CONSTRAINT usage_records_record_id_key").run()
+            try await db.raw("DROP INDEX usage_records_account_period").run()
+        } else {
+            try await db.raw("""
+                CREATE TEMPORARY TABLE usage_import (record_id TEXT, account_id BIGINT, period TEXT, usage_type TEXT, started_at BIGINT,
+                    duration_s BIGINT, volume_bytes BIGINT, destination TEXT, roaming_country TEXT) ON COMMIT DROP
+                """).run()
+        }
+        var reader = try CSVFileReader(path: path, header: UsageRow.header)
+        defer { reader.close() }
+        var rejected: [RejectedRow] = []
+        var submitted = 0
+        try await connection.copyFrom(table: empty ? "usage_records" : "usage_import", columns: columns, logger: connection.logger) { writer in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(1 << 20)
+            var lastReported = -1.0
+            while let (line, fields) = try reader.next() {
+                switch validator.validate(fields) {
+                case .failure(let error):
+                    rejected.append(RejectedRow(line: line, reason: error.reason))
+                case .success(let (accountRowID, period, record)):
+                    CopyText.appendRow([record.recordID, String(accountRowID), period, record.type.rawValue,
+                                        String(record.startedAt.storedSeconds), String(record.durationSeconds), String(record.volumeBytes),
+                                        record.destination, record.roamingCountry], to: &buffer)
+                    submitted += 1
+                }
+                if buffer.readableBytes >= 1 << 20 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                    let fraction = reader.fileSize > 0 ? Double(reader.bytesRead) / Double(reader.fileSize) : 0
+                    if fraction - lastReported >= 0.01 {
+                        lastReported = fraction
+                        progress(fraction)
+                    }
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        }
+        let inserted: Int
+        if empty {
+            // Copied in file order: of a record id given twice, the row with the smallest id came first.
+            try await db.raw("""
+                DELETE FROM usage_records WHERE id IN (
+                    SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY record_id ORDER BY id) AS copy FROM usage_records) AS numbered
+                    WHERE copy > 1)
+                """).run()
+            try await db.raw("ALTER TABLE usage_records ADD CONSTRAINT usage_records_record_id_key UNIQUE (record_id)").run()
+            try await db.raw("CREATE INDEX usage_records_account_period ON usage_records (account_id, period, started_at, record_id)").run()
+            try await db.raw("""
+                ALTER TABLE usage_records ADD CONSTRAINT usage_records_account_id_fkey FOREIGN KEY (account_id) REFERENCES accounts (id)
+                """).run()
+            inserted = Int(try await db.raw("SELECT COUNT(*) AS n FROM usage_records").first()?.decode(column: "n", as: Int64.self) ?? 0)
+        } else {
+            let joined = columns.joined(separator: ", ")
+            inserted = Int(try await db.raw("""
+                WITH inserted AS (
+                    INSERT INTO usage_records (\(unsafeRaw: joined)) SELECT \(unsafeRaw: joined) FROM usage_import
+                    ON CONFLICT (record_id) DO NOTHING RETURNING 1)
+                SELECT COUNT(*) AS n FROM inserted
+                """).first()?.decode(column: "n", as: Int64.self) ?? 0)
+        }
+        progress(1)
         return Report(imported: inserted, duplicates: submitted - inserted, rejected: rejected)
     }
 
@@ -228,4 +313,27 @@ private struct PipelinedInserter {
 package struct BilledKey: Hashable, Sendable {
     package var accountRowID: Int64
     package var period: String
+}
+
+/// PostgreSQL's `COPY` text format: fields separated by tabs, `\\N` for NULL, backslash escapes for what would break a row.
+enum CopyText {
+    static func appendRow(_ fields: [String?], to buffer: inout ByteBuffer) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+            guard let field else {
+                buffer.writeStaticString("\\N")
+                continue
+            }
+            for byte in field.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+                default: buffer.writeInteger(byte)
+                }
+            }
+        }
+        buffer.writeInteger(UInt8(ascii: "\n"))
+    }
 }

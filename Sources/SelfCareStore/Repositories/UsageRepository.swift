@@ -1,5 +1,6 @@
 import Foundation
 import SelfCareCore
+import PostgresKit
 import SQLKit
 
 /// Usage records (CDRs) of the lines.
@@ -116,6 +117,27 @@ package struct UsageRepository: Sendable {
                     startedAt: Date(storedSeconds: select.int64(3)), durationSeconds: select.int64(4), volumeBytes: select.int64(5),
                     destination: select.text(6), roamingCountry: select.text(7)))
             }
+        }
+        return result
+    }
+
+    /// The same, read on a PostgreSQL connection with rows decoded by position.
+    static func recordsByAccount(
+        period: BillingPeriod, msisdns: [Int64: MSISDN], connection: PostgresConnection
+    ) async throws -> [Int64: [UsageRecord]] {
+        var result: [Int64: [UsageRecord]] = [:]
+        let accounts = Array(msisdns.keys)
+        let rows = try await connection.query("""
+            SELECT account_id, record_id, usage_type, started_at, duration_s, volume_bytes, destination, roaming_country
+            FROM usage_records WHERE account_id = ANY(\(accounts)) AND period = \(period.description)
+            ORDER BY account_id, started_at, record_id
+            """, logger: connection.logger)
+        for try await (accountRowID, recordID, type, startedAt, duration, volume, destination, country)
+            in rows.decode((Int64, String, String, Int64, Int64, Int64, String?, String?).self) {
+            guard let msisdn = msisdns[accountRowID] else { continue }
+            result[accountRowID, default: []].append(UsageRecord(
+                recordID: recordID, msisdn: msisdn, type: UsageType(rawValue: type) ?? .voice, startedAt: Date(storedSeconds: startedAt),
+                durationSeconds: duration, volumeBytes: volume, destination: destination, roamingCountry: country))
         }
         return result
     }

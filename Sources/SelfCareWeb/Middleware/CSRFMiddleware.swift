@@ -14,8 +14,9 @@ struct CSRFMiddleware: RouterMiddleware {
         var context = context
         let cookieToken = request.cookies[cookies.csrfName].flatMap { $0.value.count >= 32 ? $0.value : nil }
         let expected = context.identity?.csrfToken ?? cookieToken
-        let browserToken = cookieToken ?? SecretTokens.random(bytes: 24)
-        context.csrfToken = context.identity?.csrfToken ?? browserToken
+        // A browser without a token gets one for the forms it may fill before logging in; a logged-in one has its session's.
+        let newToken = cookieToken == nil && context.identity == nil ? SecretTokens.random(bytes: 24) : nil
+        context.csrfToken = context.identity?.csrfToken ?? cookieToken ?? newToken ?? ""
         if request.method == .post {
             let buffer = try await request.body.collect(upTo: Self.maximumFormBytes)
             let form = Self.parseForm(String(buffer: buffer))
@@ -25,8 +26,8 @@ struct CSRFMiddleware: RouterMiddleware {
             context.form = form
         }
         var response = try await next(request, context)
-        if cookieToken == nil && !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(cookies.csrfName + "=") }) {
-            response.setCookie(cookies.csrf(browserToken))
+        if let newToken, !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(cookies.csrfName + "=") }) {
+            response.setCookie(cookies.csrf(newToken))
         }
         return response
     }

@@ -4,11 +4,9 @@ import SelfCareCore
 /// Every visible string, from the locale files `Resources/locales/<lang>.json` (nested objects of strings).
 package struct Localizer: Sendable {
     private let flat: [Language: [String: String]]
-    private let nested: NestedStrings
 
     package init(directory: URL) throws {
         var flat: [Language: [String: String]] = [:]
-        var nested: [Language: [String: Any]] = [:]
         for language in Language.allCases {
             let data = try Data(contentsOf: directory.appendingPathComponent("\(language.rawValue).json"))
             guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
@@ -17,10 +15,8 @@ package struct Localizer: Sendable {
             var strings: [String: String] = [:]
             Self.flatten(object, prefix: "", into: &strings)
             flat[language] = strings
-            nested[language] = object
         }
         self.flat = flat
-        self.nested = NestedStrings(byLanguage: nested)
     }
 
     /// The text for a dotted `key` (`home.title`), with `{name}` placeholders filled; the key itself when missing.
@@ -28,11 +24,6 @@ package struct Localizer: Sendable {
         var text = flat[language]?[key] ?? flat[.default]?[key] ?? key
         for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
         return text
-    }
-
-    /// The nested strings of `language`, for templates (`{{t.home.title}}`).
-    package func strings(_ language: Language) -> [String: Any] {
-        nested.byLanguage[language] ?? [:]
     }
 
     /// Every key of every language, for checking the locale files agree.
@@ -47,15 +38,6 @@ package struct Localizer: Sendable {
                 flatten(child, prefix: path, into: &strings)
             }
         }
-    }
-}
-
-/// The parsed locale files, read once. Never mutated after loading, so sharing them between requests is safe.
-private final class NestedStrings: @unchecked Sendable {
-    let byLanguage: [Language: [String: Any]]
-
-    init(byLanguage: [Language: [String: Any]]) {
-        self.byLanguage = byLanguage
     }
 }
 

@@ -4,15 +4,36 @@ import Mustache
 import SelfCareCore
 
 /// Renders the server-side pages: a template inside the base layout, with the strings of the user's language.
+/// Each template is compiled once per language with its `{{t.key}}` strings already in place, so a page only looks
+/// up what changes from one request to the next.
 package struct PageRenderer: Sendable {
-    private let library: MustacheLibrary
+    private let libraries: [Language: MustacheLibrary]
     package let localizer: Localizer
     private let branding: Branding
 
     package init(resources: URL, branding: Branding) async throws {
-        library = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
-        localizer = try Localizer(directory: resources.appendingPathComponent("locales"))
+        let localizer = try Localizer(directory: resources.appendingPathComponent("locales"))
+        let folder = resources.appendingPathComponent("templates")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        var libraries: [Language: MustacheLibrary] = [:]
+        for language in Language.allCases {
+            var library = MustacheLibrary()
+            for name in names {
+                let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+                try library.register(Self.localized(text, language, localizer), named: String(name.dropLast(".mustache".count)))
+            }
+            libraries[language] = library
+        }
+        self.libraries = libraries
+        self.localizer = localizer
         self.branding = branding
+    }
+
+    /// `text` with every `{{t.key}}` replaced by the string of `language`, HTML-escaped as Mustache would.
+    static func localized(_ text: String, _ language: Language, _ localizer: Localizer) -> String {
+        text.replacing(/\{\{t\.([A-Za-z0-9_.]+)\}\}/) { match in
+            HTMLText.escaped(localizer.text(String(match.output.1), language))
+        }
     }
 
     /// The page `template` for this request, titled by the locale key `titleKey`, in the user's language.
@@ -34,7 +55,6 @@ package struct PageRenderer: Sendable {
         status: HTTPResponse.Status = .ok
     ) -> HTMLPage {
         var context = values
-        context["t"] = localizer.strings(language)
         context["lang"] = language.rawValue
         context["brand"] = [
             "operatorName": branding.operatorName, "helpline": branding.helpline, "website": branding.website,
@@ -47,6 +67,7 @@ package struct PageRenderer: Sendable {
         ]
         context["title"] = title
         context["year"] = String(CalendarDay(containing: Date()).year)
+        let library = libraries[language] ?? libraries[.default]!
         let content = library.render(context, withTemplate: template) ?? ""
         context["content"] = content
         let html = library.render(context, withTemplate: "layout") ?? content
@@ -114,5 +135,24 @@ package struct HTMLPage: ResponseGenerator, Sendable {
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// HTML escaping of text put into a page: `&`, `<`, `>`, `"` and `'`.
+enum HTMLText {
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 }
