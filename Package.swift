@@ -55,7 +55,6 @@ let package = Package(
             name: "SelfCareMessaging",
             dependencies: [
                 "SelfCareCore",
-                "SelfCareStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -64,19 +63,32 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SelfCareServices",
+            dependencies: [
+                "SelfCareCore",
+                "SelfCareStore",
+                "SelfCareDocuments",
+                "SelfCareMessaging",
+                "SelfCarePayments",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "SelfCareWeb",
             dependencies: [
                 "SelfCareCore",
                 "SelfCareStore",
-                "SelfCareMessaging",
+                "SelfCareServices",
                 "SelfCareDocuments",
+                "SelfCareMessaging",
                 "SelfCarePayments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Resources")]
@@ -86,8 +98,8 @@ let package = Package(
             dependencies: [
                 "SelfCareCore",
                 "SelfCareStore",
+                "SelfCareServices",
                 "SelfCareWeb",
-                "SelfCareMessaging",
                 "SandboxGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,7 +107,10 @@ let package = Package(
         ),
         .target(
             name: "SelfCareTestSupport",
-            dependencies: ["SelfCareStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SelfCareCore", "SelfCareStore", "SelfCareServices",
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/SelfCareTestSupport"
         ),
         .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
@@ -103,11 +118,16 @@ let package = Package(
             name: "SelfCareDocumentsTests",
             dependencies: ["SelfCareDocuments", "SelfCareCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore", "SelfCareTestSupport"]),
+        .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore", "SelfCareServices", "SelfCareTestSupport"]),
+        .testTarget(
+            name: "SelfCareServicesTests",
+            dependencies: ["SelfCareServices", "SelfCareStore", "SelfCareCore", "SelfCareTestSupport", .product(name: "SQLKit", package: "sql-kit")]
+        ),
         .testTarget(
             name: "SelfCareMessagingTests",
             dependencies: [
                 "SelfCareMessaging",
+                "SelfCareServices",
                 "SelfCareStore",
                 "SelfCareCore",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -119,6 +139,8 @@ let package = Package(
             name: "SelfCareWebTests",
             dependencies: [
                 "SelfCareWeb",
+                "SelfCareServices",
+                "SelfCareMessaging",
                 "SelfCareTestSupport",
                 "SelfCareStore",
                 "SelfCareCore",

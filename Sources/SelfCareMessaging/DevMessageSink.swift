@@ -1,5 +1,5 @@
 import Logging
-import SelfCareStore
+import SelfCareCore
 
 /// Development only: "delivers" a message by logging it; `/dev/messages` lists what was delivered.
 package struct DevMessageSink: MessageSender {
@@ -12,7 +12,7 @@ package struct DevMessageSink: MessageSender {
     /// What the dev sink records as the provider's id of a message it delivered: how `/dev/messages` tells its own.
     package static let providerPrefix = "dev-sink:"
 
-    package func send(_ message: OutboxMessage) async throws -> String? {
+    package func send(_ message: OutgoingMessage) async throws -> String? {
         logger.info("dev sink \(message.channel.rawValue) to \(message.recipient): \(message.subject.map { "[\($0)] " } ?? "")\(message.body)")
         return Self.providerPrefix + message.messageID
     }

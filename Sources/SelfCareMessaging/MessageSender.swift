@@ -1,9 +1,9 @@
-import SelfCareStore
+import SelfCareCore
 
 /// Hands one message to the outside world (SMSC, mail relay or the development sink).
 package protocol MessageSender: Sendable {
     /// Delivers `message`; returns the provider's id for it, if any. Throws `DeliveryError` to retry or give up.
-    func send(_ message: OutboxMessage) async throws -> String?
+    func send(_ message: OutgoingMessage) async throws -> String?
 }
 
 /// Why a delivery did not happen.
@@ -31,7 +31,7 @@ package struct ChannelRouter: MessageSender {
         self.email = email
     }
 
-    package func send(_ message: OutboxMessage) async throws -> String? {
+    package func send(_ message: OutgoingMessage) async throws -> String? {
         switch message.channel {
         case .sms: try await sms.send(message)
         case .email: try await email.send(message)

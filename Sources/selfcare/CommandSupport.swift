@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
-import SelfCareWeb
 
 /// The `--database` option every command takes.
 struct DatabaseOption: ParsableArguments {
@@ -13,7 +13,7 @@ struct DatabaseOption: ParsableArguments {
     /// The database to use: the option, else `DATABASE_URL`, else the development file.
     func resolved() throws -> DatabaseURL {
         guard let text = database ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty else {
-            return AppConfiguration.defaultDatabase()
+            return DatabaseURL.development()
         }
         do { return try DatabaseURL(text) } catch { throw CommandFailure("--database: \(error.description)") }
     }
@@ -22,8 +22,8 @@ struct DatabaseOption: ParsableArguments {
 /// The key Client IDs are stored with: `SELFCARE_CLIENT_ID_KEY` (the portal's), else the database's own (development).
 func clientIDKey(for database: Database) async throws -> ClientIDKey {
     let configured = ProcessInfo.processInfo.environment["SELFCARE_CLIENT_ID_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-    if let configured, configured.count < SecretKeySettings.minimumLength {
-        throw CommandFailure("SELFCARE_CLIENT_ID_KEY must have at least \(SecretKeySettings.minimumLength) characters")
+    if let configured, configured.count < SecretKeys.minimumLength {
+        throw CommandFailure("SELFCARE_CLIENT_ID_KEY must have at least \(SecretKeys.minimumLength) characters")
     }
     return try await ClientIDKeyring(database: database).key(configured: configured, now: Date())
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SelfCareServices
 
 /// A progress bar on stderr, shown only when stderr is a terminal.
 struct ProgressBar: Sendable {

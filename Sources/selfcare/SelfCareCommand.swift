@@ -1,4 +1,5 @@
 import ArgumentParser
+import SelfCareServices
 
 /// The `selfcare` command line: the portal and the billing back end's batch jobs.
 @main

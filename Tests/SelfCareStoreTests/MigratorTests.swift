@@ -1,4 +1,6 @@
 import Foundation
+import SelfCareServices
+import SelfCareTestSupport
 import Testing
 @testable import SelfCareStore
 

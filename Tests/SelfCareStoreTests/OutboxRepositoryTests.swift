@@ -1,5 +1,7 @@
 import Foundation
 import SelfCareCore
+import SelfCareServices
+import SelfCareTestSupport
 import SQLKit
 import Testing
 @testable import SelfCareStore
@@ -52,7 +54,7 @@ struct OutboxRepositoryTests {
     static func claim(_ database: Database, limit: Int = 50, at now: Date, lease: Int64 = lease) async throws -> [OutboxMessage] {
         let engine = database.engine
         return try await database.transaction { db in
-            try await OutboxRepository().claimDue(limit: limit, now: now, lease: lease, engine: engine, on: db)
+            try await OutboxRepository().claimDue(limit: limit, now: now, lease: lease, on: db)
         }
     }
 
@@ -653,7 +655,7 @@ struct OutboxRepositoryTests {
             // given three messages claimed under one token
             let ids = try await Self.enqueue(test, [Self.sms("one"), Self.sms("two"), Self.sms("three")], at: Self.t0)
             _ = try await test.database.transaction { db in
-                try await OutboxRepository().claimDue(limit: 10, now: Self.t0, lease: Self.lease, engine: engine, token: "mine", on: db)
+                try await OutboxRepository().claimDue(limit: 10, now: Self.t0, lease: Self.lease, token: "mine", on: db)
             }
 
             // when the lease is renewed near its end, two are given back, and another token tries to give back the third

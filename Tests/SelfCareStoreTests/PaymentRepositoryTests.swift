@@ -1,5 +1,7 @@
 import Foundation
 import SelfCareCore
+import SelfCareServices
+import SelfCareTestSupport
 import SQLKit
 import Testing
 @testable import SelfCareStore
@@ -11,8 +13,8 @@ struct PaymentRepositoryTests {
 
     /// October billed (an individual, and a company with two lines and a group bill), and a login to pay with.
     static func givenBills(_ test: TestDatabase) async throws -> (individual: StoredBill, members: [StoredBill], group: Int64, user: Int64) {
-        try await BillRunnerTests.givenOctober(test)
-        _ = try await BillRunnerTests.run(test)
+        try await OctoberWorld.load(test)
+        _ = try await OctoberWorld.bill(test)
         let bills = try await test.bills(period: "2026-10")
         let members = bills.filter { $0.groupBillID != nil }
         let individual = try #require(bills.first { $0.groupBillID == nil })
@@ -40,9 +42,8 @@ struct PaymentRepositoryTests {
     }
 
     static func underWay(_ test: TestDatabase, bills: [Int64] = [], groups: [Int64] = []) async throws -> String? {
-        let engine = test.database.engine
-        return try await test.database.transaction { db in
-            try await PaymentRepository().lockForPayment(billIDs: bills, groupBillIDs: groups, engine: engine, on: db)
+        try await test.database.transaction { db in
+            try await PaymentRepository().lockForPayment(billIDs: bills, groupBillIDs: groups, on: db)
             return try await PaymentRepository().pendingPayment(
                 billIDs: bills, groupBillIDs: groups, since: now.addingTimeInterval(-3720), openingSince: now.addingTimeInterval(-120), on: db)?.id
         }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Every query is scoped by the login: an Account ID sees its account, a Client ID exactly its client's accounts;

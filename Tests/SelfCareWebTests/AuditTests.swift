@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The audit trail: logins, failures, lockouts, registrations and resets, with time, identifier and client address —

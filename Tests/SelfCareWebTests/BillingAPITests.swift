@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The JSON API of accounts, usage, bills and group bills (CONTRACT §6), TMF-shaped, with Money always

@@ -6,6 +6,7 @@ import SelfCareMessaging
 import SelfCarePayments
 import SelfCareStore
 import Synchronization
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The billing world of the consumption, bill, document and access suites, on top of `Subscribers`: October 2026
@@ -163,7 +164,7 @@ enum Billing {
     /// Closes `period` now (by the portal's clock), with the bill-ready SMS the command line queues.
     @discardableResult
     static func runBills(_ portal: PortalTest, period: BillingPeriod) async throws -> BillRunner.Outcome {
-        try await BillRunner(database: portal.database, notices: { Notices.billReady($0) }).run(period: period, now: portal.clock.now())
+        try await BillRunner(database: portal.database).run(period: period, now: portal.clock.now())
     }
 
     /// A portal with the billing world loaded and the logins of Aline, the company and the ministry registered

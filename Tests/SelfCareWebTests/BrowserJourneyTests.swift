@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The brochure's journey in the browser, in French and in English: register → code by SMS → password → log in →

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Anti-forgery on every state-changing form; GET never changes state.

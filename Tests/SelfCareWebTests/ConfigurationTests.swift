@@ -2,6 +2,7 @@ import Foundation
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// CONTRACT §7: configuration from the environment; production names every missing or invalid setting.
@@ -182,7 +183,7 @@ struct ConfigurationTests {
     @Test("the French and English locale files have exactly the same keys")
     func localesAgree() throws {
         // given
-        let localizer = try Localizer(directory: webResources.appendingPathComponent("locales"))
+        let localizer = try Localizer.bundled()
 
         // when
         let french = localizer.keys(.french)

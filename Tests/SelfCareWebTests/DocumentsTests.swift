@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Bills and group bills as PDF and CSV downloads, from the pages and the API: their totals are the bill's.

@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCareStore
 import SelfCareTestSupport
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// A bill is a record: once issued, new plan versions change nothing it says, in the API, its CSV or its PDF; they

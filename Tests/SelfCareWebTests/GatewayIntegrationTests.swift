@@ -17,6 +17,7 @@ import SQLKit
 import Synchronization
 import Testing
 @testable import SandboxGateway
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The real sandbox gateway on a loopback port and a live portal whose `HTTPCardGateway` points at it: the browser's

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Logins with an Account ID or a Client ID, sessions in the database, cookies, expiry, logout and throttling.

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The portal configured with an SMSC and a mail relay (`SMPP_HOST`, `SMTP_HOST`), both real peers started by

@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCareMessaging
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The notification log: what the operator sent a subscriber, with time and delivery status, and nobody else's.

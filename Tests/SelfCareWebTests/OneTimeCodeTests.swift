@@ -6,6 +6,7 @@ import SelfCareMessaging
 import SelfCareStore
 import SelfCareTestSupport
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// SMS codes: random, hashed at rest, valid 10 minutes, single use, 5 wrong tries kill the code, at most 5 codes

@@ -6,19 +6,20 @@ import SelfCareMessaging
 import SelfCareStore
 import Synchronization
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// A sender that records what it is handed, and can be told to fail.
 final class RecordingSender: MessageSender {
-    private let state = Mutex<(sent: [OutboxMessage], failure: DeliveryError?)>(([], nil))
+    private let state = Mutex<(sent: [OutgoingMessage], failure: DeliveryError?)>(([], nil))
 
-    var sent: [OutboxMessage] { state.withLock { $0.sent } }
+    var sent: [OutgoingMessage] { state.withLock { $0.sent } }
 
     func fail(with error: DeliveryError?) {
         state.withLock { $0.failure = error }
     }
 
-    func send(_ message: OutboxMessage) async throws -> String? {
+    func send(_ message: OutgoingMessage) async throws -> String? {
         try state.withLock { state in
             if let failure = state.failure { throw failure }
             state.sent.append(message)

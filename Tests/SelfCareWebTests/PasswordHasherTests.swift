@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// scrypt password hashes: parameters stored with each hash, salted, no truncation, raised parameters rehash.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Password reset by SMS code to the number on file (CONTRACT §6).

@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCarePayments
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// One payment of a bill at a time: two card pages open for one bill could both take the money, so a payment of a

@@ -7,6 +7,7 @@ import SelfCarePayments
 import SelfCareStore
 import SQLKit
 import Synchronization
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// A card gateway the tests script: each checkout stays open until told how it went; it can time out a number of

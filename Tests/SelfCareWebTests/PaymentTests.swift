@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCarePayments
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Paying bills by card (issue 6): the portal records a pending payment with an idempotency key, sends the browser to

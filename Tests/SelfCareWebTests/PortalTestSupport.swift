@@ -8,9 +8,10 @@ import SelfCareCore
 import SelfCareMessaging
 import SelfCarePayments
 import SelfCareStore
+import SelfCareTestSupport
 import SQLKit
 import Synchronization
-import SelfCareTestSupport
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// A clock the tests set and move; every service of one portal reads it.

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import SelfCareCore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Registration through the JSON API (CONTRACT §6): identifier → SMS code to the number on file → password → login.

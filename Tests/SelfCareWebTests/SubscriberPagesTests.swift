@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// What a logged-in subscriber came for: the dashboard, the open period's usage in detail, bills and group bills.
@@ -491,7 +492,7 @@ enum PortalStrings {
     static let french = load("fr")
 
     private static func load(_ code: String) -> [String: String] {
-        let url = webResources.appendingPathComponent("locales").appendingPathComponent("\(code).json")
+        let url = Localizer.bundledDirectory!.appendingPathComponent("\(code).json")
         let object = (try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: Any] ?? [:]
         var flat: [String: String] = [:]
         func walk(_ value: Any, _ prefix: String) {

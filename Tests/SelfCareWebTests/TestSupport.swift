@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SelfCareStore
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// The portal as the tests see it: `buildApplication` on a fresh SQLite file, in development mode, on port 0.

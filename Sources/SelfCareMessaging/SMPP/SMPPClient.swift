@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
-import SelfCareStore
+import SelfCareCore
 
 /// Where a delivery receipt goes once read off the link.
 package protocol DeliveryReceiptRecorder: Sendable {
@@ -68,7 +68,7 @@ package actor SMPPClient: MessageSender {
     }
 
     /// Submits every part of the message; returns the SMSC's ids of the parts, separated by spaces.
-    package func send(_ message: OutboxMessage) async throws -> String? {
+    package func send(_ message: OutgoingMessage) async throws -> String? {
         let parts: [ShortMessagePart]
         do {
             parts = try ShortMessageSplitter.split(message.body, reference: Self.reference(for: message.messageID))

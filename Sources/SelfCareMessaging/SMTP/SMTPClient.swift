@@ -3,11 +3,10 @@ import Logging
 import NIOCore
 import NIOSSL
 import SelfCareCore
-import SelfCareStore
 
 /// Finds the files an e-mail carries (a receipt's PDF), read when the message is sent.
 package protocol MailAttachmentProvider: Sendable {
-    func attachments(for message: OutboxMessage) async throws -> [MailAttachment]
+    func attachments(for message: OutgoingMessage) async throws -> [MailAttachment]
 }
 
 /// Sends e-mail through the operator's relay over SMTP: EHLO, STARTTLS when offered or required, AUTH PLAIN or
@@ -70,7 +69,7 @@ package struct SMTPClient: MessageSender {
     }
 
     /// Sends the message; returns its Message-ID.
-    package func send(_ message: OutboxMessage) async throws -> String? {
+    package func send(_ message: OutgoingMessage) async throws -> String? {
         guard Self.isSafeAddress(message.recipient) else {
             throw DeliveryError.permanent("the recipient address is not one SMTP can carry")
         }

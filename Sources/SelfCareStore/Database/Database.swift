@@ -57,6 +57,11 @@ package final class Database: Sendable {
         return try await postgres.bulk(transaction: transaction, body)
     }
 
+    /// True when the database answers a query.
+    package func isReachable() async throws -> Bool {
+        try await read { db in try await db.raw("SELECT 1 AS ok").first() != nil }
+    }
+
     /// Closes every connection, even when called from a cancelled task (a connection left open traps when released).
     package func close() async {
         let backend = self.backend

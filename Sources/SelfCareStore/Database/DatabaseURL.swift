@@ -19,6 +19,11 @@ package enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The development SQLite file under `.selfcare/` in the working directory.
+    package static func development(workingDirectory: String = FileManager.default.currentDirectoryPath) -> DatabaseURL {
+        .sqlite(path: workingDirectory + "/.selfcare/selfcare.sqlite")
+    }
+
     package var engine: DatabaseEngine {
         switch self {
         case .sqlite: .sqlite

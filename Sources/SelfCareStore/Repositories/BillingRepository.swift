@@ -214,12 +214,12 @@ package struct BillingRepository: Sendable {
         if let error = failure.withLock({ $0 }) { throw error }
     }
 
-    static let billSelect = """
+    package static let billSelect = """
         SELECT b.*, a.account_id AS account_code, c.client_ref FROM bills b
         JOIN accounts a ON a.id = b.account_id JOIN clients c ON c.id = b.client_id
         """
 
-    static func bill(from row: any SQLRow) throws -> StoredBill {
+    package static func bill(from row: any SQLRow) throws -> StoredBill {
         StoredBill(
             id: try row.value("id"), billNo: try row.value("bill_no"), accountRowID: try row.value("account_id"),
             accountID: try row.value("account_code"), clientRowID: try row.value("client_id"), clientRef: try row.value("client_ref"),
@@ -241,6 +241,15 @@ package struct NewBill: Sendable {
     package var amounts: BillAmounts
     package var state: BillState
     package var groupBillID: Int64?
+
+    package init(number: String, account: StoredAccount, planVersionID: Int64, amounts: BillAmounts, state: BillState, groupBillID: Int64?) {
+        self.number = number
+        self.account = account
+        self.planVersionID = planVersionID
+        self.amounts = amounts
+        self.state = state
+        self.groupBillID = groupBillID
+    }
 }
 
 /// `(?, ?, ?)`: a parenthesised list of bound values for `IN`.
@@ -274,4 +283,11 @@ package struct PeriodSummary: Sendable, Equatable {
     package var bills: Int
     package var groupBills: Int
     package var total: Money
+
+    package init(period: String, bills: Int, groupBills: Int, total: Money) {
+        self.period = period
+        self.bills = bills
+        self.groupBills = groupBills
+        self.total = total
+    }
 }

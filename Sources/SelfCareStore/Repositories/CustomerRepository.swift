@@ -14,6 +14,11 @@ package struct CustomerRepository: Sendable {
         try await db.raw("SELECT * FROM clients WHERE id = \(bind: rowID)").first().map(Self.client(from:))
     }
 
+    /// True when at least one client is stored.
+    package func hasClients(on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT id FROM clients LIMIT 1").first() != nil
+    }
+
     /// The client whose confidential Client ID has this keyed digest (`ClientIDKey.digest`), if any.
     package func client(clientIDDigest digest: String, on db: any SQLDatabase) async throws -> StoredClient? {
         try await db.raw("SELECT * FROM clients WHERE client_id_digest = \(bind: digest)").first().map(Self.client(from:))

@@ -56,8 +56,8 @@ package struct OneTimeCodeRepository: Sendable {
     }
 
     /// The newest code of a flow, locked for update on PostgreSQL so concurrent guesses count one by one.
-    package func latest(flowID: String, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> StoredCode? {
-        let lock = engine == .postgres ? " FOR UPDATE" : ""
+    package func latest(flowID: String, on db: any SQLDatabase) async throws -> StoredCode? {
+        let lock = db.forUpdate
         guard let row = try await db.raw("""
             SELECT id, subject, code_hash, attempts, expires_at, consumed_at FROM one_time_codes WHERE flow_id = \(bind: flowID)
             ORDER BY id DESC LIMIT 1\(unsafeRaw: lock)

@@ -2,12 +2,6 @@ import Foundation
 import SelfCareCore
 import SQLKit
 
-/// The delivery channel of a message.
-package enum MessageChannel: String, Sendable, Codable {
-    case sms
-    case email
-}
-
 /// A message to queue: written in the same transaction as the event that causes it.
 package struct NewOutboxMessage: Sendable, Hashable {
     package var channel: MessageChannel
@@ -130,9 +124,9 @@ package struct OutboxRepository: Sendable {
     /// whose lease ran out (its worker died) is claimed again; `token` marks this claim, so a worker that outlived
     /// its lease cannot record over the next one's.
     package func claimDue(
-        limit: Int, now: Date, lease: Int64, engine: DatabaseEngine, token: String = UUID().uuidString, on db: any SQLDatabase
+        limit: Int, now: Date, lease: Int64, token: String = UUID().uuidString, on db: any SQLDatabase
     ) async throws -> [OutboxMessage] {
-        let lock = engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let lock = db.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
         let rows = try await db.raw("""
             WITH due AS MATERIALIZED (
                 SELECT id FROM outbox_messages

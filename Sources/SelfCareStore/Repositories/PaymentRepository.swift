@@ -88,8 +88,8 @@ package struct PaymentRepository: Sendable {
     }
 
     /// The payment, locked until the end of the transaction on PostgreSQL (SQLite transactions already take turns).
-    package func lockedPayment(id: String, engine: DatabaseEngine, on db: any SQLDatabase) async throws -> StoredPayment? {
-        let lock = engine == .postgres ? " FOR UPDATE" : ""
+    package func lockedPayment(id: String, on db: any SQLDatabase) async throws -> StoredPayment? {
+        let lock = db.forUpdate
         return try await db.raw("SELECT * FROM payments WHERE id = \(bind: id)\(unsafeRaw: lock)").first().map(Self.payment(from:))
     }
 
@@ -257,8 +257,8 @@ package struct PaymentRepository: Sendable {
 
     /// Locks the rows of these bills and group bills, their member bills and their group bills (PostgreSQL; SQLite
     /// has one writer at a time), so two payments of one bill cannot start side by side.
-    package func lockForPayment(billIDs: [Int64], groupBillIDs: [Int64], engine: DatabaseEngine, on db: any SQLDatabase) async throws {
-        guard engine == .postgres else { return }
+    package func lockForPayment(billIDs: [Int64], groupBillIDs: [Int64], on db: any SQLDatabase) async throws {
+        guard db.isPostgres else { return }
         let (bills, groups) = (Self.idList(billIDs), Self.idList(groupBillIDs))
         _ = try await db.raw("""
             SELECT id FROM bills WHERE id IN \(bills) OR group_bill_id IN \(groups) ORDER BY id FOR UPDATE
@@ -296,6 +296,11 @@ package struct PaymentRepository: Sendable {
     package func payments(userID: Int64, limit: Int, on db: any SQLDatabase) async throws -> [StoredPayment] {
         try await db.raw("SELECT * FROM payments WHERE user_id = \(bind: userID) ORDER BY created_at DESC LIMIT \(bind: limit)").all()
             .map(Self.payment(from:))
+    }
+
+    /// Forgets a gateway event id, so the gateway's retry of it is processed.
+    package func forgetEvent(id: String, on db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM webhook_events WHERE event_id = \(bind: id)").run()
     }
 
     /// Records a gateway event id; false when it was already processed.

@@ -96,6 +96,18 @@ package struct UsageRepository: Sendable {
         return result
     }
 
+    /// The records of these accounts for one period, by account row id, read below SQLKit (a direct SQLite connection,
+    /// or rows decoded by position on PostgreSQL), outside any transaction: for bulk readers such as the bill run.
+    package static func recordsByAccount(period: BillingPeriod, msisdns: [Int64: MSISDN], in database: Database) async throws -> [Int64: [UsageRecord]] {
+        if let records = try await database.withBulkSQLite(write: false, { connection in
+            try recordsByAccount(period: period, msisdns: msisdns, connection: connection)
+        }) { return records }
+        if let records = try await database.withBulkPostgres(transaction: false, { connection in
+            try await recordsByAccount(period: period, msisdns: msisdns, connection: connection)
+        }) { return records }
+        return [:]
+    }
+
     /// The records of these accounts for one period, by account row id, read on a direct SQLite connection; in no
     /// particular order (rating puts them in order).
     static func recordsByAccount(

@@ -1,6 +1,8 @@
 import Logging
 import SelfCareCore
 import SelfCareMessaging
+import SelfCareServices
+
 import SelfCarePayments
 import SelfCareStore
 import ServiceLifecycle

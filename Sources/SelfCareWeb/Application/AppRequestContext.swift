@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 
 /// The per-request context: the user's language, the logged-in identity and the submitted form, filled in by
 /// the middleware.

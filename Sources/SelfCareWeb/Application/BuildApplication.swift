@@ -3,6 +3,8 @@ import Hummingbird
 import Logging
 import SelfCareCore
 import SelfCareMessaging
+import SelfCareServices
+
 import SelfCarePayments
 import SelfCareStore
 import ServiceLifecycle
@@ -37,11 +39,7 @@ package let webResources: URL = Bundle.module.url(forResource: "Resources", with
 package struct Portal: Sendable {
     package let configuration: AppConfiguration
     package let database: Database
-    package let registrations: RegistrationService
-    package let authentication: AuthenticationService
-    package let resets: PasswordResetService
-    package let subscribers: SubscriberService
-    package let payments: PaymentService
+    package let services: PortalServices
     package let outboxWorker: OutboxWorker
     let clock: any WallClock
     /// The SMSC link when SMS go over SMPP.
@@ -49,43 +47,32 @@ package struct Portal: Sendable {
     let pages: PageRenderer
     let cookies: CookieSettings
 
+    package var registrations: RegistrationService { services.registrations }
+    package var authentication: AuthenticationService { services.authentication }
+    package var resets: PasswordResetService { services.resets }
+    package var subscribers: SubscriberService { services.subscribers }
+    package var payments: PaymentService { services.payments }
+
     package init(configuration: AppConfiguration, database: Database, dependencies: AppDependencies, logger: Logger) async throws {
         self.configuration = configuration
         self.database = database
         let clock = dependencies.clock
         self.clock = clock
-        pages = try await PageRenderer(resources: webResources, branding: configuration.branding)
-        let codeKey = try await Self.codeKey(configuration.keys.codeKey, database: database, now: clock.now())
-        let clientIDKey = try await ClientIDKeyring(database: database).key(configured: configuration.keys.clientIDKey, now: clock.now())
-        let directory = IdentityDirectory(clientIDKey: clientIDKey)
-        let branding = configuration.branding
-        let codes = OneTimeCodes(policy: OneTimeCodePolicy(), key: codeKey, engine: database.engine,
-                                 operatorName: branding.operatorName, helpline: branding.helpline)
-        let hasher = PasswordHasher(parameters: dependencies.scrypt)
-        let passwordCheck = NewPasswordCheck(policy: .standard, directory: directory, operatorName: branding.operatorName)
-        registrations = RegistrationService(
-            database: database, clock: clock, codes: codes, hasher: hasher, passwordCheck: passwordCheck, branding: branding,
-            publicURL: configuration.publicURL, directory: directory)
-        authentication = AuthenticationService(
-            database: database, clock: clock, hasher: hasher, directory: directory, throttling: dependencies.loginThrottling)
-        resets = PasswordResetService(
-            database: database, clock: clock, codes: codes, hasher: hasher, passwordCheck: passwordCheck, branding: branding,
-            directory: directory)
-        subscribers = SubscriberService(database: database, clock: clock, branding: configuration.branding, publicURL: configuration.publicURL)
         let gateway: any CardGateway = dependencies.cardGateway
             ?? configuration.gateway.map { HTTPCardGateway(baseURL: $0.url, secretKey: $0.secretKey) }
             ?? UnavailableGateway()
-        payments = PaymentService(
-            database: database, clock: clock, gateway: gateway, webhookSecret: configuration.gateway?.webhookSecret ?? "",
+        services = try await PortalServices(database: database, settings: PortalServiceSettings(
+            clock: clock, scrypt: dependencies.scrypt, loginThrottling: dependencies.loginThrottling, branding: configuration.branding,
             publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
-            returnKey: codeKey, branding: configuration.branding, logger: logger)
+            codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
+            webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger))
+        pages = try await PageRenderer(resources: webResources, localizer: services.localizer, branding: configuration.branding)
         let smppClient = configuration.smpp.map { settings in
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
         }
         self.smppClient = dependencies.messageSender == nil ? smppClient : nil
-        let attachments = ReceiptAttachments(database: database, payments: payments, localizer: pages.localizer)
         let sender = dependencies.messageSender ?? Self.sender(
-            for: configuration, smpp: smppClient, attachments: attachments, clock: clock, logger: logger)
+            for: configuration, smpp: smppClient, attachments: services.receiptAttachments, clock: clock, logger: logger)
         outboxWorker = OutboxWorker(database: database, sender: sender, clock: clock, logger: logger)
         cookies = CookieSettings(secure: configuration.usesHTTPS)
     }
@@ -130,15 +117,6 @@ package struct Portal: Sendable {
         NotificationAPIController(subscribers: subscribers).addRoutes(to: api)
         PaymentAPIController(payments: payments, pages: pages).addRoutes(to: api)
         return router
-    }
-
-    /// The key one-time codes are hashed with: `SELFCARE_CODE_KEY` when set (production requires it), else one
-    /// generated once per database.
-    private static func codeKey(_ configured: String?, database: Database, now: Date) async throws -> String {
-        if let configured { return configured }
-        return try await database.transaction { db in
-            try await AppSecretRepository().secret(named: "oneTimeCodeKey", now: now, generate: { SecretTokens.random() }, on: db)
-        }
     }
 
     /// SMS over SMPP when `SMPP_HOST` is set and e-mail over SMTP when `SMTP_HOST` is set, in any mode; otherwise

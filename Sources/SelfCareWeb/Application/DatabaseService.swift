@@ -1,5 +1,6 @@
-import ServiceLifecycle
+import SelfCareServices
 import SelfCareStore
+import ServiceLifecycle
 
 /// Keeps the database open while the portal runs and closes it on graceful shutdown.
 struct DatabaseService: Service {

@@ -1,5 +1,6 @@
-import ServiceLifecycle
 import SelfCareMessaging
+import SelfCareServices
+import ServiceLifecycle
 
 /// Runs the outbox worker beside the server until graceful shutdown.
 struct OutboxWorkerService: Service {

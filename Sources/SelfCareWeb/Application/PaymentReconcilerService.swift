@@ -1,3 +1,4 @@
+import SelfCareServices
 import ServiceLifecycle
 
 /// Every minute, asks the gateway about payments pending for more than three minutes and settles them either way,

@@ -1,4 +1,5 @@
 import Foundation
+import SelfCareServices
 import SelfCareStore
 
 /// Everything the portal needs to start, read once at start-up (command line > environment > defaults).
@@ -56,7 +57,7 @@ package struct AppConfiguration: Sendable {
 
     /// The development SQLite file under `.selfcare/` in the working directory.
     package static func defaultDatabase(workingDirectory: String = FileManager.default.currentDirectoryPath) -> DatabaseURL {
-        .sqlite(path: workingDirectory + "/.selfcare/selfcare.sqlite")
+        .development(workingDirectory: workingDirectory)
     }
 
     /// Builds the configuration from settings by their CONTRACT §7 names (`PORT`, `DATABASE_URL`, …).

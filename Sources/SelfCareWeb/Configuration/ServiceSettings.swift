@@ -1,3 +1,5 @@
+import SelfCareServices
+
 /// The operator's SMSC (SMPP 3.4).
 package struct SMPPSettings: Sendable, Equatable {
     package var host: String
@@ -106,7 +108,7 @@ package struct GatewaySettings: Sendable, Equatable {
     }
 
     /// Secrets shorter than this are refused in production.
-    static let minimumSecretLength = 32
+    static let minimumSecretLength = SecretKeys.minimumLength
 }
 
 /// Keys of the deployment that protect what is stored: one-time codes and Client IDs are kept only as keyed hashes.
@@ -122,7 +124,7 @@ package struct SecretKeySettings: Sendable, Equatable {
     }
 
     /// Keys shorter than this are refused in any mode rather than silently replaced.
-    package static let minimumLength = 32
+    package static let minimumLength = SecretKeys.minimumLength
 
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SecretKeySettings {
         func key(_ name: String) -> String? {
@@ -137,23 +139,5 @@ package struct SecretKeySettings: Sendable, Equatable {
             return text
         }
         return SecretKeySettings(codeKey: key("SELFCARE_CODE_KEY"), clientIDKey: key("SELFCARE_CLIENT_ID_KEY"))
-    }
-}
-
-/// The operator's name, helpline and legal text shown on every page; the project is for any operator.
-package struct Branding: Sendable, Equatable {
-    package var operatorName: String = "Mobile Operator"
-    package var helpline: String = "8900"
-    package var website: String = "selfcare.example"
-    package var termsVersion: String = "2026-11"
-
-    package init() {}
-
-    static func load(_ value: (String) -> String?) -> Branding {
-        var branding = Branding()
-        if let name = value("OPERATOR_NAME") { branding.operatorName = name }
-        if let helpline = value("OPERATOR_HELPLINE") { branding.helpline = helpline }
-        if let website = value("OPERATOR_WEBSITE") { branding.website = website }
-        return branding
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 
 /// `offset` and `limit` of a list in the API: whole numbers, `offset` ≥ 0 and `limit` from 1 to the list's maximum; anything else
 /// is refused with 400 naming the parameter.

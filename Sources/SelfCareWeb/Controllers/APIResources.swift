@@ -1,5 +1,6 @@
 import Foundation
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 
 /// Money in the API: `{"value": "1234.50", "unit": "MUR"}`.

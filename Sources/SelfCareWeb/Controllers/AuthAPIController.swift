@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 
 /// The JSON API's registration, session and password-reset endpoints (CONTRACT §6).
 struct AuthAPIController {

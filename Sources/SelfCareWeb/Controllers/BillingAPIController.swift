@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 
 /// The JSON API of accounts, usage, bills and group bills (CONTRACT §6), shaped after TM Forum TMF666, TMF635

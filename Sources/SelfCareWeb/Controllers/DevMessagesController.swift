@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import SelfCareMessaging
+import SelfCareServices
+
 import SelfCareStore
 
 /// Development only: `GET /dev/messages`, the SMS and e-mails the dev sink itself delivered, newest first (never what

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareDocuments
+import SelfCareServices
 
 /// Streams a bill document (PDF or CSV) as the response body: written as it is produced, never held whole.
 enum DocumentResponse {

@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 import SelfCareStore
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.
@@ -7,7 +8,7 @@ struct HealthController {
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/health") { _, _ -> Response in
-            let healthy = (try? await database.read { db in try await db.raw("SELECT 1 AS ok").first() != nil }) ?? false
+            let healthy = (try? await database.isReachable()) ?? false
             return Response(
                 status: healthy ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json", .cacheControl: "no-store"],

@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 
 /// The public home page: what the service is, how to register, where to find the identifiers.
 struct HomeController {

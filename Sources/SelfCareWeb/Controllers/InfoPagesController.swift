@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 
 /// Public information pages: the terms and conditions.
 struct InfoPagesController {

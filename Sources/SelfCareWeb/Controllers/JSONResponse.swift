@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SelfCareServices
 
 /// JSON answers of the API, including its error shape `{"error": {"code", "message"}}`.
 enum JSONResponse {

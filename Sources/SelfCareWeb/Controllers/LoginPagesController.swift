@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 
 /// Login, logout and password reset in the browser.
 struct LoginPagesController {

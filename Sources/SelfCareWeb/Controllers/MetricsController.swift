@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 
 /// `GET /metrics`: the outbox in the Prometheus text format — messages by channel and status, and the time from

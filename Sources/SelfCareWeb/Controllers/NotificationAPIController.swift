@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 
 /// `GET /api/v1/communicationMessage`: the SMS and e-mails the operator sent the login, newest first (TMF681-shaped),

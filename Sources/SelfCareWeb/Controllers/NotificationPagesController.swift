@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 
 /// The notification log: every SMS and e-mail the operator sent the subscriber, with its time and delivery status —

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SelfCareServices
 
 /// `GET /api/v1/openapi.yaml`: the OpenAPI 3.1 description of the JSON API.
 struct OpenAPIController {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareDocuments
+import SelfCareServices
 import SelfCareStore
 
 /// `POST /api/v1/payment`, `GET /api/v1/payment/{id}` and its receipt (TMF676-shaped), for Bearer logins.

@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
-import SelfCarePayments
 import SelfCareDocuments
+import SelfCarePayments
+import SelfCareServices
 import SelfCareStore
 
 /// Paying bills by card in the browser: the pay form posts here, the browser goes to the gateway's hosted page,

@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 
 extension Response {
     /// A 303 See Other: after a form post, the browser GETs `location`.

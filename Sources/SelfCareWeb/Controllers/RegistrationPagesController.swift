@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 
 /// The registration journey in the browser: form → activation code → password → done.
 struct RegistrationPagesController {

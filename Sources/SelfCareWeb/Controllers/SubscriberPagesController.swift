@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 
 /// What a logged-in subscriber came for: the dashboard, current consumption, bills, group bills and documents.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SelfCareServices
 
 /// `POST /webhooks/gateway`: the card gateway's signed events (Standard Webhooks).
 struct WebhookController {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SelfCareServices
 
 /// Anti-forgery for every HTML form. A logged-in browser's forms carry its session's own token (new at each login);
 /// before login, a random token in a strict cookie (double submit). A POST whose `_csrf` field does not match is

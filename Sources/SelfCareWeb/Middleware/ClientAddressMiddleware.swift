@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 
 /// Finds the client's address: the connection's peer, or what a trusted proxy says in `X-Forwarded-For`.
 struct ClientAddressMiddleware: RouterMiddleware {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import SelfCareServices
 
 /// Turns errors into answers people and programs understand: JSON `{"error": {"code", "message"}}` under `/api/`,
 /// a translated HTML page elsewhere. Unexpected errors are logged and shown without detail. It sits outside the

@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfCareCore
+import SelfCareServices
 
 /// Chooses the page language: `?lang=` (remembered in a cookie), else the cookie, else `Accept-Language`, else French.
 struct LanguageMiddleware: RouterMiddleware {

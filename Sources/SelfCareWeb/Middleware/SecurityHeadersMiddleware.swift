@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 
 /// Security headers on every response: a strict CSP with no inline script, no framing, no sniffing, HSTS over HTTPS.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {

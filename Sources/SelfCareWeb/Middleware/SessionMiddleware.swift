@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 
 /// Pages only: the logged-in identity from the session cookie. A token issued to an API client is never accepted here.
 struct CookieSessionMiddleware: RouterMiddleware {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import SelfCareCore
+import SelfCareServices
 
 /// Renders the server-side pages: a template inside the base layout, with the strings of the user's language.
 /// Each template is compiled once per language with its `{{t.key}}` strings already in place, so a page only looks
@@ -11,8 +12,7 @@ package struct PageRenderer: Sendable {
     package let localizer: Localizer
     private let branding: Branding
 
-    package init(resources: URL, branding: Branding) async throws {
-        let localizer = try Localizer(directory: resources.appendingPathComponent("locales"))
+    package init(resources: URL, localizer: Localizer, branding: Branding) async throws {
         let folder = resources.appendingPathComponent("templates")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
         var libraries: [Language: MustacheLibrary] = [:]

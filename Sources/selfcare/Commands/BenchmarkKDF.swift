@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SelfCareWeb
+import SelfCareServices
 
 /// `selfcare benchmark-kdf`: the password hasher's own rate, the reference for the login benchmark.
 struct BenchmarkKDF: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import SelfCareCore
-import SelfCareMessaging
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare bill-run --period YYYY-MM`: closes the period.
@@ -16,7 +16,7 @@ struct BillRun: AsyncParsableCommand {
         do { parsed = try BillingPeriod(period) } catch { fail("--period: \(error.description)") }
         let bar = ProgressBar(label: "bill-run")
         let outcome = try await withDatabase(database) { db in
-            try await BillRunner(database: db, notices: { Notices.billReady($0) }).run(period: parsed, now: Date(), progress: bar.update)
+            try await BillRunner(database: db).run(period: parsed, now: Date(), progress: bar.update)
         }
         switch outcome {
         case .closed(let summary):

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare export-bills --period YYYY-MM`: the finance export, CSV on stdout, streamed.

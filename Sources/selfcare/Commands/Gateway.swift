@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SandboxGateway
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare gateway`: the sandbox card gateway alone, with its own store; keys from the environment.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare import-customers FILE.csv`: creates or updates clients, accounts and lines.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare import-plans FILE.json`: creates plans, or adds versions of known ones (CONTRACT §3).

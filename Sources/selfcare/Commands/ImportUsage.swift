@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare import-usage FILE.csv`: loads usage records, idempotent on `record_id`.

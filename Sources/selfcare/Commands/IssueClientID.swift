@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare issue-client-id --client REF`: staff action, prints the new confidential Client ID alone.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare migrate`: applies pending migrations and prints what it applied.

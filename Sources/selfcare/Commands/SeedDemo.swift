@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SelfCareMessaging
+import SelfCareServices
 import SelfCareStore
 
 /// `selfcare seed-demo`: loads the deterministic demo data set and prints the demo identifiers as JSON.
@@ -13,7 +13,7 @@ struct SeedDemo: AsyncParsableCommand {
     func run() async throws {
         let identifiers = try await withDatabase(database) { db in
             let key = try await clientIDKey(for: db)
-            return try await DemoLoader(database: db, clientIDKey: key, notices: { Notices.billReady($0) }).load(seed: seed, now: Date()) { line in
+            return try await DemoLoader(database: db, clientIDKey: key).load(seed: seed, now: Date()) { line in
                 FileHandle.standardError.write(Data("seed-demo: \(line)\n".utf8))
             }
         }

@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
+import SelfCareServices
 #if canImport(Glibc)
 import Glibc
 #endif
 import Hummingbird
 import Logging
 import SandboxGateway
-import SelfCareMessaging
 import SelfCareStore
 import SelfCareWeb
 
@@ -96,11 +96,10 @@ private func seedDemoDataOnFirstStart(_ configuration: AppConfiguration, logger:
     let database = try await Database.open(configuration.database, logger: logger)
     defer { Task { await database.close() } }
     try await Migrator(database: database).migrate()
-    let hasClients = try await database.read { db in try await db.raw("SELECT id FROM clients LIMIT 1").first() != nil }
-    guard !hasClients else { return }
+    guard try await DemoLoader.isEmpty(database) else { return }
     logger.info("Empty database: loading the demo data set (takes a moment)")
     let key = try await ClientIDKeyring(database: database).key(configured: configuration.keys.clientIDKey, now: Date())
-    let identifiers = try await DemoLoader(database: database, clientIDKey: key, notices: { Notices.billReady($0) }).load(seed: 1, now: Date()) {
+    let identifiers = try await DemoLoader(database: database, clientIDKey: key).load(seed: 1, now: Date()) {
         logger.info("\($0)")
     }
     print("Demo Account IDs (individual lines):")

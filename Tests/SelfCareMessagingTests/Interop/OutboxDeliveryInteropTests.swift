@@ -1,5 +1,6 @@
 import Foundation
 import SelfCareCore
+import SelfCareServices
 import SelfCareStore
 import Testing
 @testable import SelfCareMessaging
@@ -153,7 +154,7 @@ struct OutboxDeliveryInteropTests {
                 Self.email("Votre facture est prête", to: $0)
             }, at: clock.now())
             let claimed = try await database.transaction { db in
-                try await OutboxRepository().claimDue(limit: 5, now: clock.now(), lease: 300, engine: .sqlite, on: db)
+                try await OutboxRepository().claimDue(limit: 5, now: clock.now(), lease: 300, on: db)
             }
             await database.close()
 

@@ -9,16 +9,15 @@ import Testing
 @Suite("SMTP client against a mail relay", .enabled(if: InteropPeers.relaysRunning))
 struct SMTPInteropTests {
     struct ReceiptPDF: MailAttachmentProvider {
-        func attachments(for message: OutboxMessage) async throws -> [MailAttachment] {
+        func attachments(for message: OutgoingMessage) async throws -> [MailAttachment] {
             [MailAttachment(filename: "R-2026-000123.pdf", contentType: "application/pdf",
                             data: Array("%PDF-1.4\n".utf8) + (0..<3000).map { UInt8($0 % 251) })]
         }
     }
 
-    static func message(to address: String, subject: String, body: String, html: String? = nil) -> OutboxMessage {
-        OutboxMessage(id: 1, messageID: UUID().uuidString.lowercased(), channel: .email, recipient: address, subject: subject, body: body,
-                      htmlBody: html, language: .french, purpose: "receipt", attachment: "payment:x", status: "sending", attempts: 1,
-                      createdAt: Date())
+    static func message(to address: String, subject: String, body: String, html: String? = nil) -> OutgoingMessage {
+        OutgoingMessage(messageID: UUID().uuidString.lowercased(), channel: .email, recipient: address, subject: subject, body: body,
+                        htmlBody: html, language: .french, attachment: "payment:x")
     }
 
     static func address(_ label: String) -> String { "\(label)-\(UUID().uuidString.prefix(8).lowercased())@example.mu" }

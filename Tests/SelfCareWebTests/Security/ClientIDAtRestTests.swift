@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCareStore
 import SelfCareTestSupport
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// A Client ID is kept only as a keyed hash: never in clear in flows, codes, throttles, the audit trail or a message,

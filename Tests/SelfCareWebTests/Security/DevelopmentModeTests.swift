@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCareMessaging
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Development mode hands out codes at `/dev/messages`: it listens on loopback only unless chosen on purpose, and

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import HummingbirdTesting
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// A client that connects and then says nothing is cut off after the idle timeout, so slow clients cannot hold

@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCareStore
 import SelfCareTestSupport
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Money is never dropped: a payment the gateway says was paid after this side gave up on it settles what its bills

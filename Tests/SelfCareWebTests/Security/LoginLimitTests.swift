@@ -6,6 +6,7 @@ import SelfCareCore
 import SelfCareStore
 import SelfCareTestSupport
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Password guessing is limited per identifier (counted before the hash, so concurrent guesses cannot share a count),

@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCareStore
 import SelfCareTestSupport
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// Who is logged in is decided by the route that matched, not the raw path: page routes read the session cookie, API

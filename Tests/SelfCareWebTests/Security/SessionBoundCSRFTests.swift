@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// A logged-in browser's forms carry its session's own anti-forgery token, new at each login: a token from before the

@@ -5,6 +5,7 @@ import SelfCareCore
 import SelfCareStore
 import SelfCareTestSupport
 import Testing
+@testable import SelfCareServices
 @testable import SelfCareWeb
 
 /// `GET /api/v1/usage` reads a bounded range, paged in SQL: at most 13 periods, none in the future, a fast 400 otherwise.

@@ -1,0 +1,282 @@
+import Foundation
+import SelfCareCore
+import SelfCareStore
+import SelfCareTestSupport
+import Testing
+@testable import SelfCareServices
+
+/// CONTRACT §5: closing a period.
+@Suite("BillRunner")
+struct BillRunnerTests {
+    static let october = OctoberWorld.october
+    static let runAt = OctoberWorld.runAt
+    static let a1 = OctoberWorld.a1
+    static let a2 = OctoberWorld.a2
+    static let a3 = OctoberWorld.a3
+    static let a4 = OctoberWorld.a4
+    static let a5 = OctoberWorld.a5
+
+    static func money(_ text: String) -> Money { try! Money(decimal: text) }
+
+    static let expectedSummary = PeriodSummary(period: "2026-10", bills: 4, groupBills: 1, total: money("530.27"))
+
+    static func givenOctober(_ test: TestDatabase, usageImports: Int = 1) async throws {
+        try await OctoberWorld.load(test, usageImports: usageImports)
+    }
+
+    static func run(_ test: TestDatabase, announces: Bool = true) async throws -> BillRunner.Outcome {
+        try await OctoberWorld.bill(test, announces: announces)
+    }
+
+    /// Makes storing the bill of `accountID` fail inside the bill run's transaction, as a crash there would.
+    static func failBill(of accountID: AccountID, _ test: TestDatabase) async throws {
+        try await test.database.transaction { db in
+            let row = try await db.raw("SELECT id FROM accounts WHERE account_id = \(bind: accountID.rawValue)").first()
+            let id = try row!.decode(column: "id", as: Int64.self)
+            if test.database.engine == .postgres {
+                try await db.raw("""
+                    CREATE FUNCTION fail_bill() RETURNS trigger AS $$ BEGIN
+                    IF NEW.account_id = \(unsafeRaw: String(id)) THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                    """).run()
+                try await db.raw("CREATE TRIGGER fail_bill BEFORE INSERT ON bills FOR EACH ROW EXECUTE FUNCTION fail_bill()").run()
+            } else {
+                try await db.raw("""
+                    CREATE TRIGGER fail_bill BEFORE INSERT ON bills WHEN NEW.account_id = \(unsafeRaw: String(id))
+                    BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                    """).run()
+            }
+        }
+    }
+
+    static func stopFailing(_ test: TestDatabase) async throws {
+        try await test.database.transaction { db in
+            try await db.raw(test.database.engine == .postgres ? "DROP TRIGGER fail_bill ON bills" : "DROP TRIGGER fail_bill").run()
+        }
+    }
+
+    @Test("one bill per line activated by the period's last day", arguments: TestDatabase.engines)
+    func oneBillPerBilledLine(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            let outcome = try await Self.run(test)
+
+            // then
+            #expect(outcome == .closed(Self.expectedSummary))
+            let bills = try await test.bills(period: "2026-10")
+            #expect(Set(bills.map(\.accountID)) == Set([Self.a1, Self.a2, Self.a3, Self.a5].map(\.rawValue)))
+            #expect(bills.count == 4)
+            #expect(try await test.count("billing_periods", where: "period = '2026-10'") == 1)
+        }
+    }
+
+    @Test("the hand-worked bill: fee + usage, 15 % VAT rounded half up, to the cent", arguments: TestDatabase.engines)
+    func handWorkedTotals(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            _ = try await Self.run(test)
+
+            // then
+            let bills = try await test.bills(period: "2026-10")
+            let a1 = try #require(bills.first { $0.accountID == Self.a1.rawValue })
+            #expect(a1.planCode == "TEST10")
+            #expect(a1.monthlyFee == Self.money("100.00"))
+            #expect(a1.usageCharges == Self.money("61.10"))
+            #expect(a1.amountExcludingVAT == Self.money("161.10"))
+            #expect(a1.vat == Self.money("24.17"))
+            #expect(a1.total == Self.money("185.27"))
+            #expect(a1.paid == .zero)
+            #expect(a1.remaining == Self.money("185.27"))
+            for bill in bills where bill.accountID != Self.a1.rawValue {
+                #expect(bill.usageCharges == .zero, "\(bill.accountID) stayed inside its allowances")
+                #expect(bill.vat == Self.money("15.00"))
+                #expect(bill.total == Self.money("115.00"))
+            }
+            // the usage lines by charge class add up to the usage charges
+            let lineTotal = try await test.database.read { db in
+                try await db.raw("SELECT CAST(SUM(amount_cents) AS BIGINT) AS total FROM bill_lines WHERE bill_id = \(bind: a1.id)").first()!
+                    .decode(column: "total", as: Int64.self)
+            }
+            #expect(lineTotal == 6110)
+        }
+    }
+
+    @Test("a group bill only for the client with two accounts, totalling its member bills", arguments: TestDatabase.engines)
+    func groupBill(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            _ = try await Self.run(test)
+
+            // then
+            let groups = try await test.groupBills(period: "2026-10")
+            #expect(groups.map(\.clientRef) == ["BIZ"])
+            let group = try #require(groups.first)
+            #expect(group.accountCount == 2)
+            let bills = try await test.bills(period: "2026-10")
+            let members = bills.filter { $0.groupBillID == group.id }
+            #expect(Set(members.map(\.accountID)) == [Self.a2.rawValue, Self.a3.rawValue])
+            #expect(group.total == members.reduce(Money.zero) { $0 + $1.total })
+            #expect(group.total == Self.money("230.00"))
+            #expect(bills.filter { $0.clientRef != "BIZ" }.allSatisfy { $0.groupBillID == nil })
+        }
+    }
+
+    @Test("bill date is the 1st of the next month, due 21 days later; bill numbers are unique", arguments: TestDatabase.engines)
+    func datesAndNumbers(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            _ = try await Self.run(test)
+
+            // then
+            let bills = try await test.bills(period: "2026-10")
+            #expect(bills.allSatisfy { $0.billDate == "2026-11-01" && $0.dueDate == "2026-11-22" })
+            let group = try #require(try await test.groupBills(period: "2026-10").first)
+            #expect(group.billDate == "2026-11-01")
+            #expect(group.dueDate == "2026-11-22")
+            #expect(Set(bills.map(\.billNo)).count == bills.count)
+            #expect(bills.allSatisfy { $0.billNo.hasPrefix("B202610-") })
+            #expect(group.number.hasPrefix("G202610-"))
+        }
+    }
+
+    @Test("a bill-ready SMS is queued for every bill, which is then sent", arguments: TestDatabase.engines)
+    func billReadySMS(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            _ = try await Self.run(test)
+
+            // then
+            let bills = try await test.bills(period: "2026-10")
+            #expect(bills.allSatisfy { $0.state == .sent })
+            #expect(try await test.count("outbox_messages", where: "purpose = 'billReady' AND channel = 'sms' AND status = 'queued'") == 4)
+            let messages = try await test.database.read { db in try await OutboxRepository().recent(limit: 10, on: db) }
+            #expect(Set(messages.map(\.recipient)) == ["+23057000001", "+23057000002", "+23057000003", "+23057000005"])
+            for bill in bills {
+                #expect(messages.contains { $0.body.contains(bill.billNo) && $0.body.contains(bill.total.formatted(.french)) })
+            }
+        }
+    }
+
+    @Test("without notices the bills stay new", arguments: TestDatabase.engines)
+    func noNotices(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            _ = try await Self.run(test, announces: false)
+
+            // then
+            #expect(try await test.bills(period: "2026-10").allSatisfy { $0.state == .new })
+            #expect(try await test.count("outbox_messages") == 0)
+        }
+    }
+
+    @Test("re-running a closed period says so and changes nothing", arguments: TestDatabase.engines)
+    func rerunClosedPeriod(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given October closed
+            try await Self.givenOctober(test)
+            _ = try await Self.run(test)
+            let billsBefore = try await test.bills(period: "2026-10")
+            let groupsBefore = try await test.groupBills(period: "2026-10")
+
+            // when
+            let outcome = try await BillRunner(database: test.database)
+                .run(period: Self.october, now: Instant.mauritius(2026, 11, 20, 8))
+
+            // then
+            #expect(outcome == .alreadyClosed(Self.expectedSummary))
+            #expect(try await test.bills(period: "2026-10") == billsBefore)
+            #expect(try await test.groupBills(period: "2026-10") == groupsBefore)
+            #expect(try await test.count("outbox_messages") == 4)
+            #expect(try await test.count("billing_periods") == 1)
+        }
+    }
+
+    @Test("importing the same usage twice bills the same as once", arguments: TestDatabase.engines)
+    func duplicateUsageBillsOnce(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given the usage file imported twice
+            try await Self.givenOctober(test, usageImports: 2)
+
+            // when
+            let outcome = try await Self.run(test)
+
+            // then
+            #expect(outcome == .closed(Self.expectedSummary))
+            let a1 = try #require(try await test.bills(period: "2026-10").first { $0.accountID == Self.a1.rawValue })
+            #expect(a1.total == Self.money("185.27"))
+        }
+    }
+
+    @Test("a period that has not started cannot be billed", arguments: TestDatabase.engines)
+    func periodNotStarted(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            let error = await #expect(throws: BillRunError.self) {
+                try await BillRunner(database: test.database)
+                    .run(period: try BillingPeriod("2026-12"), now: Self.runAt)
+            }
+
+            // then
+            #expect(String(describing: try #require(error)) == "period 2026-12 has not started yet")
+            #expect(try await test.count("bills") == 0)
+            #expect(try await test.count("billing_periods") == 0)
+        }
+    }
+
+    @Test("a bill run killed inside a client leaves no client half billed; the next run completes the period",
+          arguments: TestDatabase.engines)
+    func killedRunLeavesNoHalfBilledClient(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given a run that fails at BIZ's second account: its bill cannot be stored
+            try await Self.givenOctober(test)
+            try await Self.failBill(of: Self.a3, test)
+
+            // when
+            await #expect(throws: (any Error).self) {
+                try await Self.run(test)
+            }
+            try await Self.stopFailing(test)
+
+            // then BIZ has nothing, any other client is billed whole or not at all (small clients share a transaction,
+            // so those billed with BIZ are rolled back with it), every kept bill kept its notice, and the period is still open
+            let afterKill = try await test.bills(period: "2026-10")
+            #expect(!afterKill.contains { $0.clientRef == "BIZ" })
+            #expect(afterKill.allSatisfy { ["IND1", "IND2"].contains($0.clientRef) })
+            #expect(try await test.groupBills(period: "2026-10").isEmpty)
+            #expect(try await test.count("outbox_messages") == afterKill.count)
+            #expect(try await test.count("billing_periods") == 0)
+
+            // when the run is started again
+            let outcome = try await Self.run(test)
+
+            // then the period is complete and no line was billed twice
+            #expect(outcome == .closed(Self.expectedSummary))
+            let bills = try await test.bills(period: "2026-10")
+            #expect(bills.count == 4)
+            #expect(bills.filter { afterKill.map(\.billNo).contains($0.billNo) } == afterKill)
+            #expect(Set(bills.map(\.accountID)).count == bills.count)
+            #expect(try await test.groupBills(period: "2026-10").map(\.clientRef) == ["BIZ"])
+            #expect(try await test.count("outbox_messages") == 4)
+        }
+    }
+}
