@@ -116,9 +116,12 @@ let package = Package(
         .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
         .testTarget(
             name: "SelfCareDocumentsTests",
-            dependencies: ["SelfCareDocuments", "SelfCareCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SelfCareDocuments", "SelfCareCore", "SelfCareTestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "SelfCareStoreTests", dependencies: ["SelfCareStore", "SelfCareCore", "SelfCareServices", "SelfCareTestSupport"]),
+        .testTarget(
+            name: "SelfCareStoreTests",
+            dependencies: ["SelfCareStore", "SelfCareCore", "SelfCareServices", "SelfCareTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "SelfCareServicesTests",
             dependencies: ["SelfCareServices", "SelfCareStore", "SelfCareCore", "SelfCareTestSupport", .product(name: "SQLKit", package: "sql-kit")]

@@ -14,6 +14,9 @@
 #   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
 #                           psql "$TEST_DATABASE_URL" -c 'select 1'
 #
+# Under CI (`CI` set, as `.ci/run` does) nothing may be left out: the SKIP_* settings and the dry run are refused,
+# the browser journeys run whatever the arguments, and a test that was skipped fails the run.
+#
 # Exit code: the exit code of `swift test` (or of the dry-run check).
 set -euo pipefail
 
@@ -22,6 +25,14 @@ die() { printf '==> error: %s\n' "$*" >&2; exit 1; }
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
+
+strict=0
+if [ -n "${CI:-}" ]; then
+    strict=1
+    for setting in SKIP_POSTGRES SKIP_BROWSER SKIP_PEERS TEST_SCRIPT_DRY_RUN; do
+        [ "${!setting:-0}" = "1" ] && die "$setting=1 is refused under CI: every part of the suite runs there"
+    done
+fi
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -76,7 +87,6 @@ pg_tmp=""
 pg_bin=""
 pg_user=""
 peers_tmp=""
-peer_pids=()
 
 as_pg_user() {
     # Runs a command as the unprivileged database user, from a directory it can read.
@@ -90,10 +100,12 @@ as_pg_user() {
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
-    for pid in "${peer_pids[@]}"; do
-        kill "$pid" >/dev/null 2>&1 || true
-    done
-    [ -n "$peers_tmp" ] && rm -rf "$peers_tmp"
+    if [ -n "$peers_tmp" ]; then
+        for pid_file in "$peers_tmp"/*.pid; do
+            [ -f "$pid_file" ] && kill "$(cat "$pid_file")" >/dev/null 2>&1 || true
+        done
+        rm -rf "$peers_tmp"
+    fi
     if [ -n "$pg_tmp" ] && [ -d "$pg_tmp" ]; then
         # Silent on purpose: swift test's summary should stay the last lines printed.
         if [ -f "$pg_tmp/data/postmaster.pid" ]; then
@@ -182,12 +194,13 @@ fi
 
 # --- SMSC and mail relays ----------------------------------------------------
 
-# Starts a peer in the background and waits for its "listening <port>" line; prints the port.
+# Starts a peer in the background and waits for its "listening <port>" line; prints the port. Runs inside a command
+# substitution, so the peer's process id goes to a file the cleanup reads.
 start_peer() {
     local name="$1"; shift
     local out="$peers_tmp/$name.out" line=""
     python3 "$@" >"$out" 2>"$peers_tmp/$name.err" &
-    peer_pids+=("$!")
+    echo "$!" >"$peers_tmp/$name.pid"
     for _ in $(seq 1 100); do
         line="$(head -n 1 "$out" 2>/dev/null || true)"
         [ -n "$line" ] && break
@@ -244,10 +257,21 @@ if [ "${TEST_SCRIPT_DRY_RUN:-0}" = "1" ]; then
     fi
 else
     # Browser journeys first (they need only the executable), so swift test's summary stays the last lines.
-    if [ "${SKIP_BROWSER:-0}" != "1" ] && [ $# -eq 0 ]; then
+    if [ "${SKIP_BROWSER:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
         scripts/browser-tests.sh || rc=$?
     fi
     log "swift test $*"
-    swift test "$@" || rc=$?
+    test_log="$(mktemp /tmp/selfcare-test-log.XXXXXX)"
+    set +e
+    swift test "$@" 2>&1 | tee "$test_log"
+    rc_test=${PIPESTATUS[0]}
+    set -e
+    if [ "$rc_test" -ne 0 ]; then rc=$rc_test; fi
+    if [ "$strict" = "1" ] && grep -qE '(Test|Suite) .* skipped' "$test_log"; then
+        grep -E '(Test|Suite) .* skipped' "$test_log" >&2
+        log "error: tests were skipped; under CI every test runs"
+        rc=1
+    fi
+    rm -f "$test_log"
 fi
 exit "$rc"

@@ -1,12 +1,13 @@
 import Foundation
 import SelfCareCore
+import SelfCareTestSupport
 import Synchronization
 @testable import SelfCareDocuments
 
 /// The Debian PDF tools the document suites check their output with.
 enum PDFTools {
-    static let qpdfPath = "/usr/bin/qpdf"
-    static let pdftotextPath = "/usr/bin/pdftotext"
+    static let qpdfPath = ExternalTools.path("qpdf") ?? "qpdf"
+    static let pdftotextPath = ExternalTools.path("pdftotext") ?? "pdftotext"
 
     static var hasQPDF: Bool { FileManager.default.isExecutableFile(atPath: qpdfPath) }
     static var hasPDFToText: Bool { FileManager.default.isExecutableFile(atPath: pdftotextPath) }

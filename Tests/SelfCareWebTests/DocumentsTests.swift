@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import SelfCareCore
 import SelfCareStore
+import SelfCareTestSupport
 import Testing
 @testable import SelfCareServices
 @testable import SelfCareWeb
@@ -172,8 +173,8 @@ struct DocumentsTests {
 
 /// The Debian PDF tools, for reading the portal's PDFs back.
 enum DocumentText {
-    static let qpdfPath = "/usr/bin/qpdf"
-    static let pdftotextPath = "/usr/bin/pdftotext"
+    static let qpdfPath = ExternalTools.path("qpdf") ?? "qpdf"
+    static let pdftotextPath = ExternalTools.path("pdftotext") ?? "pdftotext"
     static var hasQPDF: Bool { FileManager.default.isExecutableFile(atPath: qpdfPath) }
     static var hasPDFToText: Bool { FileManager.default.isExecutableFile(atPath: pdftotextPath) }
 
