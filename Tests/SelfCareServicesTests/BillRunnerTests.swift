@@ -171,6 +171,32 @@ struct BillRunnerTests {
         }
     }
 
+    @Test("the bill-ready SMS speaks the language of the line's login, else French", arguments: TestDatabase.engines)
+    func billReadyLanguage(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given A1's line has a login in English
+            try await Self.givenOctober(test)
+            try await test.database.transaction { db in
+                let account = try #require(try await CustomerRepository().account(id: Self.a1, on: db))
+                _ = try await UserRepository().insert(scope: .account(rowID: account.id), fullName: "A One", email: "a1@example.mu",
+                                                      language: .english, passwordHash: "hash", now: Self.runAt, on: db)
+            }
+
+            // when
+            _ = try await Self.run(test)
+
+            // then
+            let messages = try await test.database.read { db in try await OutboxRepository().recent(limit: 10, on: db) }
+            let toA1 = try #require(messages.first { $0.recipient == "+23057000001" })
+            #expect(toA1.language == .english)
+            #expect(toA1.body.hasPrefix("Your bill B202610-"))
+            #expect(toA1.body.contains("October 2026") && toA1.body.contains("Account 1000 0000 1"))
+            let toA2 = try #require(messages.first { $0.recipient == "+23057000002" })
+            #expect(toA2.language == .french)
+            #expect(toA2.body.hasPrefix("Votre facture B202610-") && toA2.body.contains("octobre 2026"))
+        }
+    }
+
     @Test("without notices the bills stay new", arguments: TestDatabase.engines)
     func noNotices(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in

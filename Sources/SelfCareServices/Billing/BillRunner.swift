@@ -120,6 +120,9 @@ package struct BillRunner: Sendable {
         }
 
         let first = try await billing.reserveNumbers("bill", count: pending.count, on: db)
+        // Each bill is announced in the language of the line's own login, else of its client's, else the default.
+        let languages: (byAccount: [Int64: Language], byClient: [Int64: Language]) = announces
+            ? try await UserRepository().languages(accountRowIDs: pending.map(\.id), clientRowIDs: clientIDs, on: db) : ([:], [:])
         var bills: [NewBill] = []
         var messages: [NewOutboxMessage] = []
         var rated: [String: [RatedUsage]] = [:]
@@ -135,7 +138,8 @@ package struct BillRunner: Sendable {
             let notice = BillReadyNotice(
                 billNo: number, accountID: account.account.id, msisdn: account.account.line.msisdn, period: period,
                 total: amounts.total, dueDate: BillAmounts.dueDate(for: period), accountRowID: account.id, clientRowID: account.clientRowID)
-            let notices = announces ? Notices.billReady(notice) : []
+            let language = languages.byAccount[account.id] ?? languages.byClient[account.clientRowID] ?? .default
+            let notices = announces ? Notices.billReady(notice, language: language) : []
             messages += notices
             bills.append(NewBill(number: number, account: account, planVersionID: version.id, amounts: amounts,
                                  state: notices.isEmpty ? .new : .sent, groupBillID: groupBills[account.clientRowID]))

@@ -33,9 +33,18 @@ package struct Localizer: Sendable {
 
     /// The text for a dotted `key` (`home.title`), with `{name}` placeholders filled; the key itself when missing.
     package func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
-        var text = flat[language]?[key] ?? flat[.default]?[key] ?? key
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        let text = flat[language]?[key] ?? flat[.default]?[key] ?? key
+        guard !values.isEmpty else { return text }
+        // One pass: a value that itself holds `{name}` is not filled in again.
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            result += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 
     /// Every key of every language, for checking the locale files agree.

@@ -74,4 +74,22 @@ package struct UserRepository: Sendable {
             language: Language(rawValue: try row.value("language")) ?? .default,
             passwordHash: try row.value("password_hash"))
     }
+
+    /// The language of the logins of these accounts and of these clients, by row id.
+    package func languages(accountRowIDs: [Int64], clientRowIDs: [Int64], on db: any SQLDatabase) async throws
+        -> (byAccount: [Int64: Language], byClient: [Int64: Language]) {
+        var byAccount: [Int64: Language] = [:]
+        var byClient: [Int64: Language] = [:]
+        for chunk in accountRowIDs.chunked(into: 500) {
+            for row in try await db.raw("SELECT account_id, language FROM portal_users WHERE account_id IN \(SQLBindList(chunk))").all() {
+                byAccount[try row.value("account_id")] = Language(rawValue: try row.value("language")) ?? .default
+            }
+        }
+        for chunk in clientRowIDs.chunked(into: 500) {
+            for row in try await db.raw("SELECT client_id, language FROM portal_users WHERE client_id IN \(SQLBindList(chunk))").all() {
+                byClient[try row.value("client_id")] = Language(rawValue: try row.value("language")) ?? .default
+            }
+        }
+        return (byAccount, byClient)
+    }
 }
