@@ -23,6 +23,12 @@ package struct AppRequestContext: RequestContext {
 }
 
 extension AppRequestContext {
+    /// The login of a page behind `RequireLoginMiddleware`, which sends anyone else to the login page first.
+    func signedInIdentity() throws -> AuthenticatedUser {
+        guard let identity else { throw HTTPError(.unauthorized) }
+        return identity
+    }
+
     /// The logged-in identity an API call needs, or 401 with a JSON error.
     func apiIdentity() throws -> AuthenticatedUser {
         guard let identity else {

@@ -104,9 +104,10 @@ package struct Portal: Sendable {
         InfoPagesController(pages: pages, termsVersion: configuration.branding.termsVersion).addRoutes(to: pagesGroup)
         RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: pagesGroup)
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: pagesGroup)
-        PaymentPagesController(pages: pages, payments: payments).addRoutes(to: pagesGroup)
-        SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: pagesGroup)
-        NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: pagesGroup)
+        let signedIn = pagesGroup.group().add(middleware: RequireLoginMiddleware())
+        PaymentPagesController(pages: pages, payments: payments).addRoutes(public: pagesGroup, signedIn: signedIn)
+        SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
+        NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
 
         let api = router.group("api/v1")
             .add(middleware: APIErrorMiddleware())

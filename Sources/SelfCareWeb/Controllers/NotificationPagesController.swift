@@ -13,7 +13,7 @@ struct NotificationPagesController {
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/notifications") { request, context -> Response in
-            guard let identity = context.identity else { return .seeOther("/login") }
+            let identity = try context.signedInIdentity()
             let language = context.language
             let page = min(max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1), 100_000)
             let found = try await subscribers.notifications(identity, offset: (page - 1) * Self.perPage, limit: Self.perPage + 1)

@@ -12,9 +12,15 @@ struct PaymentPagesController {
     let pages: PageRenderer
     let payments: PaymentService
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+    /// The way back from the gateway is open to anyone (the payer may have no page session); the rest needs a login.
+    func addRoutes(public router: some RouterMethods<AppRequestContext>, signedIn: some RouterMethods<AppRequestContext>) {
+        addReturnRoute(to: router)
+        addPaymentRoutes(to: signedIn)
+    }
+
+    private func addPaymentRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.post("/payments") { request, context -> Response in
-            guard let identity = context.identity else { return .seeOther("/login") }
+            let identity = try context.signedInIdentity()
             let form = context.form
             var lines: [PaymentService.Line] = []
             for (name, value) in form.sorted(by: { $0.key < $1.key }) where name.hasPrefix("pay_") && value == "on" {
@@ -57,6 +63,35 @@ struct PaymentPagesController {
                                       status: error.kind == .conflict ? .conflict : .unprocessableContent).response(from: request, context: context)
             }
         }
+        router.get("/payments/{id}") { request, context -> Response in
+            let identity = try context.signedInIdentity()
+            guard var payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw HTTPError(.notFound) }
+            // Refreshing a pending payment asks the gateway again.
+            if payment.status == .pending, let confirmed = try? await payments.confirm(payment.id) { payment = confirmed }
+            return try await paymentPage(payment, identity: identity, request: request, context: context)
+        }
+        router.get("/payments/{id}/receipt.pdf") { request, context -> Response in
+            let identity = try context.signedInIdentity()
+            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
+                  let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw HTTPError(.notFound) }
+            let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
+            return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(document.receiptNo).pdf\"",
+                                                   .cacheControl: "private, no-store"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.get("/payments") { request, context -> Response in
+            let identity = try context.signedInIdentity()
+            let language = context.language
+            let list = try await payments.history(identity).map { payment -> [String: Any] in
+                ["id": payment.id, "date": DisplayFormat.time(payment.createdAt, language), "amount": payment.amount.formatted(language),
+                 "status": pages.localizer.text("payment.status.\(payment.status.rawValue)", language), "statusCode": payment.status.rawValue,
+                 "card": card(payment) ?? ""]
+            }
+            return try pages.page("payments", titleKey: "payment.historyTitle", request: request, context: context,
+                                  values: ["payments": list, "hasPayments": !list.isEmpty]).response(from: request, context: context)
+        }
+    }
+
+    private func addReturnRoute(to router: some RouterMethods<AppRequestContext>) {
         router.get("/payments/{id}/return") { request, context -> Response in
             // The outcome comes from the gateway itself, never from this redirect's query; asking reveals nothing.
             let id = try context.parameters.require("id")
@@ -76,32 +111,6 @@ struct PaymentPagesController {
                 return .seeOther("\(returnURL)\(separator)payment_id=\(payment.id)&status=\(payment.status.rawValue)")
             }
             return .seeOther(isOwner ? "/payments/\(payment.id)" : "/login")
-        }
-        router.get("/payments/{id}") { request, context -> Response in
-            guard let identity = context.identity else { return .seeOther("/login") }
-            guard var payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw HTTPError(.notFound) }
-            // Refreshing a pending payment asks the gateway again.
-            if payment.status == .pending, let confirmed = try? await payments.confirm(payment.id) { payment = confirmed }
-            return try await paymentPage(payment, identity: identity, request: request, context: context)
-        }
-        router.get("/payments/{id}/receipt.pdf") { request, context -> Response in
-            guard let identity = context.identity else { return .seeOther("/login") }
-            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
-                  let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw HTTPError(.notFound) }
-            let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
-            return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(document.receiptNo).pdf\"",
-                                                   .cacheControl: "private, no-store"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-        }
-        router.get("/payments") { request, context -> Response in
-            guard let identity = context.identity else { return .seeOther("/login") }
-            let language = context.language
-            let list = try await payments.history(identity).map { payment -> [String: Any] in
-                ["id": payment.id, "date": DisplayFormat.time(payment.createdAt, language), "amount": payment.amount.formatted(language),
-                 "status": pages.localizer.text("payment.status.\(payment.status.rawValue)", language), "statusCode": payment.status.rawValue,
-                 "card": card(payment) ?? ""]
-            }
-            return try pages.page("payments", titleKey: "payment.historyTitle", request: request, context: context,
-                                  values: ["payments": list, "hasPayments": !list.isEmpty]).response(from: request, context: context)
         }
     }
 

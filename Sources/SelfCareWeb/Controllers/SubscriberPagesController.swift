@@ -14,24 +14,24 @@ struct SubscriberPagesController {
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/account") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             if let account = try await subscribers.ownAccount(identity) {
                 return try await dashboard(account, request: request, context: context)
             }
             return try await clientDashboard(identity, request: request, context: context)
         }
         router.get("/accounts/{accountId}") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             let account = try await visibleAccount(context, identity)
             return try await dashboard(account, request: request, context: context)
         }
         router.get("/accounts/{accountId}/usage") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             let account = try await visibleAccount(context, identity)
             return try await usagePage(account, request: request, context: context)
         }
         router.get("/accounts/{accountId}/bills") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             let account = try await visibleAccount(context, identity)
             let bills = try await subscribers.bills(identity, account: account, state: nil, offset: 0, limit: 60)
             let values: [String: Any] = [
@@ -42,14 +42,14 @@ struct SubscriberPagesController {
                 .response(from: request, context: context)
         }
         router.get("/bills/{billNo}") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("billNo"), for: identity) else {
                 throw HTTPError(.notFound)
             }
             return try await billPage(bill, lines: lines, request: request, context: context)
         }
         router.get("/bills/{billNo}/document") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("billNo"), for: identity) else {
                 throw HTTPError(.notFound)
             }
@@ -58,14 +58,14 @@ struct SubscriberPagesController {
                                          localizer: pages.localizer)
         }
         router.get("/group-bills") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             let groups = try await subscribers.groupBills(identity, period: nil)
             let values: [String: Any] = ["groups": groups.map { groupRow($0, context.language) }, "hasGroups": !groups.isEmpty]
             return try pages.page("group-bills", titleKey: "groupBills.title", request: request, context: context, values: values)
                 .response(from: request, context: context)
         }
         router.get("/group-bills/{number}") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("number"), for: identity) else {
                 throw HTTPError(.notFound)
             }
@@ -81,7 +81,7 @@ struct SubscriberPagesController {
                 .response(from: request, context: context)
         }
         router.get("/group-bills/{number}/document") { request, context -> Response in
-            let identity = try signedIn(context)
+            let identity = try context.signedInIdentity()
             guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("number"), for: identity) else {
                 throw HTTPError(.notFound)
             }
@@ -96,7 +96,7 @@ struct SubscriberPagesController {
     private func dashboard(_ account: StoredAccount, request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         let consumption = try await subscribers.consumption(of: account)
-        let unpaid = try await subscribers.bills(try signedIn(context), account: account, state: nil, offset: 0, limit: 24)
+        let unpaid = try await subscribers.bills(try context.signedInIdentity(), account: account, state: nil, offset: 0, limit: 24)
             .filter { $0.state != .settled }
         let due = unpaid.reduce(Money.zero) { $0 + $1.remaining }
         let today = CalendarDay(containing: subscribers.clock.now())
@@ -125,7 +125,7 @@ struct SubscriberPagesController {
             "recentBills": unpaid.prefix(3).map { billRow($0, language) },
         ]
         values["chart"] = chart(history, language)
-        values["creditNotice"] = try await creditNotice(try signedIn(context), language)
+        values["creditNotice"] = try await creditNotice(try context.signedInIdentity(), language)
         return try pages.page("dashboard", titleKey: "dashboard.title", request: request, context: context, values: values)
             .response(from: request, context: context)
     }
@@ -267,11 +267,6 @@ struct SubscriberPagesController {
 
     // MARK: - View values
 
-    private func signedIn(_ context: AppRequestContext) throws -> AuthenticatedUser {
-        guard let identity = context.identity else { throw SignInRequired() }
-        return identity
-    }
-
     private func visibleAccount(_ context: AppRequestContext, _ identity: AuthenticatedUser) async throws -> StoredAccount {
         guard let account = try await subscribers.account(try context.parameters.require("accountId"), for: identity) else {
             throw HTTPError(.notFound)
@@ -342,14 +337,5 @@ struct SubscriberPagesController {
         var components = URLComponents()
         components.queryItems = [URLQueryItem(name: "q", value: search), URLQueryItem(name: "page", value: String(page))]
         return "/account" + (components.string ?? "")
-    }
-}
-
-/// Thrown by pages that need a login; answered with a redirect to the login page.
-struct SignInRequired: HTTPResponseError {
-    var status: HTTPResponse.Status { .seeOther }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        .seeOther("/login")
     }
 }

@@ -34,7 +34,8 @@ struct BearerSessionMiddleware: RouterMiddleware {
     }
 }
 
-/// Pages a visitor must be logged in to see: anyone else is sent to the login page.
+/// Pages a visitor must be logged in to see: anyone else is sent to the login page (a form post too: nothing it
+/// carried is acted on).
 struct RequireLoginMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
