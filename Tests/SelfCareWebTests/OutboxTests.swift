@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import SelfCareMessaging
 import SelfCareStore
+import SelfCareTestSupport
 import Synchronization
 import Testing
 @testable import SelfCareServices
@@ -53,9 +54,9 @@ struct OutboxTests {
         }
     }
 
-    @Test("the worker hands each queued message to the sender once, codes first, and marks it sent")
-    func workerDelivers() async throws {
-        try await WebTest.withPortal { portal in
+    @Test("the worker hands each queued message to the sender once, codes first, and marks it sent", arguments: TestDatabases.engines)
+    func workerDelivers(engine: DatabaseEngine) async throws {
+        try await WebTest.withPortal(engine: engine) { portal in
             // given a completed registration (code, confirmation SMS and e-mail) and then a reset code
             try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
             _ = try await portal.api(.post, "/api/v1/password-resets", ["identifier": Subscribers.aline.rawValue])
@@ -74,9 +75,9 @@ struct OutboxTests {
         }
     }
 
-    @Test("a temporary failure keeps the message for a later try; a permanent one gives up")
-    func failures() async throws {
-        try await WebTest.withPortal { portal in
+    @Test("a temporary failure keeps the message for a later try; a permanent one gives up", arguments: TestDatabases.engines)
+    func failures(engine: DatabaseEngine) async throws {
+        try await WebTest.withPortal(engine: engine) { portal in
             // given
             _ = try await portal.startRegistration(Subscribers.aline.rawValue)
             _ = try await portal.startRegistration(Subscribers.companyClientID.rawValue)

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCarePayments
 import SelfCareStore
+import SelfCareTestSupport
 import Testing
 @testable import SelfCareServices
 @testable import SelfCareWeb
@@ -15,9 +16,9 @@ struct PaymentInProgressTests {
     static let aline = Subscribers.aline.rawValue
     static var company: String { Subscribers.companyClientID.rawValue }
 
-    @Test("a second payment of a bill with another key is refused with 409 while the first is under way")
-    func secondRefused() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("a second payment of a bill with another key is refused with 409 while the first is under way", arguments: TestDatabases.engines)
+    func secondRefused(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a payment of Aline's October bill under way
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let token = try await portal.token(Self.aline)
@@ -35,9 +36,9 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("once the first payment failed, or its card page expired (an hour after it could last be opened), the bill can be paid again")
-    func afterTheFirstEnds() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("once the first payment failed, or its card page expired (an hour after it could last be opened), the bill can be paid again", arguments: TestDatabases.engines)
+    func afterTheFirstEnds(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a declined payment and, later, an abandoned one
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let token = try await portal.token(Self.aline)
@@ -60,9 +61,9 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("a group bill under way holds its member bills, and a member bill under way holds its group bill")
-    func groupAndMembers() async throws {
-        try await Payments.withPortal { portal, _ in
+    @Test("a group bill under way holds its member bills, and a member bill under way holds its group bill", arguments: TestDatabases.engines)
+    func groupAndMembers(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, _ in
             // given
             let group = try await portal.companyGroupBill()
             let member = try #require(try await portal.members(of: group).first)
@@ -76,7 +77,7 @@ struct PaymentInProgressTests {
             #expect(groupFirst.status == .created)
             #expect(memberThen.status == .conflict)
         }
-        try await Payments.withPortal { portal, _ in
+        try await Payments.withPortal(engine: engine) { portal, _ in
             // given
             let group = try await portal.companyGroupBill()
             let member = try #require(try await portal.members(of: group).first)
@@ -92,9 +93,9 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("20 concurrent payments of one bill with different keys start exactly one")
-    func concurrentKeys() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("20 concurrent payments of one bill with different keys start exactly one", arguments: TestDatabases.engines)
+    func concurrentKeys(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let token = try await portal.token(Self.aline)
@@ -115,9 +116,9 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("the pay form says a payment is under way and links to it, whose page leads back to the card page")
-    func pages() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("the pay form says a payment is under way and links to it, whose page leads back to the card page", arguments: TestDatabases.engines)
+    func pages(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a payment started from the bill page
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")

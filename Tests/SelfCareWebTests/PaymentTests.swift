@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SelfCareCore
 import SelfCarePayments
 import SelfCareStore
+import SelfCareTestSupport
 import Testing
 @testable import SelfCareServices
 @testable import SelfCareWeb
@@ -22,9 +23,9 @@ struct PaymentTests {
 
     // MARK: - Paying
 
-    @Test("paying a whole bill settles it: payment succeeded, one receipt, the receipt SMS and e-mail queued")
-    func payWholeBill() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("paying a whole bill settles it: payment succeeded, one receipt, the receipt SMS and e-mail queued", arguments: TestDatabases.engines)
+    func payWholeBill(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
@@ -101,9 +102,9 @@ struct PaymentTests {
         }
     }
 
-    @Test("paying a group bill pays its member bills in Account ID order, then settles the group bill")
-    func payGroupBill() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("paying a group bill pays its member bills in Account ID order, then settles the group bill", arguments: TestDatabases.engines)
+    func payGroupBill(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given the company's October group bill and its members in Account ID order
             let group = try await portal.companyGroupBill()
             let members = try await portal.members(of: group).sorted { $0.accountID < $1.accountID }
@@ -263,9 +264,9 @@ struct PaymentTests {
 
     // MARK: - Idempotency
 
-    @Test("a double-clicked pay form makes one payment and one checkout")
-    func doubleClick() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("a double-clicked pay form makes one payment and one checkout", arguments: TestDatabases.engines)
+    func doubleClick(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given the bill page, with its form's idempotency key
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
@@ -286,9 +287,9 @@ struct PaymentTests {
         }
     }
 
-    @Test("50 concurrent identical POST /api/v1/payment with one Idempotency-Key make one payment, the same answer for all")
-    func concurrentRequests() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("50 concurrent identical POST /api/v1/payment with one Idempotency-Key make one payment, the same answer for all", arguments: TestDatabases.engines)
+    func concurrentRequests(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let token = try await portal.token(Self.aline)
@@ -341,9 +342,9 @@ struct PaymentTests {
         }
     }
 
-    @Test("the request repeated after the bill was paid finds its payment instead of starting another")
-    func repeatedAfterSuccess() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("the request repeated after the bill was paid finds its payment instead of starting another", arguments: TestDatabases.engines)
+    func repeatedAfterSuccess(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a paid bill
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let token = try await portal.token(Self.aline)
@@ -503,9 +504,9 @@ struct PaymentTests {
         }
     }
 
-    @Test("a refreshed return page after success makes no second receipt")
-    func refreshedReturn() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("a refreshed return page after success makes no second receipt", arguments: TestDatabases.engines)
+    func refreshedReturn(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
@@ -524,9 +525,9 @@ struct PaymentTests {
 
     // MARK: - Webhooks
 
-    @Test("a validly signed event delivered 100 times is processed once: one payment settled, one receipt")
-    func webhookDeliveredManyTimes() async throws {
-        try await Payments.withPortal { portal, gateway in
+    @Test("a validly signed event delivered 100 times is processed once: one payment settled, one receipt", arguments: TestDatabases.engines)
+    func webhookDeliveredManyTimes(engine: DatabaseEngine) async throws {
+        try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a paid checkout the browser never came back from
             let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
             let started = try await portal.startPayment([["id": bill.billNo]], key: "hook", token: try await portal.token(Self.aline))
