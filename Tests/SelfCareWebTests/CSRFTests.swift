@@ -99,7 +99,10 @@ struct CSRFTests {
         }
     }
 
-    @Test("every state-changing form is protected", arguments: ["/login", "/logout", "/password-reset", "/register/x/activate"])
+    @Test("every form the pages post is protected", arguments: [
+        "/login", "/logout", "/password-reset", "/password-reset/x", "/register", "/register/x/activate", "/register/x/password",
+        "/register/x/resend", "/payments",
+    ])
     func everyForm(_ path: String) async throws {
         try await WebTest.withPortal { portal in
             // given

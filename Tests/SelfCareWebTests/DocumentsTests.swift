@@ -31,10 +31,8 @@ struct DocumentsTests {
             #expect(answer.headers[.contentDisposition] == "attachment; filename=\"\(bill.billNo).pdf\"")
             let pdf = Data(answer.body.readableBytesView)
             #expect(pdf.starts(with: Data("%PDF-1.4".utf8)))
-            if let check = try DocumentText.qpdfCheck(pdf) {
-                #expect(check.status == 0, "\(check.output)")
-            }
-            // else: qpdf is not installed here, so the structural check is skipped.
+            let check = try #require(try DocumentText.qpdfCheck(pdf), "qpdf is needed (scripts/test.sh installs it)")
+            #expect(check.status == 0, "\(check.output)")
             let text = try DocumentText.pdfText(pdf).normalizedSpaces
             let total = bill.total.formatted(language)
             #expect(page.text.contains(total))
@@ -110,10 +108,8 @@ struct DocumentsTests {
             // then
             #expect(answer.headers[.contentType] == "application/pdf")
             let pdf = Data(answer.body.readableBytesView)
-            if let check = try DocumentText.qpdfCheck(pdf) {
-                #expect(check.status == 0, "\(check.output)")
-            }
-            // else: qpdf is not installed here, so the structural check is skipped.
+            let check = try #require(try DocumentText.qpdfCheck(pdf), "qpdf is needed (scripts/test.sh installs it)")
+            #expect(check.status == 0, "\(check.output)")
             let text = try DocumentText.pdfText(pdf).normalizedSpaces
             #expect(text.contains("Total incl. VAT \(group.total.formatted(.english).normalizedSpaces)"))
             #expect(text.contains("Riviere Transport Ltd"))

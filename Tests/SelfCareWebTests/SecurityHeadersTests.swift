@@ -8,7 +8,12 @@ import Testing
 /// Security headers on every response, HSTS only when the portal is reached over HTTPS.
 @Suite("Security headers")
 struct SecurityHeadersTests {
-    static let paths = ["/", "/health", "/no-such-page"]
+    /// Pages, errors, redirects, assets and API answers, each with the status it gets without a login.
+    static let paths: [(String, HTTPResponse.Status)] = [
+        ("/", .ok), ("/health", .ok), ("/no-such-page", .notFound), ("/login", .ok), ("/register", .ok), ("/terms", .ok),
+        ("/assets/site.css", .ok), ("/api/v1/openapi.yaml", .ok), ("/api/v1/customerBill", .unauthorized),
+        ("//api/v1/customerBill", .unauthorized), ("/account", .seeOther),
+    ]
 
     /// The directives of a Content-Security-Policy by name.
     static func directives(_ policy: String) -> [String: [String]] {
@@ -22,7 +27,7 @@ struct SecurityHeadersTests {
     }
 
     @Test("every response carries a strict CSP, nosniff and a referrer policy", arguments: paths)
-    func headersOnEveryResponse(path: String) async throws {
+    func headersOnEveryResponse(path: String, status: HTTPResponse.Status) async throws {
         try await WebTest.withApp { client in
             // given
 
@@ -30,7 +35,7 @@ struct SecurityHeadersTests {
             let response = try await client.execute(uri: path, method: .get)
 
             // then
-            if path == "/no-such-page" { #expect(response.status == .notFound) } else { #expect(response.status == .ok) }
+            #expect(response.status == status)
             let policy = try #require(response.headers[.contentSecurityPolicy])
             let directives = Self.directives(policy)
             let scripts = try #require(directives["script-src"] ?? directives["default-src"])
@@ -42,7 +47,7 @@ struct SecurityHeadersTests {
         }
     }
 
-    @Test("no Strict-Transport-Security in development over http", arguments: paths)
+    @Test("no Strict-Transport-Security in development over http", arguments: paths.map(\.0))
     func noHSTSOverHTTP(path: String) async throws {
         try await WebTest.withApp(publicURL: "http://127.0.0.1:8080") { client in
             // given a portal reached over http
@@ -55,7 +60,7 @@ struct SecurityHeadersTests {
         }
     }
 
-    @Test("Strict-Transport-Security when the public URL is https", arguments: paths)
+    @Test("Strict-Transport-Security when the public URL is https", arguments: paths.map(\.0))
     func hstsOverHTTPS(path: String) async throws {
         try await WebTest.withApp(publicURL: "https://selfcare.example.mu") { client in
             // given a portal reached over https

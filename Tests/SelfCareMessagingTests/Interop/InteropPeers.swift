@@ -32,10 +32,12 @@ enum InteropPeers {
         "\(flags)-\(UUID().uuidString.prefix(14 - flags.count).lowercased())"
     }
 
-    /// A mobile number no other test uses.
+    /// A mobile number no other test of this run uses: a counter, started from the clock so runs against one SMSC differ.
     static func freshNumber() -> String {
-        "+2305" + String(format: "%07d", Int.random(in: 0..<10_000_000))
+        "+2305" + String(format: "%07d", numbers.next())
     }
+
+    private static let numbers = NumberSequence(start: Int(Date().timeIntervalSince1970) % 5_000_000)
 
     static func smppClient(systemID: String, password: String = "secret", receipts: (any DeliveryReceiptRecorder)? = nil)
         -> SMPPClient
@@ -235,5 +237,21 @@ extension Database {
 
     func enqueue(_ messages: [NewOutboxMessage], at now: Date) async throws {
         try await transaction { db in try await OutboxRepository().enqueue(messages, now: now, on: db) }
+    }
+}
+
+/// Numbers handed out once each, from any task.
+final class NumberSequence: Sendable {
+    private let current = Mutex(0)
+
+    init(start: Int) {
+        current.withLock { $0 = start }
+    }
+
+    func next() -> Int {
+        current.withLock { value in
+            defer { value = (value + 1) % 10_000_000 }
+            return value
+        }
     }
 }
