@@ -234,6 +234,27 @@ struct BillRunnerTests {
         }
     }
 
+    @Test("one line per transaction and three batches rated ahead bill exactly as one batch does",
+          arguments: TestDatabase.engines)
+    func workersBillAsOneBatch(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given
+            try await Self.givenOctober(test)
+
+            // when
+            let outcome = try await BillRunner(database: test.database, accountsPerTransaction: 1)
+                .run(period: Self.october, now: Self.runAt, workers: 3)
+
+            // then
+            #expect(outcome == .closed(Self.expectedSummary))
+            let bills = try await test.bills(period: "2026-10")
+            #expect(bills.count == 4)
+            #expect(bills.first { $0.accountID == Self.a1.rawValue }?.total == Self.money("185.27"))
+            #expect(Set(bills.map(\.billNo)).count == 4)
+            #expect(try await test.count("group_bills", where: "period = '2026-10'") == 1)
+        }
+    }
+
     @Test("importing the same usage twice bills the same as once", arguments: TestDatabase.engines)
     func duplicateUsageBillsOnce(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in

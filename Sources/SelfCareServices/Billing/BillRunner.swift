@@ -25,17 +25,23 @@ package struct BillRunner: Sendable {
 
     private let database: Database
     private let announces: Bool
+    private let accountsPerTransaction: Int
     private let billing = BillingRepository()
     private let customers = CustomerRepository()
 
     /// `announces`: each new bill is announced by SMS to its line (queued in the bill's transaction) and marked `sent`.
-    package init(database: Database, announces: Bool = true) {
+    /// `accountsPerTransaction`: lines billed per transaction (a larger client still gets one transaction of its own).
+    package init(database: Database, announces: Bool = true, accountsPerTransaction: Int = 500) {
         self.database = database
         self.announces = announces
+        self.accountsPerTransaction = max(accountsPerTransaction, 1)
     }
 
     /// Bills every line of `period` not billed yet, then closes the period; `progress` gets the fraction done.
-    package func run(period: BillingPeriod, now: Date, progress: @escaping @Sendable (Double) -> Void = { _ in }) async throws -> Outcome {
+    /// `workers` batches are read and rated at once while the bills of an earlier one are written.
+    package func run(
+        period: BillingPeriod, now: Date, workers: Int = 1, progress: @escaping @Sendable (Double) -> Void = { _ in }
+    ) async throws -> Outcome {
         if try await database.read({ db in try await billing.isClosed(period, on: db) }) {
             return .alreadyClosed(try await database.read { db in try await billing.summary(of: period, on: db) })
         }
@@ -54,7 +60,7 @@ package struct BillRunner: Sendable {
         var batchSize = 0
         for client in byClient.keys.sorted() {
             let clientAccounts = byClient[client]!
-            if batchSize > 0, batchSize + clientAccounts.count > Self.accountsPerTransaction {
+            if batchSize > 0, batchSize + clientAccounts.count > accountsPerTransaction {
                 batches.append([])
                 batchSize = 0
             }
@@ -62,18 +68,24 @@ package struct BillRunner: Sendable {
             batchSize += clientAccounts.count
         }
         var done = 0
+        let total = max(byClient.values.reduce(0) { $0 + $1.count }, 1)
         let work = batches.filter { !$0.isEmpty }
-        // The next batch's records are read while this one is billed: the period is marked as closing, so no record can be
-        // added meanwhile.
-        var next = work.first.map { prefetch($0, period: period) }
-        for (index, batch) in work.enumerated() {
-            let records = try await next?.value ?? [:]
-            next = index + 1 < work.count ? prefetch(work[index + 1], period: period) : nil
+        // Batches ahead are read and rated while this one is written: the period is marked as closing, so no record can
+        // be added meanwhile.
+        var ahead: [Task<RatedBatch, any Error>] = []
+        var nextToStart = 0
+        defer { ahead.forEach { $0.cancel() } }
+        for batch in work {
+            while ahead.count < max(workers, 1), nextToStart < work.count {
+                ahead.append(rate(work[nextToStart], plans: plans, period: period))
+                nextToStart += 1
+            }
+            let rated = try await ahead.removeFirst().value
             try await database.transaction { db in
-                try await self.bill(batch, records: records, plans: plans, period: period, now: now, on: db)
+                try await self.bill(batch, rated: rated, period: period, now: now, on: db)
             }
             done += batch.reduce(0) { $0 + $1.accounts.count }
-            progress(Double(done) / Double(max(byClient.values.reduce(0) { $0 + $1.count }, 1)))
+            progress(Double(done) / Double(total))
         }
         let summary = try await database.transaction { db in
             if try await billing.isClosed(period, on: db) { return try await billing.summary(of: period, on: db) }
@@ -82,22 +94,33 @@ package struct BillRunner: Sendable {
         return .closed(summary)
     }
 
-    /// The records of a batch's accounts, read below SQLKit (a direct SQLite connection, or rows decoded by position on
-    /// PostgreSQL).
-    private func prefetch(
-        _ batch: [(client: Int64, accounts: [StoredAccount])], period: BillingPeriod
-    ) -> Task<[Int64: [UsageRecord]], any Error> {
+    /// What each account of a batch costs, from its records (read below SQLKit: a direct SQLite connection, or rows
+    /// decoded by position on PostgreSQL) and the plan version in force.
+    private func rate(
+        _ batch: [(client: Int64, accounts: [StoredAccount])], plans: [String: StoredPlanVersion], period: BillingPeriod
+    ) -> Task<RatedBatch, any Error> {
         let database = self.database
-        let msisdns = Dictionary(uniqueKeysWithValues: batch.flatMap(\.accounts).map { ($0.id, $0.account.line.msisdn) })
-        return Task { try await UsageRepository.recordsByAccount(period: period, msisdns: msisdns, in: database) }
+        let accounts = batch.flatMap(\.accounts)
+        let msisdns = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.account.line.msisdn) })
+        return Task {
+            let records = try await UsageRepository.recordsByAccount(period: period, msisdns: msisdns, in: database)
+            var rated = RatedBatch()
+            for account in accounts {
+                guard let version = plans[account.account.line.planCode] else {
+                    throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
+                }
+                let rating = UsageRater.rate(records[account.id] ?? [], plan: version.plan)
+                rated[account.id] = RatedAccount(
+                    planVersionID: version.id, amounts: BillAmounts(monthlyFee: version.plan.monthlyFee, rating: rating),
+                    records: rating.records)
+            }
+            return rated
+        }
     }
 
-    /// Accounts billed per transaction (a larger client still gets one transaction of its own).
-    static let accountsPerTransaction = 500
-
     private func bill(
-        _ batch: [(client: Int64, accounts: [StoredAccount])], records: [Int64: [UsageRecord]],
-        plans: [String: StoredPlanVersion], period: BillingPeriod, now: Date, on db: any SQLDatabase
+        _ batch: [(client: Int64, accounts: [StoredAccount])], rated ratedAccounts: RatedBatch, period: BillingPeriod,
+        now: Date, on db: any SQLDatabase
     ) async throws {
         let clientIDs = batch.map(\.client)
         let alreadyBilled = try await billing.billedAccounts(clientRowIDs: clientIDs, period: period, on: db)
@@ -105,7 +128,6 @@ package struct BillRunner: Sendable {
             client.accounts.filter { !alreadyBilled.contains($0.id) }.sorted { $0.account.id < $1.account.id }
         }
         guard !pending.isEmpty else { return }
-        let msisdns = Dictionary(uniqueKeysWithValues: pending.map { ($0.id, $0.account.line.msisdn) })
 
         var groupBills: [Int64: Int64] = [:]
         for (client, accounts) in batch where accounts.count >= 2 && accounts.contains(where: { !alreadyBilled.contains($0.id) }) {
@@ -128,20 +150,17 @@ package struct BillRunner: Sendable {
         var rated: [String: [RatedUsage]] = [:]
         bills.reserveCapacity(pending.count)
         for (offset, account) in pending.enumerated() {
-            guard let version = plans[account.account.line.planCode] else {
-                throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
-            }
-            let rating = UsageRater.rate(records[account.id] ?? [], plan: version.plan)
-            let amounts = BillAmounts(monthlyFee: version.plan.monthlyFee, rating: rating)
+            let priced = ratedAccounts[account.id]!
+            let amounts = priced.amounts
             let number = Self.number("B", period, first + Int64(offset))
-            rated[number] = rating.records
+            rated[number] = priced.records
             let notice = BillReadyNotice(
                 billNo: number, accountID: account.account.id, msisdn: account.account.line.msisdn, period: period,
                 total: amounts.total, dueDate: BillAmounts.dueDate(for: period), accountRowID: account.id, clientRowID: account.clientRowID)
             let language = languages.byAccount[account.id] ?? languages.byClient[account.clientRowID] ?? .default
             let notices = announces ? Notices.billReady(notice, language: language) : []
             messages += notices
-            bills.append(NewBill(number: number, account: account, planVersionID: version.id, amounts: amounts,
+            bills.append(NewBill(number: number, account: account, planVersionID: priced.planVersionID, amounts: amounts,
                                  state: notices.isEmpty ? .new : .sent, groupBillID: groupBills[account.clientRowID]))
         }
         let ids = try await billing.insertBills(bills, period: period, now: now, on: db)
@@ -160,6 +179,15 @@ package struct BillRunner: Sendable {
             + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
     }
 }
+
+/// An account's bill amounts and priced records, worked out before its transaction.
+private struct RatedAccount: Sendable {
+    var planVersionID: Int64
+    var amounts: BillAmounts
+    var records: [RatedUsage]
+}
+
+private typealias RatedBatch = [Int64: RatedAccount]
 
 package enum BillRunError: Error, Sendable, CustomStringConvertible {
     case periodNotStarted(BillingPeriod)

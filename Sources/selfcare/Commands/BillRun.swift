@@ -4,19 +4,24 @@ import SelfCareCore
 import SelfCareServices
 import SelfCareStore
 
-/// `selfcare bill-run --period YYYY-MM`: closes the period.
+/// `selfcare bill-run --period YYYY-MM [--workers N]`: closes the period.
 struct BillRun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bill-run", abstract: "Close a billing period: bills, group bills, VAT.")
 
     @OptionGroup var database: DatabaseOption
     @Option(name: .long, help: "The period to close, YYYY-MM.") var period: String
+    @Option(name: .long, help: "Batches of lines read and rated at once while another is written (1–64).") var workers = 2
+
+    func validate() throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers: expected a whole number from 1 to 64, got \(workers)") }
+    }
 
     func run() async throws {
         let parsed: BillingPeriod
         do { parsed = try BillingPeriod(period) } catch { fail("--period: \(error.description)") }
         let bar = ProgressBar(label: "bill-run")
         let outcome = try await withDatabase(database) { db in
-            try await BillRunner(database: db).run(period: parsed, now: Date(), progress: bar.update)
+            try await BillRunner(database: db).run(period: parsed, now: Date(), workers: workers, progress: bar.update)
         }
         switch outcome {
         case .closed(let summary):
