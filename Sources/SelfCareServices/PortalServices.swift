@@ -50,6 +50,9 @@ package struct PortalServices: Sendable {
     package let resets: PasswordResetService
     package let subscribers: SubscriberService
     package let payments: PaymentService
+    package let alerts: UsageAlertService
+    /// Checks lines against their usage alerts once usage arrives.
+    package let alertEvaluator: UsageAlertEvaluator
     /// The receipt PDF a receipt e-mail carries.
     package let receiptAttachments: ReceiptAttachments
 
@@ -80,6 +83,8 @@ package struct PortalServices: Sendable {
             database: database, clock: clock, gateway: settings.gateway, webhookSecret: settings.webhookSecret,
             publicURL: settings.publicURL, returnOrigins: settings.returnOrigins, returnKey: codeKey, branding: branding,
             logger: settings.logger)
+        alertEvaluator = UsageAlertEvaluator(database: database, operatorName: branding.operatorName, portalURL: settings.publicURL)
+        alerts = UsageAlertService(database: database, clock: clock, evaluator: alertEvaluator)
         receiptAttachments = ReceiptAttachments(database: database, payments: payments, localizer: localizer)
     }
 

@@ -9,7 +9,7 @@ struct SelfCareCommand: AsyncParsableCommand {
         abstract: "Self-care portal and billing back end for postpaid mobile subscribers.",
         subcommands: [
             Serve.self, Migrate.self, SeedDemo.self, ImportPlans.self, ImportCustomers.self, ImportUsage.self,
-            BillRun.self, ExportBills.self, IssueClientID.self, BenchmarkKDF.self, Gateway.self,
+            BillRun.self, ExportBills.self, ExportOverLimit.self, IssueClientID.self, BenchmarkKDF.self, Gateway.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -101,10 +101,11 @@ package struct TestDatabase: Sendable {
             .importFile(at: path, now: now)
     }
 
-    /// Imports a usage file made of `rows` (after the header).
-    package func importUsage(_ rows: [[String]]) async throws -> UsageImporter.Report {
+    /// Imports a usage file made of `rows` (after the header); with `alerts`, the usage alerts it sets off are queued.
+    package func importUsage(_ rows: [[String]], alerts: Bool = false, now: Date = StoreFixture.importedAt) async throws -> UsageImporter.Report {
         let path = try write("usage-\(UUID().uuidString).csv", StoreFixture.csv(UsageRow.header, rows))
-        return try await UsageImporter(database: database).importFile(at: path)
+        let evaluator = alerts ? UsageAlertEvaluator(database: database, operatorName: "Mobile Operator", portalURL: "https://selfcare.example") : nil
+        return try await UsageImporter(database: database, alerts: evaluator, clock: StoppedClock(now)).importFile(at: path)
     }
 
     /// Every bill of `period`, in bill number order.

@@ -9,9 +9,13 @@ public struct BillAmounts: Sendable, Hashable {
     public var lines: [ChargeLine]
 
     public init(monthlyFee: Money, rating: LineRating) {
+        self.init(monthlyFee: monthlyFee, usageCharges: rating.usageCharges, lines: rating.lines)
+    }
+
+    public init(monthlyFee: Money, usageCharges: Money, lines: [ChargeLine] = []) {
         self.monthlyFee = monthlyFee
-        self.usageCharges = rating.usageCharges
-        self.lines = rating.lines
+        self.usageCharges = usageCharges
+        self.lines = lines
     }
 
     /// Fee plus usage, before VAT.

@@ -57,6 +57,13 @@ package struct SubscriberService: Sendable {
         return Consumption(period: period, plan: plan, rating: UsageRater.rate(records, plan: plan))
     }
 
+    /// The bill `consumption`'s period is heading for (CONTRACT §9 `forecast`): the fee plus out-of-bundle charges so far
+    /// projected over the period from the days elapsed, with VAT.
+    package func forecast(_ consumption: Consumption) -> Money {
+        BillForecast.total(monthlyFee: consumption.plan.monthlyFee, usageCharges: consumption.rating.usageCharges,
+                           period: consumption.period, today: CalendarDay(containing: clock.now()))
+    }
+
     /// A period's rated records of an account: as its bill froze them once billed, else rated now with the version of
     /// its plan in force on the period's first day.
     package func ratedRecords(of account: StoredAccount, period: BillingPeriod) async throws -> [RatedUsage] {

@@ -10,15 +10,22 @@ package struct UsageImporter: Sendable {
         package var imported: Int
         package var duplicates: Int
         package var rejected: [RejectedRow]
+        /// Usage alerts queued because the import took lines past a threshold or their spend limit.
+        package var alerts: Int = 0
     }
 
     private let database: Database
     /// Rows handed to the store at a time.
     private let batchSize: Int
+    private let alerts: UsageAlertEvaluator?
+    private let clock: any WallClock
 
-    package init(database: Database, batchSize: Int = 2_000) {
+    /// `alerts`: checks the lines the file touched against their alert settings once it is stored.
+    package init(database: Database, batchSize: Int = 2_000, alerts: UsageAlertEvaluator? = nil, clock: any WallClock = SystemWallClock()) {
         self.database = database
         self.batchSize = batchSize
+        self.alerts = alerts
+        self.clock = clock
     }
 
     /// Imports the file; `progress` receives the fraction of the file read.
@@ -29,9 +36,13 @@ package struct UsageImporter: Sendable {
             let validator = RowValidator(context)
             return { try file.nextBatch(validator) }
         }, progress: progress)
+        var queued = 0
+        if let alerts, result.inserted > 0 {
+            queued = try await alerts.evaluate(file.touchedLines, now: clock.now())
+        }
         progress(1)
         return Report(imported: result.inserted, duplicates: result.submitted - result.inserted,
-                      rejected: result.rejected.sorted { $0.line < $1.line })
+                      rejected: result.rejected.sorted { $0.line < $1.line }, alerts: queued)
     }
 }
 
@@ -40,6 +51,9 @@ private final class ReaderBox: @unchecked Sendable {
     private var reader: CSVFileReader
     private let batchSize: Int
     private var done = false
+    /// The lines each period's accepted rows belong to.
+    private var touched: [String: Set<Int64>] = [:]
+    private let lock = NSLock()
 
     init(_ reader: CSVFileReader, batchSize: Int) {
         self.reader = reader
@@ -50,13 +64,26 @@ private final class ReaderBox: @unchecked Sendable {
         reader.close()
     }
 
+    /// The lines each period's accepted rows belong to, once the file is read.
+    var touchedLines: [BillingPeriod: Set<Int64>] {
+        lock.withLock {
+            Dictionary(uniqueKeysWithValues: touched.compactMap { period, lines in (try? BillingPeriod(period)).map { ($0, lines) } })
+        }
+    }
+
     /// The next batch of checked rows, or nil at the end of the file.
     func nextBatch(_ validator: RowValidator) throws -> UsageBatch? {
         guard !done else { return nil }
         var batch = UsageBatch()
+        var lastLine: (accountRowID: Int64, period: String) = (-1, "")
         while batch.rows.count < batchSize, let (line, fields) = try reader.next() {
             switch validator.validate(fields) {
-            case .success(let row): batch.rows.append(row)
+            case .success(let row):
+                batch.rows.append(row)
+                if row.accountRowID != lastLine.accountRowID || row.period != lastLine.period {
+                    lock.withLock { _ = touched[row.period, default: []].insert(row.accountRowID) }
+                    lastLine = (row.accountRowID, row.period)
+                }
             case .failure(let error): batch.rejected.append(RejectedRow(line: line, reason: error.reason))
             }
         }

@@ -76,10 +76,73 @@ package enum Notices {
                              attachment: "payment:\(paymentID)"),
         ]
     }
+
+    /// An alert that a line reached a level of an allowance or of its spend limit, by each channel asked for.
+    package static func usageAlert(_ alert: UsageAlertNotice, language: Language) -> [NewOutboxMessage] {
+        var values = [
+            "operator": alert.operatorName, "msisdn": alert.msisdn.e164, "period": DisplayFormat.period(alert.period, language),
+            "percent": String(alert.level.percent), "portal": alert.portalURL,
+        ]
+        let key: String
+        if let use = alert.use {
+            values["bucket"] = text("usageAlert.bucket.\(use.bucket.rawValue)", language, [:])
+            values["used"] = DisplayFormat.quantity(use.used, unit: use.bucket.unit, language)
+            values["allowance"] = DisplayFormat.quantity(use.allowance, unit: use.bucket.unit, language)
+            key = alert.level.percent >= 100 ? "exhausted" : "threshold"
+        } else {
+            values["charged"] = alert.charged.formatted(language)
+            values["limit"] = (alert.limit ?? .zero).formatted(language)
+            key = alert.level.percent >= 100 ? "spendReached" : "spendWarning"
+        }
+        let body = text("usageAlert.\(key)", language, values)
+        return alert.channels.compactMap { channel -> NewOutboxMessage? in
+            switch channel {
+            case .sms:
+                return NewOutboxMessage(channel: .sms, recipient: alert.msisdn.e164, body: body, language: language, purpose: "usageAlert",
+                                        accountRowID: alert.accountRowID, clientRowID: alert.clientRowID)
+            case .email:
+                guard let email = alert.email else { return nil }
+                return NewOutboxMessage(
+                    channel: .email, recipient: email, subject: text("usageAlert.subject", language, values),
+                    body: text("usageAlert.body", language, values.merging(["text": body]) { $1 }), language: language,
+                    purpose: "usageAlert", accountRowID: alert.accountRowID, clientRowID: alert.clientRowID)
+            }
+        }
+    }
 }
 
 /// What a one-time code is for.
 package enum CodePurpose: String, Sendable {
     case activation
     case passwordReset
+
+}
+
+/// What a usage alert says and where it goes.
+package struct UsageAlertNotice: Sendable {
+    package var level: AlertLevel
+    package var msisdn: MSISDN
+    package var period: BillingPeriod
+    /// The bucket's use, for an allowance alert.
+    package var use: BucketUse?
+    /// Out-of-bundle charges with VAT and the limit, for a spend alert.
+    package var charged: Money
+    package var limit: Money?
+    package var channels: [AlertChannel]
+    package var email: String?
+    package var accountRowID: Int64
+    package var clientRowID: Int64
+    package var operatorName: String
+    package var portalURL: String
+}
+
+extension UsageBucket {
+    /// The unit its use is counted in.
+    package var unit: UsageUnit {
+        switch self {
+        case .voice: .minute
+        case .sms: .message
+        case .data: .byte
+        }
+    }
 }

@@ -17,6 +17,8 @@ package struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible
         case conflict
         /// Locked until the holder acts (a password reset) or a day passes (403).
         case locked
+        /// Not for this login (403).
+        case forbidden
     }
 
     package var description: String { "\(code)" }

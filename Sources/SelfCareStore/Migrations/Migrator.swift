@@ -10,7 +10,7 @@ package struct Migrator: Sendable {
         .createSessions, .createOutboxMessages, .createPayments, .createReceipts, .createAuditEvents,
         .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes, .createRateLimits,
         .createAccountCredits, .createTariffPlanVersions, .updateBillsAddPlanVersion, .createBillUsage,
-        .freezeBilledUsage, .createPeriodClosings, .updateOutboxMessagesAddPriorityAndClaims,
+        .freezeBilledUsage, .createPeriodClosings, .updateOutboxMessagesAddPriorityAndClaims, .createUsageAlerts,
     ]
 
     private let database: Database

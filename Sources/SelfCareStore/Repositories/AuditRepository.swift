@@ -18,6 +18,8 @@ package enum AuditAction: String, Sendable {
     case passwordResetRequested
     case passwordResetCompleted
     case accessDenied
+    case usageAlertsChanged
+    case spendLimitConsent
 }
 
 /// One audit event: never a password or a code.

@@ -272,7 +272,7 @@ struct SQLBindList<Value: Encodable & Sendable>: SQLExpression {
 
 extension Array {
     /// The array cut into consecutive pieces of at most `size` elements.
-    func chunked(into size: Int) -> [ArraySlice<Element>] {
+    package func chunked(into size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -76,6 +76,16 @@ package struct CustomerRepository: Sendable {
             .map(Self.account(from:))
     }
 
+    /// These accounts, in row id order.
+    package func accounts(rowIDs: [Int64], on db: any SQLDatabase) async throws -> [StoredAccount] {
+        var result: [StoredAccount] = []
+        for chunk in rowIDs.sorted().chunked(into: 500) {
+            result += try await db.raw("\(unsafeRaw: Self.accountSelect) WHERE a.id IN \(SQLBindList(chunk)) ORDER BY a.id").all()
+                .map(Self.account(from:))
+        }
+        return result
+    }
+
     /// Every account with its client, for billing, in client then Account ID order.
     package func allAccounts(on db: any SQLDatabase) async throws -> [StoredAccount] {
         try await db.raw("\(unsafeRaw: Self.accountSelect) ORDER BY a.client_id, a.account_id").all().map(Self.account(from:))

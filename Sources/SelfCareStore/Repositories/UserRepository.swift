@@ -92,4 +92,33 @@ package struct UserRepository: Sendable {
         }
         return (byAccount, byClient)
     }
+
+    /// The language and e-mail address of the logins of these accounts and of these clients, by row id.
+    package func contacts(accountRowIDs: [Int64], clientRowIDs: [Int64], on db: any SQLDatabase) async throws
+        -> (byAccount: [Int64: LoginContact], byClient: [Int64: LoginContact]) {
+        var byAccount: [Int64: LoginContact] = [:]
+        var byClient: [Int64: LoginContact] = [:]
+        for chunk in accountRowIDs.chunked(into: 500) {
+            for row in try await db.raw("SELECT account_id, language, email FROM portal_users WHERE account_id IN \(SQLBindList(chunk))").all() {
+                byAccount[try row.value("account_id")] = try LoginContact(row)
+            }
+        }
+        for chunk in clientRowIDs.chunked(into: 500) {
+            for row in try await db.raw("SELECT client_id, language, email FROM portal_users WHERE client_id IN \(SQLBindList(chunk))").all() {
+                byClient[try row.value("client_id")] = try LoginContact(row)
+            }
+        }
+        return (byAccount, byClient)
+    }
+}
+
+/// How to reach a login: its language and e-mail address.
+package struct LoginContact: Sendable, Hashable {
+    package var language: Language
+    package var email: String
+
+    init(_ row: any SQLRow) throws {
+        language = Language(rawValue: try row.value("language")) ?? .default
+        email = try row.value("email")
+    }
 }

@@ -116,6 +116,7 @@ package struct Portal: Sendable {
             .addRoutes(to: api)
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)
         NotificationAPIController(subscribers: subscribers).addRoutes(to: api)
+        UsageAlertsAPIController(subscribers: subscribers, alerts: services.alerts, localizer: pages.localizer).addRoutes(to: api)
         PaymentAPIController(payments: payments, pages: pages).addRoutes(to: api)
         return router
     }

@@ -112,7 +112,7 @@ struct AuthAPIController {
         case .tooMany: .tooManyRequests
         case .unauthorized: .unauthorized
         case .conflict: .conflict
-        case .locked: .forbidden
+        case .locked, .forbidden: .forbidden
         }
         return APIError(status: status, code: error.code, message: localizer.text(error.messageKey, language, error.values),
                         field: error.field, retryAfter: error.values["seconds"].flatMap(Int.init))
