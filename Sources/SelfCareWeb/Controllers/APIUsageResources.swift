@@ -51,6 +51,20 @@ struct APIUsageAlerts: Encodable {
         var thresholds: [Int]
         var channels: [String]
         var spendLimit: Amount?
+
+        enum CodingKeys: String, CodingKey { case thresholds, channels, spendLimit }
+
+        /// Thresholds are read as numbers first, so that `80.5` is named as a wrong type rather than as broken JSON.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let numbers = try container.decode([Double].self, forKey: .thresholds)
+            guard numbers.allSatisfy({ $0.rounded() == $0 && abs($0) < 1_000_000 }) else {
+                throw DecodingError.typeMismatch(Int.self, .init(codingPath: [CodingKeys.thresholds], debugDescription: "whole numbers"))
+            }
+            thresholds = numbers.map { Int($0) }
+            channels = try container.decode([String].self, forKey: .channels)
+            spendLimit = try container.decodeIfPresent(Amount.self, forKey: .spendLimit)
+        }
     }
 }
 
