@@ -355,6 +355,7 @@ struct BillingAPITests {
                 "/api/v1/billingAccount", "/api/v1/billingAccount/{id}", "/api/v1/usage", "/api/v1/usageSummary", "/api/v1/customerBill",
                 "/api/v1/customerBill/{id}", "/api/v1/customerBill/{id}/document", "/api/v1/groupBill", "/api/v1/groupBill/{id}",
                 "/api/v1/groupBill/{id}/document", "/api/v1/communicationMessage", "/api/v1/openapi.yaml",
+                "/api/v1/billingAccount/{id}/usageAlerts", "/api/v1/billingAccount/{id}/spendLimitConsent", "/api/v1/usageConsumption",
             ] {
                 #expect(document.paths.contains(path), "\(path) is not described")
             }
@@ -366,6 +367,8 @@ struct BillingAPITests {
                 ("UsageSummary", try await portal.api(.get, "/api/v1/usageSummary", token: alineToken).json),
                 ("CustomerBill", try await portal.api(.get, "/api/v1/customerBill/\(bill.billNo)", token: alineToken).json),
                 ("GroupBill", try await portal.api(.get, "/api/v1/groupBill/\(group.groupBillNo)", token: companyToken).json),
+                ("UsageAlerts", try await portal.api(.get, "/api/v1/billingAccount/\(Self.aline)/usageAlerts", token: alineToken).json),
+                ("UsageConsumption", try await portal.api(.get, "/api/v1/usageConsumption", token: alineToken).json),
             ]
             for (schema, sample) in samples {
                 let documented = document.properties(of: schema)
