@@ -84,6 +84,8 @@ package struct Portal: Sendable {
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
         router.add(middleware: ErrorPageMiddleware(pages: pages))
+        let document = try OpenAPIDocument()
+        router.add(middleware: MethodNotAllowedMiddleware(document: document))
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))
         router.add(middleware: FileMiddleware(
             webResources.appendingPathComponent("assets").path, urlBasePath: "/assets", searchForIndexHtml: false))
@@ -92,7 +94,7 @@ package struct Portal: Sendable {
         HealthController(database: database).addRoutes(to: router)
         MetricsController(database: database, clock: clock, mode: configuration.mode, token: configuration.metricsToken).addRoutes(to: router)
         WebhookController(payments: payments).addRoutes(to: router)
-        try OpenAPIController().addRoutes(to: router)
+        OpenAPIController(document: document).addRoutes(to: router)
         if configuration.mode == .development {
             DevMessagesController(database: database).addRoutes(to: router)
         }

@@ -4,15 +4,11 @@ import SelfCareServices
 
 /// `GET /api/v1/openapi.yaml`: the OpenAPI 3.1 description of the JSON API.
 struct OpenAPIController {
-    let document: ByteBuffer
-
-    init() throws {
-        document = ByteBuffer(bytes: try Data(contentsOf: webResources.appendingPathComponent("openapi.yaml")))
-    }
+    let document: OpenAPIDocument
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/api/v1/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: ResponseBody(byteBuffer: document))
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: ResponseBody(byteBuffer: document.bytes))
         }
     }
 }
