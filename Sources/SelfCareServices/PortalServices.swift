@@ -21,11 +21,15 @@ package struct PortalServiceSettings: Sendable {
     package var gateway: any CardGateway
     package var webhookSecret: String
     package var logger: Logger
+    /// Requests a personal API token may make per minute.
+    package var apiTokenRequestsPerMinute: Int
 
     package init(
         clock: any WallClock, scrypt: ScryptParameters, loginThrottling: LoginThrottlePolicy, branding: Branding, publicURL: String,
-        returnOrigins: Set<String>, codeKey: String?, clientIDKey: String?, gateway: any CardGateway, webhookSecret: String, logger: Logger
+        returnOrigins: Set<String>, codeKey: String?, clientIDKey: String?, gateway: any CardGateway, webhookSecret: String, logger: Logger,
+        apiTokenRequestsPerMinute: Int = 120
     ) {
+        self.apiTokenRequestsPerMinute = apiTokenRequestsPerMinute
         self.clock = clock
         self.scrypt = scrypt
         self.loginThrottling = loginThrottling
@@ -51,6 +55,7 @@ package struct PortalServices: Sendable {
     package let subscribers: SubscriberService
     package let payments: PaymentService
     package let alerts: UsageAlertService
+    package let apiTokens: APITokenService
     /// Checks lines against their usage alerts once usage arrives.
     package let alertEvaluator: UsageAlertEvaluator
     /// The receipt PDF a receipt e-mail carries.
@@ -85,6 +90,7 @@ package struct PortalServices: Sendable {
             logger: settings.logger)
         alertEvaluator = UsageAlertEvaluator(database: database, operatorName: branding.operatorName, portalURL: settings.publicURL)
         alerts = UsageAlertService(database: database, clock: clock, evaluator: alertEvaluator)
+        apiTokens = APITokenService(database: database, clock: clock, requestsPerWindow: settings.apiTokenRequestsPerMinute)
         receiptAttachments = ReceiptAttachments(database: database, payments: payments, localizer: localizer)
     }
 

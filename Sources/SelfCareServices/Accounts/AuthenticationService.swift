@@ -8,6 +8,14 @@ package struct AuthenticatedUser: Sendable, Hashable {
     package var user: PortalUser
     package var tokenDigest: String
     package var csrfToken: String
+    /// The personal API token the request came with; nil for a login session, which may do everything its login may.
+    package var personalToken: PersonalToken?
+}
+
+/// A personal API token in use: which one, and what it may do.
+package struct PersonalToken: Sendable, Hashable {
+    package var id: String
+    package var scopes: Set<APIScope>
 }
 
 /// A new session: the token goes to the browser or API client; only its digest is stored.

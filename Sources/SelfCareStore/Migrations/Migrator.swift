@@ -11,6 +11,7 @@ package struct Migrator: Sendable {
         .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes, .createRateLimits,
         .createAccountCredits, .createTariffPlanVersions, .updateBillsAddPlanVersion, .createBillUsage,
         .freezeBilledUsage, .createPeriodClosings, .updateOutboxMessagesAddPriorityAndClaims, .createUsageAlerts,
+        .createAPITokens,
     ]
 
     private let database: Database

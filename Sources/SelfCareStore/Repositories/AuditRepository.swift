@@ -20,6 +20,8 @@ package enum AuditAction: String, Sendable {
     case accessDenied
     case usageAlertsChanged
     case spendLimitConsent
+    case apiTokenCreated
+    case apiTokenRevoked
 }
 
 /// One audit event: never a password or a code.

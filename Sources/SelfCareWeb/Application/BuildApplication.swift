@@ -65,7 +65,8 @@ package struct Portal: Sendable {
             clock: clock, scrypt: dependencies.scrypt, loginThrottling: dependencies.loginThrottling, branding: configuration.branding,
             publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
             codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
-            webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger))
+            webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger,
+            apiTokenRequestsPerMinute: configuration.apiTokenRequestsPerMinute))
         pages = try await PageRenderer(resources: webResources, localizer: services.localizer, branding: configuration.branding)
         let smppClient = configuration.smpp.map { settings in
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
@@ -113,11 +114,13 @@ package struct Portal: Sendable {
 
         let api = router.group("api/v1")
             .add(middleware: APIErrorMiddleware())
-            .add(middleware: BearerSessionMiddleware(authentication: authentication))
+            .add(middleware: BearerSessionMiddleware(authentication: authentication, apiTokens: services.apiTokens))
+            .add(middleware: PersonalTokenMiddleware(apiTokens: services.apiTokens))
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: api)
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)
         NotificationAPIController(subscribers: subscribers).addRoutes(to: api)
+        APITokenAPIController(apiTokens: services.apiTokens, localizer: pages.localizer).addRoutes(to: api)
         UsageAlertsAPIController(subscribers: subscribers, alerts: services.alerts, localizer: pages.localizer).addRoutes(to: api)
         PaymentAPIController(payments: payments, pages: pages).addRoutes(to: api)
         return router

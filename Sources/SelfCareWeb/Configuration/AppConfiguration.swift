@@ -30,6 +30,8 @@ package struct AppConfiguration: Sendable {
     package var trustedProxies = TrustedProxies()
     /// How long a connection may stay silent before the server closes it (`HTTP_IDLE_TIMEOUT`, seconds).
     package var idleTimeout: Int = AppConfiguration.defaultIdleTimeout
+    /// Requests a personal API token may make per minute (`API_TOKEN_RATE_LIMIT`).
+    package var apiTokenRequestsPerMinute = 120
 
     /// Slow clients holding connections open are cut after this many silent seconds.
     package static let defaultIdleTimeout = 30
@@ -127,6 +129,12 @@ package struct AppConfiguration: Sendable {
                 problems.append("HTTP_IDLE_TIMEOUT must be a number of seconds from 1 to 3600, not '\(text)'")
             }
         }
+        var apiTokenRate = 120
+        if let text = value("API_TOKEN_RATE_LIMIT") {
+            if let requests = Int(text), (1...100_000).contains(requests) { apiTokenRate = requests } else {
+                problems.append("API_TOKEN_RATE_LIMIT must be a number of requests per minute from 1 to 100000, not '\(text)'")
+            }
+        }
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = AppConfiguration(
@@ -137,6 +145,7 @@ package struct AppConfiguration: Sendable {
         configuration.paymentReturnOrigins = origins
         configuration.trustedProxies = trustedProxies
         configuration.idleTimeout = idleTimeout
+        configuration.apiTokenRequestsPerMinute = apiTokenRate
         return configuration
     }
 

@@ -17,18 +17,20 @@ struct CookieSessionMiddleware: RouterMiddleware {
     }
 }
 
-/// The JSON API only: the logged-in identity from `Authorization: Bearer`. Cookies are ignored, and a browser session
-/// is never accepted as a token.
+/// The JSON API only: the logged-in identity from `Authorization: Bearer`, a login session's token or a personal API
+/// token. Cookies are ignored, and a browser session is never accepted as a token.
 struct BearerSessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let authentication: AuthenticationService
+    let apiTokens: APITokenService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            context.identity = try await authentication.authenticate(token: token, kind: .api)
+            context.identity = token.hasPrefix(APITokenService.prefix)
+                ? try await apiTokens.authenticate(token: token) : try await authentication.authenticate(token: token, kind: .api)
         }
         return try await next(request, context)
     }
