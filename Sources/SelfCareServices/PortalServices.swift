@@ -23,13 +23,20 @@ package struct PortalServiceSettings: Sendable {
     package var logger: Logger
     /// Requests a personal API token may make per minute.
     package var apiTokenRequestsPerMinute: Int
+    /// Where event subscriptions may send their calls.
+    package var callbackPolicy: CallbackPolicy
+    /// Sends the calls of event subscriptions.
+    package var webhookPoster: any WebhookPosting
 
     package init(
         clock: any WallClock, scrypt: ScryptParameters, loginThrottling: LoginThrottlePolicy, branding: Branding, publicURL: String,
         returnOrigins: Set<String>, codeKey: String?, clientIDKey: String?, gateway: any CardGateway, webhookSecret: String, logger: Logger,
-        apiTokenRequestsPerMinute: Int = 120
+        apiTokenRequestsPerMinute: Int = 120, callbackPolicy: CallbackPolicy = CallbackPolicy(production: false),
+        webhookPoster: any WebhookPosting = HTTPWebhookPoster()
     ) {
         self.apiTokenRequestsPerMinute = apiTokenRequestsPerMinute
+        self.callbackPolicy = callbackPolicy
+        self.webhookPoster = webhookPoster
         self.clock = clock
         self.scrypt = scrypt
         self.loginThrottling = loginThrottling
@@ -56,6 +63,9 @@ package struct PortalServices: Sendable {
     package let payments: PaymentService
     package let alerts: UsageAlertService
     package let apiTokens: APITokenService
+    package let hub: HubService
+    /// Sends queued events to their subscriptions.
+    package let hubDeliveries: HubDeliveryWorker
     /// Checks lines against their usage alerts once usage arrives.
     package let alertEvaluator: UsageAlertEvaluator
     /// The receipt PDF a receipt e-mail carries.
@@ -91,6 +101,9 @@ package struct PortalServices: Sendable {
         alertEvaluator = UsageAlertEvaluator(database: database, operatorName: branding.operatorName, portalURL: settings.publicURL)
         alerts = UsageAlertService(database: database, clock: clock, evaluator: alertEvaluator)
         apiTokens = APITokenService(database: database, clock: clock, requestsPerWindow: settings.apiTokenRequestsPerMinute)
+        hub = HubService(database: database, clock: clock, policy: settings.callbackPolicy)
+        hubDeliveries = HubDeliveryWorker(
+            database: database, clock: clock, poster: settings.webhookPoster, policy: settings.callbackPolicy, logger: settings.logger)
         receiptAttachments = ReceiptAttachments(database: database, payments: payments, localizer: localizer)
     }
 

@@ -62,6 +62,7 @@ package struct UsageAlertEvaluator: Sendable {
             let contacts = try await UserRepository().contacts(
                 accountRowIDs: found.map(\.account.id), clientRowIDs: Array(Set(found.map(\.account.clientRowID))), on: db)
             var messages: [NewOutboxMessage] = []
+            var reached: [(account: StoredAccount, level: AlertLevel)] = []
             for check in found {
                 let account = check.account
                 if check.customised {
@@ -71,6 +72,7 @@ package struct UsageAlertEvaluator: Sendable {
                 let fresh = try await alerts.markReached(check.levels, accountRowID: account.id, period: period, now: now, on: db)
                 let contact = contacts.byAccount[account.id] ?? contacts.byClient[account.clientRowID]
                 for level in fresh {
+                    reached.append((account, level))
                     messages += Notices.usageAlert(UsageAlertNotice(
                         level: level, msisdn: account.account.line.msisdn, period: period,
                         use: check.buckets.first { AlertSubject($0.bucket) == level.subject }, charged: check.charged,
@@ -80,6 +82,10 @@ package struct UsageAlertEvaluator: Sendable {
                 }
             }
             try await OutboxRepository().enqueue(messages, now: now, on: db)
+            try await HubPublisher().publish(.usageThreshold, accounts: reached.map { reached in
+                (reached.account.id, reached.account.clientRowID,
+                 HubEvents.thresholdReached(accountID: reached.account.account.id.rawValue, period: period, level: reached.level, now: now))
+            }, now: now, on: db)
             return messages.count
         }
     }

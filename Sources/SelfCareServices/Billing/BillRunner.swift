@@ -167,6 +167,10 @@ package struct BillRunner: Sendable {
         // What each record cost is kept with its bill, in the same transaction: the bill's documents read it back as issued.
         try await billing.insertBillUsage(bills.map { (ids[$0.number]!, rated[$0.number] ?? []) }, on: db)
         try await OutboxRepository().enqueue(messages, now: now, on: db)
+        try await HubPublisher().publish(.customerBillCreate, accounts: bills.map { bill in
+            (bill.account.id, bill.account.clientRowID, HubEvents.billCreated(
+                billNo: bill.number, accountID: bill.account.account.id.rawValue, period: period, total: bill.amounts.total, state: bill.state, now: now))
+        }, now: now, on: db)
         for (client, groupBillID) in groupBills {
             try await billing.gatherGroupBill(groupBillID, clientRowID: client, period: period, on: db)
         }

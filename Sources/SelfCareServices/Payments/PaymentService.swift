@@ -225,6 +225,10 @@ package struct PaymentService: Sendable {
                 try await payments.fail(paymentID, code: checkout.failureCode ?? (checkout.status == "expired" ? "expired" : "failed"),
                                         brand: checkout.card?.brand, last4: checkout.card?.last4, now: now, on: db)
             }
+            let status: StoredPayment.Status = checkout.isPaid ? .succeeded : .failed
+            try await HubPublisher().publish(
+                .paymentStateChange, userID: locked.userID,
+                event: HubEvents.paymentChanged(paymentID: locked.id, status: status.rawValue, amount: locked.amount, now: now), now: now, on: db)
         }
         return try await database.read { db in try await payments.payment(id: paymentID, on: db) }
     }

@@ -112,6 +112,29 @@ package struct UserRepository: Sendable {
     }
 }
 
+extension UserRepository {
+    /// The logins that see these accounts: each account's own login and its client's login, by account row id.
+    package func loginIDs(accounts: [(accountRowID: Int64, clientRowID: Int64)], on db: any SQLDatabase) async throws -> [Int64: [Int64]] {
+        var byAccount: [Int64: Int64] = [:]
+        var byClient: [Int64: Int64] = [:]
+        for chunk in accounts.map(\.accountRowID).chunked(into: 500) {
+            for row in try await db.raw("SELECT id, account_id FROM portal_users WHERE account_id IN \(SQLBindList(Array(chunk)))").all() {
+                byAccount[try row.value("account_id")] = try row.value("id")
+            }
+        }
+        for chunk in Array(Set(accounts.map(\.clientRowID))).chunked(into: 500) {
+            for row in try await db.raw("SELECT id, client_id FROM portal_users WHERE client_id IN \(SQLBindList(Array(chunk)))").all() {
+                byClient[try row.value("client_id")] = try row.value("id")
+            }
+        }
+        var result: [Int64: [Int64]] = [:]
+        for account in accounts {
+            result[account.accountRowID] = [byAccount[account.accountRowID], byClient[account.clientRowID]].compactMap { $0 }
+        }
+        return result
+    }
+}
+
 /// How to reach a login: its language and e-mail address.
 package struct LoginContact: Sendable, Hashable {
     package var language: Language

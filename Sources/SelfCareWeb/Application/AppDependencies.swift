@@ -19,6 +19,8 @@ package struct AppDependencies: Sendable {
     package var cardGateway: (any CardGateway)?
     /// Services to run beside the portal (the sandbox gateway in development).
     package var companionServices: [any Service] = []
+    /// Sends the calls of event subscriptions; nil sends them over HTTP.
+    package var webhookPoster: (any WebhookPosting)?
     /// Limits on password guessing.
     package var loginThrottling = LoginThrottlePolicy()
 

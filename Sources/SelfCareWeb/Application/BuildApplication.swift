@@ -23,6 +23,7 @@ package func buildApplication(
         if let smpp = portal.smppClient { services.append(SMPPLinkService(client: smpp)) }
         services.append(OutboxWorkerService(worker: portal.outboxWorker))
         services.append(PaymentReconcilerService(payments: portal.payments))
+        services.append(HubDeliveryService(worker: portal.services.hubDeliveries, logger: logger))
     }
     return Application(
         router: try await portal.router(),
@@ -66,7 +67,9 @@ package struct Portal: Sendable {
             publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
             codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
             webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger,
-            apiTokenRequestsPerMinute: configuration.apiTokenRequestsPerMinute))
+            apiTokenRequestsPerMinute: configuration.apiTokenRequestsPerMinute,
+            callbackPolicy: CallbackPolicy(production: configuration.mode == .production),
+            webhookPoster: dependencies.webhookPoster ?? HTTPWebhookPoster()))
         pages = try await PageRenderer(resources: webResources, localizer: services.localizer, branding: configuration.branding)
         let smppClient = configuration.smpp.map { settings in
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
@@ -121,6 +124,7 @@ package struct Portal: Sendable {
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)
         NotificationAPIController(subscribers: subscribers).addRoutes(to: api)
         APITokenAPIController(apiTokens: services.apiTokens, localizer: pages.localizer).addRoutes(to: api)
+        HubAPIController(hub: services.hub, localizer: pages.localizer).addRoutes(to: api)
         UsageAlertsAPIController(subscribers: subscribers, alerts: services.alerts, localizer: pages.localizer).addRoutes(to: api)
         PaymentAPIController(payments: payments, pages: pages).addRoutes(to: api)
         return router

@@ -1,0 +1,70 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where event callbacks may point: in production only HTTPS, and never to this machine or a private network (checked
+/// when subscribing and again at each delivery, after resolving the name); in development anything HTTP(S).
+package struct CallbackPolicy: Sendable {
+    package var production: Bool
+
+    package init(production: Bool) {
+        self.production = production
+    }
+
+    /// Why `text` may not be a callback, or nil when it may.
+    package func refusal(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            return "the callback must be an absolute http or https URL"
+        }
+        guard url.user == nil, url.password == nil else { return "the callback may not carry a user name or password" }
+        guard scheme == "https" || (scheme == "http" && !production) else {
+            return production ? "the callback must use https" : "the callback must use http or https"
+        }
+        guard production else { return nil }
+        let addresses = Self.addresses(of: host)
+        guard !addresses.isEmpty else { return "the callback's host \(host) does not resolve" }
+        if let inner = addresses.first(where: Self.isInternal) { return "the callback's host \(host) is an internal address (\(inner))" }
+        return nil
+    }
+
+    /// The IPv4 and IPv6 addresses `host` resolves to.
+    static func addresses(of host: String) -> [String] {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(bare, nil, &hints, &result) == 0, let first = result else { return [] }
+        defer { freeaddrinfo(first) }
+        var addresses: [String] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let info = cursor {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                addresses.append(String(cString: buffer))
+            }
+            cursor = info.pointee.ai_next
+        }
+        return addresses
+    }
+
+    /// Loopback, private, link-local, carrier-grade NAT, unspecified, multicast and unique-local addresses.
+    static func isInternal(_ address: String) -> Bool {
+        let lower = address.lowercased()
+        if lower.contains(":") {
+            if lower == "::1" || lower == "::" { return true }
+            if lower.hasPrefix("fe8") || lower.hasPrefix("fe9") || lower.hasPrefix("fea") || lower.hasPrefix("feb") { return true }
+            if lower.hasPrefix("fc") || lower.hasPrefix("fd") || lower.hasPrefix("ff") { return true }
+            if lower.hasPrefix("::ffff:") { return isInternal(String(lower.dropFirst(7))) }
+            return false
+        }
+        let parts = address.split(separator: ".").compactMap { Int($0) }
+        guard parts.count == 4 else { return true }
+        switch (parts[0], parts[1]) {
+        case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
+        case (172, 16...31), (100, 64...127): return true
+        case (224...255, _): return true
+        default: return false
+        }
+    }
+}
