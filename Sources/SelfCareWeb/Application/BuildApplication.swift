@@ -66,7 +66,8 @@ package struct Portal: Sendable {
             publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
             codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
             webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger))
-        pages = try await PageRenderer(resources: webResources, localizer: services.localizer, branding: configuration.branding)
+        pages = try await PageRenderer(
+            resources: webResources, localizer: services.localizer, branding: configuration.branding, clock: clock)
         let smppClient = configuration.smpp.map { settings in
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
         }

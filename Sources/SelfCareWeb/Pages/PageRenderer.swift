@@ -11,8 +11,10 @@ package struct PageRenderer: Sendable {
     private let libraries: [Language: MustacheLibrary]
     package let localizer: Localizer
     private let branding: Branding
+    /// The clock whose year the footer shows.
+    private let clock: any WallClock
 
-    package init(resources: URL, localizer: Localizer, branding: Branding) async throws {
+    package init(resources: URL, localizer: Localizer, branding: Branding, clock: any WallClock) async throws {
         let folder = resources.appendingPathComponent("templates")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
         var libraries: [Language: MustacheLibrary] = [:]
@@ -27,6 +29,7 @@ package struct PageRenderer: Sendable {
         self.libraries = libraries
         self.localizer = localizer
         self.branding = branding
+        self.clock = clock
     }
 
     /// `text` with every `{{t.key}}` replaced by the string of `language`, HTML-escaped as Mustache would.
@@ -66,7 +69,7 @@ package struct PageRenderer: Sendable {
             "href": Self.addingQuery(to: path, name: "lang", value: other.rawValue),
         ]
         context["title"] = title
-        context["year"] = String(CalendarDay(containing: Date()).year)
+        context["year"] = String(CalendarDay(containing: clock.now()).year)
         let library = libraries[language] ?? libraries[.default]!
         let content = library.render(context, withTemplate: template) ?? ""
         context["content"] = content
