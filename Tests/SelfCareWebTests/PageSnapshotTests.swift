@@ -236,6 +236,50 @@ struct PageSnapshotTests {
         }
     }
 
+    @Test("a payment still pending, and the refusal of a second one for the same bill")
+    func pendingPayment() async throws {
+        try await Payments.withPortal { portal, gateway in
+            // given a payment left open on the card page
+            let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
+            let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
+            let (started, _) = try await browser.payBill(bill.billNo)
+            let checkout = try gateway.checkout(atURL: started.headers[.location] ?? "")
+
+            // when
+            let pending = try await browser.get("/payments/\(checkout.reference)")
+            let (second, _) = try await browser.payBill(bill.billNo)
+
+            // then
+            #expect(pending.status == .ok)
+            #expect(second.status == .conflict)
+            let ids = [checkout.reference]
+            assertSnapshot(of: PageSnapshot.stable(pending, paymentIDs: ids), as: PageSnapshot.html, named: "pending")
+            assertSnapshot(of: PageSnapshot.stable(second, paymentIDs: ids), as: PageSnapshot.html, named: "under-way")
+        }
+    }
+
+    @Test("a receipt as the API serves it in HTML")
+    func receiptFromTheAPI() async throws {
+        try await Payments.withPortal { portal, gateway in
+            // given a paid bill
+            let bill = try await portal.bill(of: Subscribers.aline, period: Billing.october)
+            let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
+            let (started, _) = try await browser.payBill(bill.billNo)
+            let checkout = try gateway.checkout(atURL: started.headers[.location] ?? "")
+            gateway.complete(checkout.id, .paid(brand: "mastercard", last4: "4444"))
+            try await browser.comeBack(from: checkout)
+            let token = try await portal.token(Self.aline)
+
+            // when
+            let page = try await portal.api(.get, "/api/v1/payment/\(checkout.reference)/receipt?format=html", token: token,
+                                            headers: [.acceptLanguage: "fr"])
+
+            // then
+            #expect(page.status == .ok)
+            assertSnapshot(of: PageSnapshot.stable(page, paymentIDs: [checkout.reference]), as: PageSnapshot.html, named: "fr")
+        }
+    }
+
     @Test("the page of a refused pay form, in French")
     func refusedPayment() async throws {
         try await Payments.withPortal { portal, _ in
