@@ -27,9 +27,9 @@ struct LoginPagesController {
     }
 
     @Sendable func logIn(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identifier = context.form["identifier"] ?? ""
+        let form = try context.decodeForm(LoginForm.self)
         let result = try await authentication.login(
-            identifier: identifier, password: context.form["password"] ?? "", kind: .web, clientAddress: context.clientAddress)
+            identifier: form.identifier, password: form.password, kind: .web, clientAddress: context.clientAddress)
         switch result {
         case .success(let session):
             var response = Response.seeOther("/account")
@@ -38,7 +38,7 @@ struct LoginPagesController {
             response.setCookie(cookies.csrf(SecretTokens.random(bytes: 24)))
             return response
         case .failure(let error):
-            var response = try loginPage(request: request, context: context, identifier: identifier, errors: [error],
+            var response = try loginPage(request: request, context: context, identifier: form.identifier, errors: [error],
                                          status: error.kind == .tooMany ? .tooManyRequests : error.kind == .locked ? .forbidden : .unauthorized)
             if let seconds = error.values["seconds"] { response.headers[.retryAfter] = seconds }
             return response
@@ -58,14 +58,14 @@ struct LoginPagesController {
     }
 
     @Sendable func requestReset(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identifier = context.form["identifier"] ?? ""
-        let result = try await resets.request(identifier: identifier, language: context.language, clientAddress: context.clientAddress)
+        let form = try context.decodeForm(ResetRequestForm.self)
+        let result = try await resets.request(identifier: form.identifier, language: context.language, clientAddress: context.clientAddress)
         switch result {
         case .success(let id):
             return .seeOther("/password-reset/\(id)")
         case .failure(let error):
             return try pages.page("reset-request", titleKey: "reset.title", request: request, context: context,
-                                  model: ResetRequestPage(identifier: identifier), errors: pages.fieldErrors([error], context.language),
+                                  model: ResetRequestPage(identifier: form.identifier), errors: pages.fieldErrors([error], context.language),
                                   status: .unprocessableContent).response(from: request, context: context)
         }
     }
@@ -78,10 +78,9 @@ struct LoginPagesController {
 
     @Sendable func completeReset(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let form = context.form
+        let form = try context.decodeForm(ResetForm.self)
         let result = try await resets.complete(
-            id: id, code: form["code"] ?? "", password: form["password"] ?? "", confirmation: form["passwordConfirmation"] ?? "",
-            clientAddress: context.clientAddress)
+            id: id, code: form.code, password: form.password, confirmation: form.passwordConfirmation, clientAddress: context.clientAddress)
         switch result {
         case .success:
             return .seeOther("/login?reset=1")

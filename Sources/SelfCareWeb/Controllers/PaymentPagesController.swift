@@ -26,27 +26,20 @@ struct PaymentPagesController {
     /// The pay form: starts a payment of the bills ticked and sends the browser to the gateway's card page.
     @Sendable func pay(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let form = context.form
+        let form = try context.decodeForm(PaymentForm.self)
         var lines: [PaymentService.Line] = []
-        for (name, value) in form.sorted(by: { $0.key < $1.key }) where name.hasPrefix("pay_") && value == "on" {
-            let number = String(name.dropFirst(4))
-            // An empty amount pays all that remains; one that is not an amount is refused, never read as "all".
-            let typed = (form["amount_\(number)"] ?? "").trimmingCharacters(in: .whitespaces)
-            var amount: Money?
-            if !typed.isEmpty {
-                let decimal = typed.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "\u{00A0}", with: "")
-                    .replacingOccurrences(of: " ", with: "")
-                guard let parsed = try? Money(decimal: decimal.hasPrefix("Rs") ? String(decimal.dropFirst(2)) : decimal) else {
-                    let text = pages.localizer.text("error.payment.invalidAmount", context.language, ["amount": typed, "bill": number])
-                    return try refusal(request, context, text: text, status: .unprocessableContent)
-                }
-                amount = parsed
+        for choice in form.choices {
+            switch choice.amount {
+            case .allRemaining: lines.append(.init(number: choice.number, amount: nil))
+            case .amount(let amount): lines.append(.init(number: choice.number, amount: amount))
+            case .invalid:
+                let text = pages.localizer.text("error.payment.invalidAmount", context.language, ["amount": choice.typedAmount, "bill": choice.number])
+                return try refusal(request, context, text: text, status: .unprocessableContent)
             }
-            lines.append(.init(number: number, amount: amount))
         }
         let result: Result<StoredPayment, ServiceError>
         do {
-            result = try await payments.start(identity, lines: lines, idempotencyKey: form["idempotencyKey"] ?? "", returnURL: nil)
+            result = try await payments.start(identity, lines: lines, idempotencyKey: form.idempotencyKey, returnURL: nil)
         } catch {
             context.logger.error("payment not started: \(error)")
             return try message(request, context, titleKey: "payment.unavailableTitle", textKey: "payment.unavailable", status: .serviceUnavailable)

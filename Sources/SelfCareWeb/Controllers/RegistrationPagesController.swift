@@ -24,16 +24,15 @@ struct RegistrationPagesController {
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let form = context.form
+        let form = try context.decodeForm(RegistrationForm.self)
         let result = try await registrations.start(.init(
-            identifier: form["identifier"] ?? "", fullName: form["fullName"] ?? "", email: form["email"] ?? "",
-            acceptTerms: form["acceptTerms"] == "on", language: context.language, clientAddress: context.clientAddress))
+            identifier: form.identifier, fullName: form.fullName, email: form.email, acceptTerms: form.acceptTerms,
+            language: context.language, clientAddress: context.clientAddress))
         switch result {
         case .success(let id):
             return .seeOther("/register/\(id)/activate")
         case .failure(let errors):
-            let typed = RegistrationFields(identifier: form["identifier"] ?? "", fullName: form["fullName"] ?? "", email: form["email"] ?? "")
-            return try pages.page("register", titleKey: "register.title", request: request, context: context, model: RegisterPage(form: typed),
+            return try pages.page("register", titleKey: "register.title", request: request, context: context, model: RegisterPage(form: form.typed),
                                   errors: pages.fieldErrors(errors.errors, context.language), status: .unprocessableContent)
                 .response(from: request, context: context)
         }
@@ -47,7 +46,8 @@ struct RegistrationPagesController {
 
     @Sendable func activate(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        switch try await registrations.activate(id: id, code: context.form["code"] ?? "") {
+        let form = try context.decodeForm(ActivationForm.self)
+        switch try await registrations.activate(id: id, code: form.code) {
         case .success:
             return .seeOther("/register/\(id)/password")
         case .failure(let error) where error.kind == .notFound:
@@ -80,9 +80,9 @@ struct RegistrationPagesController {
 
     @Sendable func setPassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
+        let form = try context.decodeForm(PasswordForm.self)
         let result = try await registrations.setPassword(
-            id: id, password: context.form["password"] ?? "", confirmation: context.form["passwordConfirmation"] ?? "",
-            clientAddress: context.clientAddress)
+            id: id, password: form.password, confirmation: form.passwordConfirmation, clientAddress: context.clientAddress)
         switch result {
         case .success:
             return .seeOther("/login?registered=1")
