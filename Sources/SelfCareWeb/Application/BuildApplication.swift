@@ -70,7 +70,8 @@ package struct Portal: Sendable {
             apiTokenRequestsPerMinute: configuration.apiTokenRequestsPerMinute,
             callbackPolicy: CallbackPolicy(production: configuration.mode == .production),
             webhookPoster: dependencies.webhookPoster ?? HTTPWebhookPoster()))
-        pages = try await PageRenderer(resources: webResources, localizer: services.localizer, branding: configuration.branding)
+        pages = try await PageRenderer(
+            resources: webResources, localizer: services.localizer, branding: configuration.branding, clock: clock)
         let smppClient = configuration.smpp.map { settings in
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
         }

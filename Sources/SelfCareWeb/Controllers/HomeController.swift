@@ -7,8 +7,10 @@ struct HomeController {
     let pages: PageRenderer
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/") { request, context in
-            pages.page("home", titleKey: "home.title", request: request, context: context)
-        }
+        router.get("/", use: home)
+    }
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> HTMLPage {
+        pages.page("home", titleKey: "home.title", request: request, context: context)
     }
 }

@@ -7,8 +7,10 @@ struct InfoPagesController {
     let termsVersion: String
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/terms") { request, context in
-            pages.page("terms", titleKey: "terms.title", request: request, context: context, values: ["termsVersion": termsVersion])
-        }
+        router.get("/terms", use: terms)
+    }
+
+    @Sendable func terms(_ request: Request, context: AppRequestContext) async throws -> HTMLPage {
+        pages.page("terms", titleKey: "terms.title", request: request, context: context, model: TermsPage(termsVersion: termsVersion))
     }
 }

@@ -12,39 +12,37 @@ struct NotificationPagesController {
     let subscribers: SubscriberService
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/notifications") { request, context -> Response in
-            let identity = try context.signedInIdentity()
-            let language = context.language
-            let page = min(max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1), 100_000)
-            let found = try await subscribers.notifications(identity, offset: (page - 1) * Self.perPage, limit: Self.perPage + 1)
-            let rows = found.prefix(Self.perPage).map { row($0, language) }
-            let values: [String: Any] = [
-                "notifications": Array(rows), "hasNotifications": !rows.isEmpty,
-                "pageText": pages.localizer.text("notifications.page", language, ["page": "\(page)"]),
-                "previous": page > 1 ? "/notifications?page=\(page - 1)" : false,
-                "next": found.count > Self.perPage ? "/notifications?page=\(page + 1)" : false,
-                "paged": page > 1 || found.count > Self.perPage,
-            ]
-            return try pages.page("notifications", titleKey: "notifications.title", request: request, context: context, values: values)
-                .response(from: request, context: context)
-        }
+        router.get("/notifications", use: notifications)
+    }
+
+    @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.signedInIdentity()
+        let language = context.language
+        let page = min(max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1), 100_000)
+        let found = try await subscribers.notifications(identity, offset: (page - 1) * Self.perPage, limit: Self.perPage + 1)
+        let rows = found.prefix(Self.perPage).map { row($0, language) }
+        let model = NotificationsPage(
+            notifications: Array(rows), hasNotifications: !rows.isEmpty,
+            pageText: pages.localizer.text("notifications.page", language, ["page": "\(page)"]),
+            previous: page > 1 ? "/notifications?page=\(page - 1)" : nil,
+            next: found.count > Self.perPage ? "/notifications?page=\(page + 1)" : nil,
+            paged: page > 1 || found.count > Self.perPage)
+        return try pages.page("notifications", titleKey: "notifications.title", request: request, context: context, model: model)
+            .response(from: request, context: context)
     }
 
     /// One line of the log; codes are not shown again, only that one was sent.
-    private func row(_ message: OutboxMessage, _ language: Language) -> [String: Any] {
+    private func row(_ message: OutboxMessage, _ language: Language) -> NotificationRow {
         let localizer = pages.localizer
         let isCode = ["activation", "passwordReset"].contains(message.purpose)
         let content = isCode ? localizer.text("notifications.codeHidden", language)
             : message.channel == .email ? message.subject ?? "" : message.body
         let statusTime = message.deliveredAt ?? message.sentAt
-        return [
-            "when": DisplayFormat.time(message.createdAt, language),
-            "channel": localizer.text("notifications.channel.\(message.channel.rawValue)", language),
-            "to": message.recipient,
-            "content": content,
-            "status": localizer.text("notifications.status.\(message.status)", language),
-            "statusCode": message.status,
-            "statusTime": statusTime.map { DisplayFormat.time($0, language) } ?? "",
-        ]
+        return NotificationRow(
+            when: DisplayFormat.time(message.createdAt, language),
+            channel: localizer.text("notifications.channel.\(message.channel.rawValue)", language),
+            to: message.recipient, content: content,
+            status: localizer.text("notifications.status.\(message.status)", language), statusCode: message.status,
+            statusTime: statusTime.map { DisplayFormat.time($0, language) } ?? "")
     }
 }

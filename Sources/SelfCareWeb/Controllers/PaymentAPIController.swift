@@ -116,12 +116,14 @@ struct PaymentAPIController {
                 return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "private, no-store"],
                                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
             case "html":
-                let values: [String: Any] = [
-                    "id": payment.id, "amount": payment.amount.formatted(context.language), "card": document.card ?? "", "succeeded": true,
-                    "payer": identity.user.fullName, "receiptNo": document.receiptNo, "issuedAt": DisplayFormat.time(document.issuedAt, context.language),
-                    "allocations": document.allocations.map { ["billNo": $0.billNo, "accountId": $0.accountID, "amount": $0.amount.formatted(context.language)] },
-                ]
-                return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, values: values)
+                let model = PaymentPage(
+                    id: payment.id, amount: payment.amount.formatted(context.language), card: document.card ?? "",
+                    payer: identity.user.fullName, succeeded: true, failed: false, pending: false, cardPage: "",
+                    receiptNo: document.receiptNo, issuedAt: DisplayFormat.time(document.issuedAt, context.language),
+                    allocations: document.allocations.map {
+                        AllocationRow(billNo: $0.billNo, accountId: $0.accountID, amount: $0.amount.formatted(context.language))
+                    })
+                return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, model: model)
                     .response(from: request, context: context)
             default:
                 throw APIError(status: .badRequest, code: "invalid_parameter", message: "format must be pdf or html.", field: "format")

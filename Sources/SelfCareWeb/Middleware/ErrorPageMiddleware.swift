@@ -38,13 +38,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
         context.language = LanguageMiddleware.language(of: request)
         let language = context.language
         let key = status == .notFound ? "notFound" : (status == .forbidden ? "forbidden" : "generic")
-        let values: [String: Any] = [
-            "heading": pages.localizer.text("errorPage.\(key)Title", language),
-            "message": status == .forbidden && message != nil
-                ? pages.localizer.text("errorPage.forbiddenText", language) : pages.localizer.text("errorPage.\(key)Text", language),
-            "status": status.code,
-        ]
-        return try pages.page("error", titleKey: "errorPage.\(key)Title", request: request, context: context, values: values, status: status)
+        let model = ErrorPage(
+            heading: pages.localizer.text("errorPage.\(key)Title", language),
+            message: status == .forbidden && message != nil
+                ? pages.localizer.text("errorPage.forbiddenText", language) : pages.localizer.text("errorPage.\(key)Text", language))
+        return try pages.page("error", titleKey: "errorPage.\(key)Title", request: request, context: context, model: model, status: status)
             .response(from: request, context: context)
     }
 

@@ -11,8 +11,10 @@ package struct PageRenderer: Sendable {
     private let libraries: [Language: MustacheLibrary]
     package let localizer: Localizer
     private let branding: Branding
+    /// The clock whose year the footer shows.
+    private let clock: any WallClock
 
-    package init(resources: URL, localizer: Localizer, branding: Branding) async throws {
+    package init(resources: URL, localizer: Localizer, branding: Branding, clock: any WallClock) async throws {
         let folder = resources.appendingPathComponent("templates")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
         var libraries: [Language: MustacheLibrary] = [:]
@@ -20,13 +22,16 @@ package struct PageRenderer: Sendable {
             var library = MustacheLibrary()
             for name in names {
                 let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-                try library.register(Self.localized(text, language, localizer), named: String(name.dropLast(".mustache".count)))
+                let template = String(name.dropLast(".mustache".count))
+                try library.register(Self.localized(text, language, localizer), named: template)
+                try library.register(Self.body(of: template), named: Self.bodyName(template))
             }
             libraries[language] = library
         }
         self.libraries = libraries
         self.localizer = localizer
         self.branding = branding
+        self.clock = clock
     }
 
     /// `text` with every `{{t.key}}` replaced by the string of `language`, HTML-escaped as Mustache would.
@@ -36,55 +41,50 @@ package struct PageRenderer: Sendable {
         }
     }
 
-    /// The page `template` for this request, titled by the locale key `titleKey`, in the user's language.
-    package func page(
+    /// The page `template` for this request, titled by the locale key `titleKey`, in the user's language: `model`
+    /// holds what the template shows, `errors` the refusals of its form.
+    func page(
         _ template: String, titleKey: String, request: Request, context requestContext: AppRequestContext,
-        values: [String: Any] = [:], status: HTTPResponse.Status = .ok
+        model: some Sendable = StaticPage(), errors: FieldErrors = .none, status: HTTPResponse.Status = .ok
     ) -> HTMLPage {
-        var values = values
-        values["csrf"] = requestContext.csrfToken
-        if let identity = requestContext.identity { values["signedIn"] = ["name": identity.user.fullName] }
         let language = requestContext.language
-        return page(template, title: localizer.text(titleKey, language), language: language,
-                    path: Self.sameSiteLink(path: request.uri.path, query: request.uri.query), values: values, status: status)
-    }
-
-    /// The HTML page: `template` rendered with `values`, then wrapped in the layout.
-    package func page(
-        _ template: String, title: String, language: Language, path: String, values: [String: Any] = [:],
-        status: HTTPResponse.Status = .ok
-    ) -> HTMLPage {
-        var context = values
-        context["lang"] = language.rawValue
-        context["brand"] = [
-            "operatorName": branding.operatorName, "helpline": branding.helpline, "website": branding.website,
-        ]
         let other: Language = language == .french ? .english : .french
-        context["switchLanguage"] = [
-            "code": other.rawValue,
-            "label": localizer.text("language.\(other.rawValue)", other),
-            "href": Self.addingQuery(to: path, name: "lang", value: other.rawValue),
-        ]
-        context["title"] = title
-        context["year"] = String(CalendarDay(containing: Date()).year)
+        let path = Self.sameSiteLink(path: request.uri.path, query: request.uri.query)
+        let layout = LayoutValues(
+            lang: language.rawValue,
+            brand: BrandValues(operatorName: branding.operatorName, helpline: branding.helpline, website: branding.website),
+            switchLanguage: LanguageSwitch(
+                code: other.rawValue, label: localizer.text("language.\(other.rawValue)", other),
+                href: Self.addingQuery(to: path, name: "lang", value: other.rawValue)),
+            title: localizer.text(titleKey, language), year: String(CalendarDay(containing: clock.now()).year),
+            csrf: requestContext.csrfToken, signedIn: requestContext.identity.map { SignedInUser(name: $0.user.fullName) },
+            content: PageBody(fieldErrors: errors, model: model))
         let library = libraries[language] ?? libraries[.default]!
-        let content = library.render(context, withTemplate: template) ?? ""
-        context["content"] = content
-        let html = library.render(context, withTemplate: "layout") ?? content
+        let content = library.render(layout, withTemplate: Self.bodyName(template)) ?? ""
+        let html = library.render(layout.replacing(content: content), withTemplate: "layout") ?? content
         return HTMLPage(html: html, status: status)
     }
 
-    /// Form field errors as template values: `errors.<field>` holds the translated message.
-    package func fieldErrors(_ errors: [ServiceError], _ language: Language) -> [String: Any] {
+    /// A form's refusals as its template reads them, in `language`.
+    func fieldErrors(_ errors: [ServiceError], _ language: Language) -> FieldErrors {
         var messages: [String: String] = [:]
-        var list: [[String: Any]] = []
+        var list: [FieldError] = []
         for error in errors {
             let text = localizer.text(error.messageKey, language, error.values)
             messages[error.field ?? "form"] = text
-            // An empty string would count as true in a section; a form-level error has no field to link to.
-            list.append(["field": error.field.map { $0 as Any } ?? false, "message": text])
+            list.append(FieldError(field: error.field, message: text))
         }
-        return ["errors": messages, "errorList": list, "hasErrors": !errors.isEmpty]
+        return FieldErrors(errors: messages, errorList: list, hasErrors: !errors.isEmpty)
+    }
+
+    /// `template` rendered inside sections that stack its values as Mustache looks names up: the layout's values at
+    /// the bottom, then the form's errors, then the page's model on top, read first.
+    private static func body(of template: String) -> String {
+        "{{#content}}{{#fieldErrors}}{{#model}}{{> \(template)}}{{/model}}{{/fieldErrors}}{{/content}}"
+    }
+
+    private static func bodyName(_ template: String) -> String {
+        "body:" + template
     }
 
     /// `link` (a path on this site, as `sameSiteLink` makes it) with `name=value` set in its query.

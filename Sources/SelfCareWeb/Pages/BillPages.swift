@@ -1,0 +1,113 @@
+import SelfCareCore
+import SelfCareServices
+import SelfCareStore
+
+/// An account's bills, each to open, download or tick for payment (`payKey` is the pay form's idempotency key).
+struct BillsPage: Sendable {
+    let account: AccountSummary
+    let bills: [BillRow]
+    let hasBills: Bool
+    let payKey: String
+}
+
+/// One bill in detail with its pay form. The template reads the bill's row inside `{{#bill}}`; what only this page
+/// shows (the plan, the charge lines, the VAT…) is found on the page itself.
+struct BillPage: Sendable {
+    let bill: BillRow
+    /// The plan version the bill was issued with, in words.
+    let planLine: String?
+    let fee: String
+    let lines: [ChargeRow]
+    let excl: String
+    let vat: String
+    let paid: String
+    let hasPaid: Bool
+    let billDate: String
+    /// What remains, as the pay form's amount field proposes it.
+    let remainingPlain: String
+    let payKey: String
+}
+
+/// A client's group bills.
+struct GroupBillsPage: Sendable {
+    let groups: [GroupRow]
+    let hasGroups: Bool
+}
+
+/// One group bill with its member bills and its pay form. The template reads the group bill's row inside
+/// `{{#group}}`; the rest is found on the page itself.
+struct GroupBillPage: Sendable {
+    let group: GroupRow
+    let members: [BillRow]
+    let excl: String
+    let vat: String
+    let hasRemaining: Bool
+    let remainingPlain: String
+    let payKey: String
+}
+
+/// A bill as a line of a table.
+struct BillRow: Sendable {
+    let billNo: String
+    let period: String
+    let accountId: String
+    let accountIdGrouped: String
+    let total: String
+    let remaining: String
+    let dueDate: String
+    let state: String
+    let stateCode: String
+    let isSettled: Bool
+}
+
+/// A group bill as a line of a table.
+struct GroupRow: Sendable {
+    let number: String
+    let period: String
+    let accounts: Int
+    let total: String
+    let remaining: String
+    let dueDate: String
+    let billDate: String
+    let state: String
+    let stateCode: String
+}
+
+/// A usage line of a bill: what was used, how much of it the bundle included, and its charge.
+struct ChargeRow: Sendable {
+    let label: String
+    let quantity: String
+    let included: String
+    let amount: String
+}
+
+extension BillRow {
+    init(_ bill: StoredBill, _ language: Language, _ localizer: Localizer) {
+        self.init(
+            billNo: bill.billNo, period: DisplayFormat.period(bill.period, language), accountId: bill.accountID,
+            accountIdGrouped: (try? AccountID(bill.accountID))?.grouped ?? bill.accountID,
+            total: bill.total.formatted(language), remaining: bill.remaining.formatted(language),
+            dueDate: DisplayFormat.day(bill.dueDate, language), state: localizer.text("state.\(bill.state.rawValue)", language),
+            stateCode: bill.state.rawValue, isSettled: bill.state == .settled)
+    }
+}
+
+extension GroupRow {
+    init(_ group: StoredGroupBill, _ language: Language, _ localizer: Localizer) {
+        self.init(
+            number: group.groupBillNo, period: DisplayFormat.period(group.period, language), accounts: group.accountCount,
+            total: group.total.formatted(language), remaining: group.remaining.formatted(language),
+            dueDate: DisplayFormat.day(group.dueDate, language), billDate: DisplayFormat.day(group.billDate, language),
+            state: localizer.text("state.\(group.state.rawValue)", language), stateCode: group.state.rawValue)
+    }
+}
+
+extension ChargeRow {
+    init(_ line: ChargeLine, _ language: Language, _ localizer: Localizer) {
+        self.init(
+            label: localizer.text("class.\(line.chargeClass.rawValue)", language),
+            quantity: DisplayFormat.quantity(line.quantity, unit: line.chargeClass.unit, language),
+            included: DisplayFormat.quantity(line.includedQuantity, unit: line.chargeClass.unit, language),
+            amount: line.amount.formatted(language))
+    }
+}

@@ -1,0 +1,30 @@
+/// A client's dashboard: its latest group bills, and its accounts a page at a time with what each owes and has used.
+struct ClientDashboardPage: Sendable {
+    let clientName: String
+    /// The login's credit from payments that found their bills paid, in words.
+    let creditNotice: String?
+    let groups: [GroupRow]
+    let hasGroups: Bool
+    let accounts: [AccountRow]
+    /// How many accounts match the search.
+    let total: Int
+    let search: String
+    let pageText: String
+    /// The link to the page before, if any.
+    let previous: String?
+    /// The link to the page after, if any.
+    let next: String?
+}
+
+/// An account of a client's list: what it owes and this month's usage.
+struct AccountRow: Sendable {
+    let accountId: String
+    let accountIdGrouped: String
+    let msisdn: String
+    let plan: String
+    let due: String
+    /// The earliest due date of its unpaid bills (empty when none is unpaid).
+    let nextDue: String
+    let usage: String
+    let outOfBundle: String
+}

@@ -1,0 +1,4 @@
+/// The terms and conditions, with the version in force.
+struct TermsPage: Sendable {
+    let termsVersion: String
+}
