@@ -184,6 +184,29 @@ struct PageSnapshotTests {
         }
     }
 
+    @Test("a line's alerts page over its spend limit, and the API access page with a token just created")
+    func spendControlAndAPIAccess() async throws {
+        try await Billing.withPortal { portal in
+            // given
+            let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
+            let alertsPath = "/accounts/\(Self.aline)/alerts"
+            try await browser.get(alertsPath)
+            _ = try await browser.post(alertsPath, ["thresholds": "50, 80, 100", "sms": "on", "spendLimit": "1"])
+            try await browser.get("/api-access")
+
+            // when
+            let alerts = try await browser.get(alertsPath)
+            let apiAccess = try await browser.post("/api-access", ["name": "Accounting export", "billsRead": "on"])
+
+            // then
+            #expect(alerts.status == .ok)
+            #expect(apiAccess.status == .created)
+            assertSnapshot(of: PageSnapshot.stable(alerts), as: PageSnapshot.html, named: "alerts.en")
+            let token = PageSnapshot.stable(apiAccess).replacing(/sct_[A-Za-z0-9_-]+/, with: "sct_TOKEN").replacing(/api-access\/[^\/"]+\/revoke/, with: "api-access/ID/revoke")
+            assertSnapshot(of: token, as: PageSnapshot.html, named: "apiAccess.en")
+        }
+    }
+
     @Test("a client's dashboard, group bills and group bill")
     func clientPages() async throws {
         try await Billing.withPortal { portal in

@@ -95,6 +95,16 @@ package struct UsageAlertService: Sendable {
         return clientKind == .individual
     }
 
+    /// Thresholds as a form types them (`50, 80 100 %`); a piece that is not a whole number is refused, naming the field.
+    package static func thresholds(typed text: String) throws -> [Int] {
+        try text.split { $0 == "," || $0 == ";" || $0 == " " || $0 == "%" }.map { piece in
+            guard let value = Int(piece) else {
+                throw ServiceError.field("thresholds", "error.alerts.thresholdOutOfRange", code: "invalid_thresholds")
+            }
+            return value
+        }
+    }
+
     /// Settings from what a form or the API sent; the spend limit as a decimal amount in MUR.
     static func settings(thresholds: [Int], channels: [String], spendLimit: String?) throws -> UsageAlertSettings {
         var limit: Money?

@@ -115,6 +115,8 @@ package struct Portal: Sendable {
         PaymentPagesController(pages: pages, payments: payments).addRoutes(public: pagesGroup, signedIn: signedIn)
         SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
         NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
+        AlertsPagesController(pages: pages, subscribers: subscribers, alerts: services.alerts).addRoutes(to: signedIn)
+        APIAccessPagesController(pages: pages, apiTokens: services.apiTokens).addRoutes(to: signedIn)
 
         let api = router.group("api/v1")
             .add(middleware: APIErrorMiddleware())

@@ -140,6 +140,11 @@ struct SubscriberPagesController {
             },
             hasOutOfBundle: rating.lines.contains { $0.amount.cents > 0 },
             chart: BillChart(history, language),
+            forecast: ForecastSummary(
+                amount: subscribers.forecast(consumption).formatted(language),
+                method: localizer.text("dashboard.forecastMethod", language, forecastValues(consumption.period, [
+                    "fee": consumption.plan.monthlyFee.formatted(language), "charged": rating.usageCharges.formatted(language),
+                ]))),
             creditNotice: try await creditNotice(identity, language))
         return try pages.page("dashboard", titleKey: "dashboard.title", request: request, context: context, model: model)
             .response(from: request, context: context)
@@ -158,6 +163,13 @@ struct SubscriberPagesController {
         let model = ClientDashboardPage(
             clientName: try await subscribers.customerName(identity, clientRowID: clientRowID),
             creditNotice: try await creditNotice(identity, language),
+            forecast: try await subscribers.groupForecast(identity).map { forecast in
+                ForecastSummary(
+                    amount: forecast.total.formatted(language),
+                    method: pages.localizer.text("dashboard.groupForecastMethod", language, forecastValues(
+                        BillingPeriod(containing: subscribers.clock.now()),
+                        ["lines": "\(forecast.lines)", "charged": forecast.charged.formatted(language)])))
+            },
             groups: groups.prefix(6).map { GroupRow($0, language, pages.localizer) }, hasGroups: !groups.isEmpty,
             accounts: try await accountRows(rows, language),
             total: total, search: search,
@@ -264,6 +276,14 @@ struct SubscriberPagesController {
     }
 
     // MARK: - Helpers
+
+    /// `values` with the days of `period` and the days of it elapsed today, as the forecast's sentence names them.
+    private func forecastValues(_ period: BillingPeriod, _ values: [String: String]) -> [String: String] {
+        let today = CalendarDay(containing: subscribers.clock.now())
+        let days = period.lastDay.day
+        let elapsed = today.period == period ? today.day : (today < period.firstDay ? 0 : days)
+        return values.merging(["days": "\(days)", "elapsed": "\(elapsed)"]) { first, _ in first }
+    }
 
     private func visibleAccount(_ context: AppRequestContext, _ identity: AuthenticatedUser) async throws -> StoredAccount {
         guard let account = try await subscribers.account(try context.parameters.require("accountId"), for: identity) else {

@@ -3,6 +3,8 @@ struct ClientDashboardPage: Sendable {
     let clientName: String
     /// The login's credit from payments that found their bills paid, in words.
     let creditNotice: String?
+    /// This month's bills of all its lines as they are heading.
+    let forecast: ForecastSummary?
     let groups: [GroupRow]
     let hasGroups: Bool
     let accounts: [AccountRow]
@@ -27,4 +29,10 @@ struct AccountRow: Sendable {
     let nextDue: String
     let usage: String
     let outOfBundle: String
+}
+
+/// A forecast of this month's bill and, in one sentence, how it was worked out.
+struct ForecastSummary: Sendable {
+    let amount: String
+    let method: String
 }

@@ -18,6 +18,7 @@ struct DashboardPage: Sendable {
     let outOfBundleLines: [AmountLine]
     let hasOutOfBundle: Bool
     let chart: BillChart
+    let forecast: ForecastSummary
     /// The login's credit from payments that found their bills paid, in words.
     let creditNotice: String?
 }

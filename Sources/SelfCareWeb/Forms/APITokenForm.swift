@@ -1,0 +1,24 @@
+/// The form creating a personal API token: its name and a checkbox per scope.
+struct APITokenForm: Decodable {
+    let name: String
+    let billsRead: Bool
+    let usageRead: Bool
+    let paymentsWrite: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case name, billsRead, usageRead, paymentsWrite
+    }
+
+    init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: CodingKeys.self)
+        name = try fields.text(.name)
+        billsRead = try !fields.text(.billsRead).isEmpty
+        usageRead = try !fields.text(.usageRead).isEmpty
+        paymentsWrite = try !fields.text(.paymentsWrite).isEmpty
+    }
+
+    /// The scopes ticked, as the API names them.
+    var scopes: [String] {
+        (billsRead ? ["bills:read"] : []) + (usageRead ? ["usage:read"] : []) + (paymentsWrite ? ["payments:write"] : [])
+    }
+}
