@@ -23,7 +23,7 @@ struct BillCSVTests {
         // then
         let firstLine = try #require(csv.split(separator: "\n", omittingEmptySubsequences: false).first)
         #expect(firstLine == "row_type,bill_no,account_id,msisdn,started_at,usage_type,charge_class,destination,roaming_country,"
-            + "quantity,unit,included_quantity,charged_quantity,amount")
+            + "quantity,unit,included_quantity,charged_quantity,amount,bundle")
         #expect(csv.hasSuffix("\n"))
     }
 
@@ -50,6 +50,10 @@ struct BillCSVTests {
         #expect(partly["included_quantity"] == "1000000")
         #expect(partly["charged_quantity"] == "11345678")
         #expect(partly["amount"] == "5.68")
+        #expect(partly["bundle"] == "partly_in_bundle")
+        #expect(usage.map { $0["bundle"] } == rating.records.map(\.bundleUse.rawValue))
+        #expect(roaming["bundle"] == "out_of_bundle")
+        #expect(usage.contains { $0["bundle"] == "in_bundle" })
     }
 
     @Test("summary rows follow the records: fee, usage per charge class, excl. VAT, VAT, total, paid, remaining")

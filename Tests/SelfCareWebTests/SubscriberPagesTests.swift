@@ -134,6 +134,31 @@ struct SubscriberPagesTests {
 
     // MARK: - Usage in detail
 
+    @Test("each usage row is marked in bundle, partly in bundle or out of bundle, as its allowance covered it")
+    func usageRowsColouredByBundle() async throws {
+        try await Billing.withPortal { portal in
+            // given
+            let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
+            let rating = try await Self.alineRating(portal)
+
+            // when
+            let page = try await browser.get(Self.usagePath)
+
+            // then
+            let classes = page.text.matches(of: /<tr class="(in|partly|out)-bundle"><td>/).map { String($0.output.1) }
+            let expected = rating.records.reversed().prefix(SubscriberPagesController.recordsPerPage).map { usage in
+                switch usage.bundleUse {
+                case .inBundle: "in"
+                case .partlyInBundle: "partly"
+                case .outOfBundle: "out"
+                }
+            }
+            #expect(classes == Array(expected))
+            #expect(classes.contains("in") && classes.contains("out"))
+            #expect(page.text.contains(#"<span class="bundle-tag out">Charged</span>"#))
+        }
+    }
+
     @Test("the usage page lists the open period's records newest first, 50 a page")
     func usageNewestFirst() async throws {
         try await Billing.withPortal { portal in

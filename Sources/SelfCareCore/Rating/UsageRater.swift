@@ -22,6 +22,18 @@ public struct RatedUsage: Sendable, Hashable {
 
     public var chargedQuantity: Int64 { quantity - includedQuantity }
     public var isFullyIncluded: Bool { includedQuantity == quantity }
+
+    /// Whether the allowance covered the record: whole, in part or not at all.
+    public var bundleUse: BundleUse {
+        isFullyIncluded ? .inBundle : (includedQuantity > 0 ? .partlyInBundle : .outOfBundle)
+    }
+}
+
+/// How much of a record its allowance covered, as documents name it.
+public enum BundleUse: String, Sendable, Hashable {
+    case inBundle = "in_bundle"
+    case partlyInBundle = "partly_in_bundle"
+    case outOfBundle = "out_of_bundle"
 }
 
 /// Used and remaining allowance of one kind of usage.

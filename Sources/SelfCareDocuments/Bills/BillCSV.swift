@@ -1,12 +1,13 @@
 import Foundation
 import SelfCareCore
 
-/// The detailed bill as CSV: one row per record with its charge, then summary rows. UTF-8, header row,
+/// The detailed bill as CSV: one row per record with its charge and whether its allowance covered it (`bundle`), then
+/// summary rows. UTF-8, header row,
 /// amounts as `1234.50`. Written piece by piece to `sink`.
 public enum BillCSV {
     public static let header = [
         "row_type", "bill_no", "account_id", "msisdn", "started_at", "usage_type", "charge_class", "destination", "roaming_country",
-        "quantity", "unit", "included_quantity", "charged_quantity", "amount",
+        "quantity", "unit", "included_quantity", "charged_quantity", "amount", "bundle",
     ]
 
     public static func write(_ document: BillDocument, records: ItemisedRecords, sink: @escaping @Sendable (String) async throws -> Void) async throws {
@@ -31,6 +32,8 @@ public enum BillCSV {
                 chunk += CSVParser.escape(record.roamingCountry ?? "")
                 chunk += ",\(usage.quantity),\(usage.chargeClass.unit.rawValue),\(usage.includedQuantity),\(usage.chargedQuantity),"
                 chunk += usage.charge.decimalString
+                chunk += ","
+                chunk += usage.bundleUse.rawValue
                 chunk += "\n"
             }
             try await sink(chunk)
@@ -38,7 +41,7 @@ public enum BillCSV {
         var summary = ""
         func row(_ type: String, accountID: String = "", chargeClass: String = "", quantity: String = "", unit: String = "",
                  included: String = "", charged: String = "", amount: Money) {
-            let fields = [type, billNo, accountID, "", "", "", chargeClass, "", "", quantity, unit, included, charged, amount.decimalString]
+            let fields = [type, billNo, accountID, "", "", "", chargeClass, "", "", quantity, unit, included, charged, amount.decimalString, ""]
             summary += fields.map(CSVParser.escape).joined(separator: ",") + "\n"
         }
         for member in document.members { row("member_total", accountID: member.accountID.rawValue, amount: member.total) }

@@ -248,6 +248,7 @@ struct SubscriberPagesController {
                     amount: DisplayFormat.usageAmount(usage, language),
                     bundle: usage.isFullyIncluded ? localizer.text("usage.inBundle", language)
                         : (usage.includedQuantity > 0 ? localizer.text("usage.partly", language) : localizer.text("usage.charged", language)),
+                    bundleUse: usage.bundleUse.pageClass,
                     charge: usage.charge.formatted(language))
             },
             hasRecords: !shown.isEmpty,

@@ -1,3 +1,4 @@
+import SelfCareCore
 /// The open period's usage records of a line, filtered by kind and dates, a page at a time.
 struct UsagePage: Sendable {
     let account: AccountSummary
@@ -34,5 +35,18 @@ struct UsageRecordRow: Sendable {
     let roaming: String?
     let amount: String
     let bundle: String
+    /// `in`, `partly` or `out`: how the row is coloured.
+    let bundleUse: String
     let charge: String
+}
+
+extension BundleUse {
+    /// The class a usage row is coloured by: `in`, `partly` or `out`.
+    var pageClass: String {
+        switch self {
+        case .inBundle: "in"
+        case .partlyInBundle: "partly"
+        case .outOfBundle: "out"
+        }
+    }
 }
