@@ -107,6 +107,36 @@ package struct BillQueries: Sendable {
         }.sorted { $0.chargeClass < $1.chargeClass }
     }
 
+    /// The usage lines of several bills, by bill row id.
+    package func lines(billIDs: [Int64], on db: any SQLDatabase) async throws -> [Int64: [ChargeLine]] {
+        var result: [Int64: [ChargeLine]] = [:]
+        for chunk in billIDs.chunked(into: 500) {
+            for row in try await db.raw("SELECT * FROM bill_lines WHERE bill_id IN \(SQLBindList(Array(chunk)))").all() {
+                guard let chargeClass = ChargeClass(rawValue: try row.value("charge_class")) else { continue }
+                result[try row.value("bill_id"), default: []].append(ChargeLine(
+                    chargeClass: chargeClass, records: try row.value("records"), quantity: try row.value("quantity"),
+                    includedQuantity: try row.value("included_quantity"), amount: Money(cents: try row.value("amount_cents"))))
+            }
+        }
+        return result
+    }
+
+    /// Each account's latest bill before `period`, by account row id (accounts without one are left out).
+    package func previousBills(accountRowIDs: [Int64], before period: String, on db: any SQLDatabase) async throws -> [Int64: StoredBill] {
+        var result: [Int64: StoredBill] = [:]
+        for chunk in accountRowIDs.chunked(into: 500) {
+            let rows = try await db.raw("""
+                \(unsafeRaw: BillingRepository.billSelect) WHERE b.account_id IN \(SQLBindList(Array(chunk)))
+                AND b.period = (SELECT MAX(p.period) FROM bills p WHERE p.account_id = b.account_id AND p.period < \(bind: period))
+                """).all()
+            for row in rows {
+                let bill = try BillingRepository.bill(from: row)
+                result[bill.accountRowID] = bill
+            }
+        }
+        return result
+    }
+
     /// Group bills of the login's client, newest first (none for an account login).
     package func groupBills(scope: LoginScope, period: String?, on db: any SQLDatabase) async throws -> [StoredGroupBill] {
         guard case .client(let clientRowID) = scope else { return [] }

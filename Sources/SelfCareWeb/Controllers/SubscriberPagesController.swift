@@ -90,8 +90,16 @@ struct SubscriberPagesController {
             throw HTTPError(.notFound)
         }
         let language = context.language
+        let changes = try await subscribers.changes(of: members, countries: false)
+        let changed = members.compactMap { member in changes[member.id].map { (member, $0) } }
+            // A line billed for the first time is listed only when it joined part-way through the month.
+            .filter { $0.1.magnitude > 0 && ($0.1.previousTotal != nil || !$0.1.reasons.isEmpty) }
+            .sorted { $0.1.magnitude > $1.1.magnitude }
+            .prefix(10)
+            .map { ChangedLine(BillRow($0.0, language, pages.localizer), changes: $0.1, language, pages.localizer) }
         let model = GroupBillPage(
             group: GroupRow(group, language, pages.localizer), members: members.map { BillRow($0, language, pages.localizer) },
+            changedLines: Array(changed), hasChangedLines: !changed.isEmpty,
             excl: members.reduce(Money.zero) { $0 + $1.amountExcludingVAT }.formatted(language),
             vat: members.reduce(Money.zero) { $0 + $1.vat }.formatted(language),
             hasRemaining: group.remaining.cents > 0, remainingPlain: group.remaining.decimalString, payKey: SecretTokens.random(bytes: 16))
@@ -271,7 +279,8 @@ struct SubscriberPagesController {
             lines: lines.map { ChargeRow($0, language, pages.localizer) },
             excl: bill.amountExcludingVAT.formatted(language), vat: bill.vat.formatted(language),
             paid: bill.paid.formatted(language), hasPaid: bill.paid.cents > 0, billDate: DisplayFormat.day(bill.billDate, language),
-            remainingPlain: bill.remaining.decimalString, payKey: SecretTokens.random(bytes: 16))
+            remainingPlain: bill.remaining.decimalString, payKey: SecretTokens.random(bytes: 16),
+            changes: try await subscribers.changes(of: [bill], countries: true)[bill.id].map { ChangesSummary($0, language, pages.localizer) })
         return try pages.page("bill", titleKey: "bill.title", request: request, context: context, model: model)
             .response(from: request, context: context)
     }

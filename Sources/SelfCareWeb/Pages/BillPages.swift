@@ -26,6 +26,7 @@ struct BillPage: Sendable {
     /// What remains, as the pay form's amount field proposes it.
     let remainingPlain: String
     let payKey: String
+    let changes: ChangesSummary?
 }
 
 /// A client's group bills.
@@ -39,6 +40,9 @@ struct GroupBillsPage: Sendable {
 struct GroupBillPage: Sendable {
     let group: GroupRow
     let members: [BillRow]
+    /// The members whose bill changed most since their last one, at most ten.
+    let changedLines: [ChangedLine]
+    let hasChangedLines: Bool
     let excl: String
     let vat: String
     let hasRemaining: Bool
