@@ -72,3 +72,45 @@ struct APIDocumentTests {
         }
     }
 }
+
+/// Issue 14.3: `/api/docs`, the reference rendered by the portal from its own document.
+@Suite("API reference page")
+struct APIReferencePageTests {
+    @Test("the document reads as a reference of every operation")
+    func reads() throws {
+        // given
+        let text = String(decoding: APIDocumentTests.document.data, as: UTF8.self)
+
+        // when
+        let reference = try APIReferencePage(yaml: text)
+
+        // then
+        #expect(reference.operationCount == APIDocumentTests.document.operations.reduce(0) { $0 + $1.methods.count })
+    }
+
+    @Test("the reference renders every operation of the document, in French and English, with nothing from elsewhere",
+          arguments: ["en", "fr"])
+    func everyOperation(language: String) async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            let text = String(decoding: APIDocumentTests.document.data, as: UTF8.self)
+            let operationIDs = text.matches(of: /\n      operationId: ([A-Za-z]+)/).map { String($0.output.1) }
+            let documented = APIDocumentTests.document.operations.reduce(0) { $0 + $1.methods.count }
+
+            // when
+            let page = try await portal.browser(acceptLanguage: language).get("/api/docs")
+
+            // then
+            #expect(page.status == .ok)
+            #expect(operationIDs.count == documented)
+            for id in operationIDs {
+                #expect(page.text.contains(#"<article class="card api-operation" id="\#(id)">"#), "operation \(id)")
+            }
+            #expect(page.text.contains(#"<span class="method post">POST</span> <code>/api/v1/payment</code>"#))
+            #expect(page.text.contains("<code>billingAccount.id</code>"))
+            #expect(!page.text.contains("<script"))
+            #expect(page.text.matches(of: /(src|href)="(https?:)?\/\//).isEmpty)
+            #expect(page.text.contains(language == "fr" ? "Référence de l&#39;API" : "API reference"))
+        }
+    }
+}

@@ -15,8 +15,17 @@ package func buildApplication(
     configuration: AppConfiguration, logger: Logger, dependencies: AppDependencies = AppDependencies()
 ) async throws -> some ApplicationProtocol {
     let database = try await Database.open(configuration.database, logger: logger)
-    try await Migrator(database: database).migrate()
-    let portal = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: logger)
+    let portal: Portal
+    let router: Router<AppRequestContext>
+    do {
+        try await Migrator(database: database).migrate()
+        portal = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: logger)
+        router = try await portal.router()
+    } catch {
+        // Nothing runs: the database is closed before the error is reported.
+        await database.close()
+        throw error
+    }
     var services: [any Service] = [DatabaseService(database: database)] + dependencies.companionServices
     if dependencies.runsOutboxWorker {
         // Services stop in reverse order: the SMSC link outlives the worker that sends over it.
@@ -26,7 +35,7 @@ package func buildApplication(
         services.append(HubDeliveryService(worker: portal.services.hubDeliveries, logger: logger))
     }
     return Application(
-        router: try await portal.router(),
+        router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SelfCare"),
         services: services,
@@ -108,6 +117,8 @@ package struct Portal: Sendable {
             .add(middleware: CookieSessionMiddleware(authentication: authentication, cookies: cookies))
             .add(middleware: CSRFMiddleware(cookies: cookies))
         HomeController(pages: pages).addRoutes(to: pagesGroup)
+        APIDocsController(pages: pages, reference: try APIReferencePage(yaml: String(decoding: document.data, as: UTF8.self)))
+            .addRoutes(to: pagesGroup)
         InfoPagesController(pages: pages, termsVersion: configuration.branding.termsVersion).addRoutes(to: pagesGroup)
         RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: pagesGroup)
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: pagesGroup)

@@ -5,11 +5,14 @@ import Hummingbird
 /// with another method is 405 with `Allow`, so the document and the server agree on what exists.
 struct OpenAPIDocument: Sendable {
     let bytes: ByteBuffer
+    /// The document's text as served.
+    let data: Data
     /// Documented paths, their segments (nil for a `{parameter}`) and methods (upper case).
     let operations: [(segments: [String?], methods: [String])]
 
     init(url: URL = webResources.appendingPathComponent("openapi.yaml")) throws {
         let data = try Data(contentsOf: url)
+        self.data = data
         bytes = ByteBuffer(bytes: data)
         operations = Self.operations(in: String(decoding: data, as: UTF8.self))
     }
