@@ -60,7 +60,7 @@ struct SubscriberPagesTests {
             #expect(html.contains("Out of bundle so far: <strong>\(rating.usageCharges.formatted(.english))</strong>"))
             for line in rating.lines where line.amount.cents > 0 {
                 let label = try #require(PortalStrings.english["class.\(line.chargeClass.rawValue)"])
-                #expect(html.contains("<li>\(label) : \(line.amount.formatted(.english))</li>"), "line \(label)")
+                #expect(html.contains("<li>\(label): \(line.amount.formatted(.english))</li>"), "line \(label)")
             }
             #expect(!html.contains("Overdue bill."))
             #expect(html.contains(#"href="/accounts/\#(Self.aline)/usage""#))
@@ -88,7 +88,7 @@ struct SubscriberPagesTests {
             #expect(html.contains("<strong>Appels</strong> <span>100 min / 100 min</span>"))
             #expect(html.contains("<strong>Internet mobile</strong> <span>5,0 GB / 5,0 GB</span>"))
             #expect(html.contains("Hors forfait à ce jour : <strong>\(rating.usageCharges.formatted(.french))</strong>"))
-            #expect(html.contains("<li>Internet en roaming : \(Money(cents: 180_000).formatted(.french))</li>"))
+            #expect(html.contains("<li>Internet en roaming\u{00A0}: \(Money(cents: 180_000).formatted(.french))</li>"))
             #expect(!html.contains("Amount due"))
         }
     }

@@ -52,3 +52,10 @@ public struct AccountID: Sendable, Hashable, Codable, CustomStringConvertible, C
         try container.encode(rawValue)
     }
 }
+
+extension AccountID {
+    /// Stored Account ID text as people read it (`1234 5678 97`); text that is not an Account ID as it is.
+    public static func displayed(_ text: String) -> String {
+        (try? AccountID(text))?.grouped ?? text
+    }
+}

@@ -63,7 +63,7 @@ public enum ReceiptPDF {
         pdf.text(labels("receipt.appliedTo"), x: left, y: y, font: .bold, size: 10)
         y -= 16
         for allocation in receipt.allocations {
-            pdf.text("\(labels("receipt.bill")) \(allocation.billNo) · \(labels("receipt.account")) \(allocation.accountID)", x: left, y: y, size: 9.5)
+            pdf.text("\(labels("receipt.bill")) \(allocation.billNo) · \(labels("receipt.account")) \(AccountID.displayed(allocation.accountID))", x: left, y: y, size: 9.5)
             pdf.textRightAligned(allocation.amount.formatted(language), right: right, y: y, size: 9.5)
             y -= 14
             if y < 80 { break }

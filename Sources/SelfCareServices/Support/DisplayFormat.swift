@@ -28,6 +28,13 @@ package enum DisplayFormat {
         return CalendarText.shortMonthName(period.month, language)
     }
 
+    /// `20 novembre 2026 à 10:03` / `20 November 2026, 10:03`: a moment a record keeps (receipts, payments, messages).
+    package static func moment(_ date: Date, _ language: Language) -> String {
+        let clock = Timestamp.format(date).dropFirst(11).prefix(5)
+        let day = CalendarText.day(CalendarDay(containing: date), language)
+        return language == .french ? "\(day) à \(clock)" : "\(day), \(clock)"
+    }
+
     /// `3 oct. 14:22` style local time of a record.
     package static func time(_ date: Date, _ language: Language) -> String {
         let text = Timestamp.format(date)

@@ -97,7 +97,7 @@ package struct Portal: Sendable {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
-        router.add(middleware: ErrorPageMiddleware(pages: pages))
+        router.add(middleware: ErrorPageMiddleware(pages: pages, authentication: authentication, cookies: cookies))
         let document = try OpenAPIDocument()
         router.add(middleware: MethodNotAllowedMiddleware(document: document))
         router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies))

@@ -39,7 +39,7 @@ struct NotificationPagesController {
             : message.channel == .email ? message.subject ?? "" : message.body
         let statusTime = message.deliveredAt ?? message.sentAt
         return NotificationRow(
-            when: DisplayFormat.time(message.createdAt, language),
+            when: DisplayFormat.moment(message.createdAt, language),
             channel: localizer.text("notifications.channel.\(message.channel.rawValue)", language),
             to: message.recipient, content: content,
             status: localizer.text("notifications.status.\(message.status)", language), statusCode: message.status,

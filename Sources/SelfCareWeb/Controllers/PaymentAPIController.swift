@@ -119,9 +119,9 @@ struct PaymentAPIController {
                 let model = PaymentPage(
                     id: payment.id, amount: payment.amount.formatted(context.language), card: document.card ?? "",
                     payer: identity.user.fullName, succeeded: true, failed: false, pending: false, cardPage: "",
-                    receiptNo: document.receiptNo, issuedAt: DisplayFormat.time(document.issuedAt, context.language),
+                    receiptNo: document.receiptNo, issuedAt: DisplayFormat.moment(document.issuedAt, context.language),
                     allocations: document.allocations.map {
-                        AllocationRow(billNo: $0.billNo, accountId: $0.accountID, amount: $0.amount.formatted(context.language))
+                        AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(context.language))
                     })
                 return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, model: model)
                     .response(from: request, context: context)

@@ -78,7 +78,7 @@ struct PaymentPagesController {
         let language = context.language
         let rows = try await payments.history(identity).map { payment in
             PaymentHistoryRow(
-                id: payment.id, date: DisplayFormat.time(payment.createdAt, language), amount: payment.amount.formatted(language),
+                id: payment.id, date: DisplayFormat.moment(payment.createdAt, language), amount: payment.amount.formatted(language),
                 status: pages.localizer.text("payment.status.\(payment.status.rawValue)", language), statusCode: payment.status.rawValue,
                 card: card(payment) ?? "")
         }
@@ -129,8 +129,8 @@ struct PaymentPagesController {
         }
         if let (receipt, allocations) = try await payments.receipt(for: payment) {
             model.receiptNo = receipt.number
-            model.issuedAt = DisplayFormat.time(receipt.issuedAt, language)
-            model.allocations = allocations.map { AllocationRow(billNo: $0.billNo, accountId: $0.accountID, amount: $0.amount.formatted(language)) }
+            model.issuedAt = DisplayFormat.moment(receipt.issuedAt, language)
+            model.allocations = allocations.map { AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(language)) }
             if let credit = receipt.credit {
                 model.creditNotice = pages.localizer.text("payment.creditNotice", language,
                                                           ["credit": credit.formatted(language), "helpline": payments.branding.helpline])

@@ -52,7 +52,7 @@ struct SubscriberPagesController {
         let account = try await visibleAccount(context, identity)
         let bills = try await subscribers.bills(identity, account: account, state: nil, offset: 0, limit: 60)
         let model = BillsPage(
-            account: AccountSummary(account), bills: bills.map { BillRow($0, context.language, pages.localizer) },
+            account: AccountSummary(account), bills: bills.map { BillRow($0, context.language, pages.localizer, today: today) },
             hasBills: !bills.isEmpty, payKey: SecretTokens.random(bytes: 16))
         return try pages.page("bills", titleKey: "bills.title", request: request, context: context, model: model)
             .response(from: request, context: context)
@@ -79,7 +79,7 @@ struct SubscriberPagesController {
     @Sendable func groupBills(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
         let groups = try await subscribers.groupBills(identity, period: nil)
-        let model = GroupBillsPage(groups: groups.map { GroupRow($0, context.language, pages.localizer) }, hasGroups: !groups.isEmpty)
+        let model = GroupBillsPage(groups: groups.map { GroupRow($0, context.language, pages.localizer, today: today) }, hasGroups: !groups.isEmpty)
         return try pages.page("group-bills", titleKey: "groupBills.title", request: request, context: context, model: model)
             .response(from: request, context: context)
     }
@@ -96,9 +96,9 @@ struct SubscriberPagesController {
             .filter { $0.1.magnitude > 0 && ($0.1.previousTotal != nil || !$0.1.reasons.isEmpty) }
             .sorted { $0.1.magnitude > $1.1.magnitude }
             .prefix(10)
-            .map { ChangedLine(BillRow($0.0, language, pages.localizer), changes: $0.1, language, pages.localizer) }
+            .map { ChangedLine(BillRow($0.0, language, pages.localizer, today: today), changes: $0.1, language, pages.localizer) }
         let model = GroupBillPage(
-            group: GroupRow(group, language, pages.localizer), members: members.map { BillRow($0, language, pages.localizer) },
+            group: GroupRow(group, language, pages.localizer, today: today), members: members.map { BillRow($0, language, pages.localizer, today: today) },
             changedLines: Array(changed), hasChangedLines: !changed.isEmpty,
             excl: members.reduce(Money.zero) { $0 + $1.amountExcludingVAT }.formatted(language),
             vat: members.reduce(Money.zero) { $0 + $1.vat }.formatted(language),
@@ -178,7 +178,7 @@ struct SubscriberPagesController {
                         BillingPeriod(containing: subscribers.clock.now()),
                         ["lines": "\(forecast.lines)", "charged": forecast.charged.formatted(language)])))
             },
-            groups: groups.prefix(6).map { GroupRow($0, language, pages.localizer) }, hasGroups: !groups.isEmpty,
+            groups: groups.prefix(6).map { GroupRow($0, language, pages.localizer, today: today) }, hasGroups: !groups.isEmpty,
             accounts: try await accountRows(rows, language),
             total: total, search: search,
             pageText: pages.localizer.text("list.page", language, ["page": "\(page)", "pages": "\(pageCount)", "total": "\(total)"]),
@@ -275,7 +275,7 @@ struct SubscriberPagesController {
             ])
         }
         let model = BillPage(
-            bill: BillRow(bill, language, pages.localizer), planLine: planLine, fee: bill.monthlyFee.formatted(language),
+            bill: BillRow(bill, language, pages.localizer, today: today), planLine: planLine, fee: bill.monthlyFee.formatted(language),
             lines: lines.map { ChargeRow($0, language, pages.localizer) },
             excl: bill.amountExcludingVAT.formatted(language), vat: bill.vat.formatted(language),
             paid: bill.paid.formatted(language), hasPaid: bill.paid.cents > 0, billDate: DisplayFormat.day(bill.billDate, language),
@@ -286,6 +286,9 @@ struct SubscriberPagesController {
     }
 
     // MARK: - Helpers
+
+    /// The day in Mauritius by the portal's clock.
+    private var today: CalendarDay { CalendarDay(containing: subscribers.clock.now()) }
 
     /// `values` with the days of `period` and the days of it elapsed today, as the forecast's sentence names them.
     private func forecastValues(_ period: BillingPeriod, _ values: [String: String]) -> [String: String] {

@@ -9,26 +9,29 @@ struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let pages: PageRenderer
+    /// Reads the session cookie, so an error page shows a logged-in subscriber the header of a logged-in subscriber.
+    let authentication: AuthenticationService
+    let cookies: CookieSettings
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
-            return try answer(status: error.status, message: error.body, request: request, context: context)
+            return try await answer(status: error.status, message: error.body, request: request, context: context)
         } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
         } catch PasswordHasherError.busy {
-            var response = try answer(status: .serviceUnavailable, message: "Too many logins at once; try again in a few seconds.",
+            var response = try await answer(status: .serviceUnavailable, message: "Too many logins at once; try again in a few seconds.",
                                       request: request, context: context)
             response.headers[.retryAfter] = "5"
             return response
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
-            return try answer(status: .internalServerError, message: nil, request: request, context: context)
+            return try await answer(status: .internalServerError, message: nil, request: request, context: context)
         }
     }
 
-    private func answer(status: HTTPResponse.Status, message: String?, request: Request, context: Context) throws -> Response {
+    private func answer(status: HTTPResponse.Status, message: String?, request: Request, context: Context) async throws -> Response {
         // Routes of the API answer in JSON themselves (APIErrorMiddleware); this is for paths no route matched.
         if Self.collapsingSlashes(request.uri.path).hasPrefix("/api/") {
             let code = Self.code(for: status)
@@ -36,6 +39,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
         }
         var context = context
         context.language = LanguageMiddleware.language(of: request)
+        if context.identity == nil, let cookie = request.cookies[cookies.sessionName],
+           let identity = try? await authentication.authenticate(token: cookie.value, kind: .web) {
+            context.identity = identity
+            context.csrfToken = identity.csrfToken
+        }
         let language = context.language
         let key = status == .notFound ? "notFound" : (status == .forbidden ? "forbidden" : "generic")
         let model = ErrorPage(

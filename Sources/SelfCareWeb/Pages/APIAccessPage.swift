@@ -37,8 +37,8 @@ extension APIAccessPage {
             tokens: tokens.map { token in
                 TokenRow(
                     id: token.id, name: token.name, scopes: token.scopes.joined(separator: ", "),
-                    created: DisplayFormat.time(token.createdAt, language),
-                    lastUsed: token.lastUsedAt.map { DisplayFormat.time($0, language) } ?? localizer.text("apiAccess.never", language))
+                    created: DisplayFormat.moment(token.createdAt, language),
+                    lastUsed: token.lastUsedAt.map { DisplayFormat.moment($0, language) } ?? localizer.text("apiAccess.never", language))
             },
             hasTokens: !tokens.isEmpty)
     }

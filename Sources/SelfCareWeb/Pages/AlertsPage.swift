@@ -41,7 +41,7 @@ extension AlertsPage {
             return SpendSummary(
                 charged: charged.formatted(language), limit: limit.formatted(language), percent: percent, high: percent >= 80,
                 overLimit: status.isOverLimit,
-                consent: status.spend?.consent.map { localizer.text("alerts.consented", language, ["at": DisplayFormat.time($0.at, language)]) },
+                consent: status.spend?.consent.map { localizer.text("alerts.consented", language, ["at": DisplayFormat.moment($0.at, language)]) },
                 mayConsent: status.isOverLimit && status.mayChangeSpendLimit)
         }
         self.init(

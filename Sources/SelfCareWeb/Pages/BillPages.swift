@@ -86,23 +86,32 @@ struct ChargeRow: Sendable {
 }
 
 extension BillRow {
-    init(_ bill: StoredBill, _ language: Language, _ localizer: Localizer) {
+    /// `today` decides whether an unpaid bill past its due date shows as overdue.
+    init(_ bill: StoredBill, _ language: Language, _ localizer: Localizer, today: CalendarDay) {
+        let state = BillRow.shownState(bill.state, dueDate: bill.dueDate, today: today)
         self.init(
             billNo: bill.billNo, period: DisplayFormat.period(bill.period, language), accountId: bill.accountID,
             accountIdGrouped: (try? AccountID(bill.accountID))?.grouped ?? bill.accountID,
             total: bill.total.formatted(language), remaining: bill.remaining.formatted(language),
-            dueDate: DisplayFormat.day(bill.dueDate, language), state: localizer.text("state.\(bill.state.rawValue)", language),
-            stateCode: bill.state.rawValue, isSettled: bill.state == .settled)
+            dueDate: DisplayFormat.day(bill.dueDate, language), state: localizer.text("state.\(state)", language),
+            stateCode: state, isSettled: bill.state == .settled)
+    }
+
+    /// The state a page shows: `overdue` for a bill still owed after its due date, else the stored state.
+    static func shownState(_ state: BillState, dueDate: String, today: CalendarDay) -> String {
+        guard state != .settled, state != .onHold, let due = try? CalendarDay(dueDate), due < today else { return state.rawValue }
+        return "overdue"
     }
 }
 
 extension GroupRow {
-    init(_ group: StoredGroupBill, _ language: Language, _ localizer: Localizer) {
+    init(_ group: StoredGroupBill, _ language: Language, _ localizer: Localizer, today: CalendarDay) {
+        let state = BillRow.shownState(group.state, dueDate: group.dueDate, today: today)
         self.init(
             number: group.groupBillNo, period: DisplayFormat.period(group.period, language), accounts: group.accountCount,
             total: group.total.formatted(language), remaining: group.remaining.formatted(language),
             dueDate: DisplayFormat.day(group.dueDate, language), billDate: DisplayFormat.day(group.billDate, language),
-            state: localizer.text("state.\(group.state.rawValue)", language), stateCode: group.state.rawValue)
+            state: localizer.text("state.\(state)", language), stateCode: state)
     }
 }
 
