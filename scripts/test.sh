@@ -11,11 +11,13 @@
 #                           unless it is already set by the caller)
 #   SKIP_BROWSER=1          skip the headless Chromium journeys (also skipped when arguments are given)
 #   SKIP_PEERS=1            do not start the SMSC and mail relays the messaging interop tests talk to
+#   SKIP_DEPLOY=1           skip the deployment tests: deploy files, backup and restore, several instances behind
+#                           nginx (also skipped when arguments are given)
 #   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
 #                           psql "$TEST_DATABASE_URL" -c 'select 1'
 #
 # Under CI (`CI` set, as `.ci/run` does) nothing may be left out: the SKIP_* settings and the dry run are refused,
-# the browser journeys run whatever the arguments, and a test that was skipped fails the run.
+# the browser journeys and the deployment tests run whatever the arguments, and a test that was skipped fails the run.
 #
 # Exit code: the exit code of `swift test` (or of the dry-run check).
 set -euo pipefail
@@ -29,7 +31,7 @@ cd "$repo_root"
 strict=0
 if [ -n "${CI:-}" ]; then
     strict=1
-    for setting in SKIP_POSTGRES SKIP_BROWSER SKIP_PEERS TEST_SCRIPT_DRY_RUN; do
+    for setting in SKIP_POSTGRES SKIP_BROWSER SKIP_PEERS SKIP_DEPLOY TEST_SCRIPT_DRY_RUN; do
         [ "${!setting:-0}" = "1" ] && die "$setting=1 is refused under CI: every part of the suite runs there"
     done
 fi
@@ -259,6 +261,12 @@ else
     # Browser journeys first (they need only the executable), so swift test's summary stays the last lines.
     if [ "${SKIP_BROWSER:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
         scripts/browser-tests.sh || rc=$?
+    fi
+    # Deployment: the files under deploy/ parse, a backup restores, several instances behind nginx survive a kill.
+    if [ "${SKIP_DEPLOY:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
+        scripts/deploy-files-test.sh || rc=$?
+        scripts/backup-restore-test.sh || rc=$?
+        scripts/multi-instance-test.sh || rc=$?
     fi
     log "swift test $*"
     test_log="$(mktemp /tmp/selfcare-test-log.XXXXXX)"
