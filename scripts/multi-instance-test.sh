@@ -22,6 +22,7 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+script_path="$repo_root/scripts/$(basename "${BASH_SOURCE[0]}")"
 cd "$repo_root"
 # shellcheck source=lib/test-support.sh
 . scripts/lib/test-support.sh
@@ -30,7 +31,7 @@ if [ -z "${SELFCARE_TEST_NAMESPACE:-}" ]; then
     is_root || die "multi-instance test: needs root (it trusts its test certificate in a private mount namespace)"
     command -v unshare >/dev/null || die "multi-instance test: unshare (util-linux) is missing"
     export SELFCARE_TEST_NAMESPACE=1
-    exec unshare --mount --propagation private -- bash "$0" "$@"
+    exec unshare --mount --propagation private -- bash "$script_path" "$@"
 fi
 
 LOAD_USERS="${LOAD_USERS:-6}"
@@ -178,10 +179,10 @@ sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$NGINX_PORT ssl http2;|" \
     deploy/nginx/selfcare.conf >"$conf"
 # The sample must still have what the substitutions expect, or this test would no longer run the sample.
 for gone in ':443 ' ' 443 ' ':80;' ' 80;' ':8081 ' ':8082 ' ':8083 ' /etc/ssl/selfcare /var/log/nginx; do
-    if grep -q -- "$gone" "$conf"; then die "deploy/nginx/selfcare.conf: '$gone' was not replaced; update the sed in $0"; fi
+    if grep -q -- "$gone" "$conf"; then die "deploy/nginx/selfcare.conf: '$gone' was not replaced; update the sed in scripts/multi-instance-test.sh"; fi
 done
 for port in "$NGINX_PORT" "$NGINX_HTTP_PORT" "${PORTS[@]}"; do
-    grep -q ":$port[ ;]" "$conf" || die "deploy/nginx/selfcare.conf: port $port not substituted; update the sed in $0"
+    grep -q ":$port[ ;]" "$conf" || die "deploy/nginx/selfcare.conf: port $port not substituted; update the sed in scripts/multi-instance-test.sh"
 done
 
 # The gateway is another company's HTTPS service in production; here nginx gives the sandbox one its TLS too.
