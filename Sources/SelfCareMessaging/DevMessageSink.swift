@@ -1,7 +1,8 @@
 import Logging
 import SelfCareCore
 
-/// Development only: "delivers" a message by logging it; `/dev/messages` lists what was delivered.
+/// Development only: "delivers" a message by logging it at debug level (the outbox logs one line per batch);
+/// `/dev/messages` lists what was delivered.
 package struct DevMessageSink: MessageSender {
     private let logger: Logger
 
@@ -13,7 +14,7 @@ package struct DevMessageSink: MessageSender {
     package static let providerPrefix = "dev-sink:"
 
     package func send(_ message: OutgoingMessage) async throws -> String? {
-        logger.info("dev sink \(message.channel.rawValue) to \(message.recipient): \(message.subject.map { "[\($0)] " } ?? "")\(message.body)")
+        logger.debug("dev sink \(message.channel.rawValue) to \(message.recipient): \(message.subject.map { "[\($0)] " } ?? "")\(message.body)")
         return Self.providerPrefix + message.messageID
     }
 }

@@ -16,9 +16,11 @@ struct DemoDataTests {
         try await TestDatabase.with(.sqlite) { test in
             // given
             let loader = DemoLoader(database: test.database, clientIDKey: StoreFixture.clientIDKey)
+            let history = DemoHistory(database: test.database, hasher: PasswordHasher(parameters: ScryptParameters(logN: 4, r: 8, p: 1)),
+                                      branding: Branding(), publicURL: "http://127.0.0.1:8080")
 
             // when
-            let identifiers = try await loader.load(seed: 1, now: Self.now)
+            let identifiers = try await loader.load(seed: 1, now: Self.now, history: history)
 
             // then the identifiers printed
             #expect(identifiers.accounts.count == 1361)
@@ -61,6 +63,29 @@ struct DemoDataTests {
                 #expect(group.accounts == group.members)
                 #expect(group.members >= 2)
             }
+
+            // and two logins ready, the line's bills paid but the last two (one in part), the ministry's but the last two
+            #expect(identifiers.logins.count == 2)
+            #expect(try await DemoLoader.readyLogins(seed: 1, in: test.database) == identifiers.logins)
+            let line = try #require(identifiers.accounts.first { $0.clientRef == "DEMO-IND-001" })
+            #expect(identifiers.logins.first?.identifier == (try AccountID(line.accountId)).grouped)
+            let states = try await test.database.read { db in
+                try await db.raw("""
+                    SELECT b.state FROM bills b JOIN accounts a ON a.id = b.account_id WHERE a.account_id = \(bind: line.accountId)
+                    ORDER BY b.period
+                    """).all().map { try $0.decode(column: "state", as: String.self) }
+            }
+            #expect(states.dropLast(2).allSatisfy { $0 == "settled" } && states.count == 6)
+            #expect(states.suffix(2) == ["partiallyPaid", "sent"])
+            let ministry = try await test.database.read { db in
+                try await db.raw("""
+                    SELECT g.state FROM group_bills g JOIN clients c ON c.id = g.client_id WHERE c.client_ref = 'DEMO-GOV-001' ORDER BY g.period
+                    """).all().map { try $0.decode(column: "state", as: String.self) }
+            }
+            #expect(ministry.dropLast(2).allSatisfy { $0 == "settled" })
+            #expect(!ministry.suffix(2).contains("settled"))
+            #expect(try await test.count("receipts") == 5 + ministry.count - 2)
+            #expect(try await test.count("outbox_messages", where: "purpose = 'receipt'") > 0)
         }
     }
 

@@ -12,6 +12,8 @@ package struct DemoLoader: Sendable {
 
         package var accounts: [AccountIdentifiers]
         package var clients: [ClientIdentifiers]
+        /// The logins made ready with a password, when the demo was loaded with its history.
+        package var logins: [DemoHistory.Login] = []
     }
 
     private let database: Database
@@ -27,8 +29,11 @@ package struct DemoLoader: Sendable {
         try await database.read { db in try await !CustomerRepository().hasClients(on: db) }
     }
 
-    /// Loads everything for `seed`, as of `now`; `log` receives one line per step.
-    package func load(seed: UInt64, now: Date, log: @Sendable (String) -> Void = { _ in }) async throws -> Identifiers {
+    /// Loads everything for `seed`, as of `now`; `log` receives one line per step. With `history`, two logins are made
+    /// ready and given a past of payments.
+    package func load(
+        seed: UInt64, now: Date, history: DemoHistory? = nil, log: @Sendable (String) -> Void = { _ in }
+    ) async throws -> Identifiers {
         let data = DemoDataSet(seed: seed, today: CalendarDay(containing: now))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-demo-\(seed)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -50,14 +55,44 @@ package struct DemoLoader: Sendable {
                 log("bill run \(period): done")
             }
         }
-        var random = SeededRandom(seed: seed ^ 0xC11E_4701)
         var clients: [Identifiers.ClientIdentifiers] = []
-        for reference in DemoDataSet.corporateReferences {
-            let clientID = ClientID.random(using: &random)
+        for (reference, clientID) in Self.clientIDs(seed: seed) {
             let issued = try await ClientIDIssuer(database: database, key: clientIDKey, newClientID: { clientID }).issue(clientReference: reference, now: now)
             clients.append(.init(clientRef: reference, clientId: issued.grouped))
         }
-        return Identifiers(accounts: customers.accounts, clients: clients)
+        var identifiers = Identifiers(accounts: customers.accounts, clients: clients)
+        if let history, let line = customers.accounts.first(where: { $0.clientRef == "DEMO-IND-001" }),
+           let ministry = clients.first(where: { $0.clientRef == "DEMO-GOV-001" }) {
+            identifiers.logins = try await history.make(
+                individual: line.accountId, ministry: ministry.clientId, ministryReference: ministry.clientRef, today: data.today)
+            log("demo logins ready, with their payments")
+        }
+        return identifiers
+    }
+}
+
+extension DemoLoader {
+    /// The Client IDs the demo issues for `seed`, by client reference, in order.
+    static func clientIDs(seed: UInt64) -> [(reference: String, clientID: ClientID)] {
+        var random = SeededRandom(seed: seed ^ 0xC11E_4701)
+        return DemoDataSet.corporateReferences.map { ($0, ClientID.random(using: &random)) }
+    }
+
+    /// The two logins the demo of `seed` makes ready (an individual line, then the ministry's Client ID), worked out
+    /// again from the seed, so a later start can name them; nil when this database has no such logins.
+    package static func readyLogins(seed: UInt64, in database: Database) async throws -> [DemoHistory.Login]? {
+        let data = DemoDataSet(seed: seed, today: CalendarDay(containing: Date()))
+        let clients = data.clients()
+        guard let individual = clients.first(where: { $0.reference == "DEMO-IND-001" }), let line = individual.lines.first,
+              let ministry = clients.first(where: { $0.reference == "DEMO-GOV-001" }),
+              let clientID = clientIDs(seed: seed).first(where: { $0.reference == "DEMO-GOV-001" })?.clientID else { return nil }
+        let registered = try await database.read { db -> Bool in
+            guard let account = try await CustomerRepository().account(id: line.accountID, on: db) else { return false }
+            return try await UserRepository().user(scope: .account(rowID: account.id), on: db) != nil
+        }
+        guard registered else { return nil }
+        return [DemoHistory.Login(identifier: line.accountID.grouped, name: individual.name),
+                DemoHistory.Login(identifier: clientID.grouped, name: ministry.name)]
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import SelfCareCore
 import SelfCareMessaging
 import SelfCareStore
@@ -20,6 +21,8 @@ package struct OutboxWorker: Sendable {
     private let sender: any MessageSender
     private let clock: any WallClock
     private let logger: Logger
+    /// What the batches since the outbox was last empty handed over, summed for one log line.
+    private let drained = NIOLockedValueBox((handedOver: 0, failed: 0))
 
     package init(database: Database, sender: any MessageSender, clock: any WallClock, logger: Logger) {
         self.database = database
@@ -93,7 +96,10 @@ package struct OutboxWorker: Sendable {
                 failures.append((message, "\(error)", retryAt))
             }
         }
-        if !handOvers.isEmpty { logger.info("outbox: \(handOvers.count) message(s) handed over, \(failures.count) not") }
+        if !handOvers.isEmpty || !failures.isEmpty {
+            logger.debug("outbox: \(handOvers.count) message(s) handed over, \(failures.count) not")
+        }
+        drained.withLockedValue { $0.handedOver += handOvers.count; $0.failed += failures.count }
         let claimedUntil = now.addingTimeInterval(Double(lease))
         try await database.transaction { [handOvers, failures] db in
             let outbox = OutboxRepository()
@@ -137,6 +143,11 @@ package struct OutboxWorker: Sendable {
                 if try await batch.value > 0 { continue }
             } catch {
                 logger.error("outbox worker: \(error)")
+            }
+            // One line for all that the batches since the outbox was last empty handed over.
+            let done = drained.withLockedValue { counts in defer { counts = (0, 0) }; return counts }
+            if done.handedOver + done.failed > 0 {
+                logger.info("outbox: \(done.handedOver) message(s) handed over, \(done.failed) not")
             }
             try? await Task.sleep(for: interval)
         }

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import SelfCareCore
 import SelfCareMessaging
 import SelfCareServices
@@ -21,6 +22,8 @@ package struct AppDependencies: Sendable {
     package var companionServices: [any Service] = []
     /// Sends the calls of event subscriptions; nil sends them over HTTP.
     package var webhookPoster: (any WebhookPosting)?
+    /// Called once the server listens (the start banner).
+    package var onServerRunning: @Sendable (any Channel) async -> Void = { _ in }
     /// Limits on password guessing.
     package var loginThrottling = LoginThrottlePolicy()
 

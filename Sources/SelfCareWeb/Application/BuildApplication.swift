@@ -39,6 +39,7 @@ package func buildApplication(
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SelfCare"),
         services: services,
+        onServerRunning: dependencies.onServerRunning,
         logger: logger)
 }
 

@@ -33,16 +33,22 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "selfcare")
         logger.logLevel = configuration.mode == .development ? .info : .notice
         logger.info("SelfCare starting", metadata: ["mode": "\(configuration.mode.rawValue)", "database": "\(configuration.database)"])
+        var logins: [DemoHistory.Login]?
         if configuration.mode == .development {
-            try await seedDemoDataOnFirstStart(configuration, logger: logger)
+            logins = try await demoLogins(configuration, logger: logger)
         }
         var dependencies = AppDependencies()
+        var sandboxGateway = false
         if configuration.mode == .development && configuration.gateway == nil {
             let gateway = try await startSandboxGateway(&configuration, logger: logger)
             dependencies.companionServices.append(gateway.application())
+            sandboxGateway = true
         }
+        let banner = StartBanner(
+            portalURL: configuration.publicURL, mode: configuration.mode, logins: logins ?? [], password: DemoHistory.password,
+            sandboxGateway: sandboxGateway)
+        dependencies.onServerRunning = { _ in FileHandle.standardOutput.write(Data((banner.text + "\n").utf8)) }
         let app = try await buildApplication(configuration: configuration, logger: logger, dependencies: dependencies)
-        print("SelfCare portal (\(configuration.mode.rawValue)) at \(configuration.publicURL)")
         try await app.runService()
     }
 }
@@ -61,7 +67,7 @@ private func startSandboxGateway(_ configuration: inout AppConfiguration, logger
                              database: .sqlite(path: folder + "/gateway.sqlite")),
         logger: logger)
     configuration.gateway = GatewaySettings(url: "http://127.0.0.1:\(port)", secretKey: secretKey, webhookSecret: webhookSecret)
-    print("Sandbox card gateway at http://\(host):\(port) (test card 4242 4242 4242 4242)")
+    logger.info("sandbox card gateway at http://\(host):\(port)")
     return gateway
 }
 
@@ -91,20 +97,21 @@ private func freePort(preferring preferred: Int) -> Int {
     return bind(0) ?? preferred
 }
 
-/// Development only: loads the demo data set into an empty database and prints a few demo identifiers.
-private func seedDemoDataOnFirstStart(_ configuration: AppConfiguration, logger: Logger) async throws {
+/// Development only: loads the demo data set, with two logins ready and their history, into an empty database; returns
+/// the demo logins (also on later starts, while they exist).
+private func demoLogins(_ configuration: AppConfiguration, logger: Logger) async throws -> [DemoHistory.Login]? {
     let database = try await Database.open(configuration.database, logger: logger)
     defer { Task { await database.close() } }
     try await Migrator(database: database).migrate()
-    guard try await DemoLoader.isEmpty(database) else { return }
+    guard try await DemoLoader.isEmpty(database) else {
+        return try await DemoLoader.readyLogins(seed: 1, in: database)
+    }
     logger.info("Empty database: loading the demo data set (takes a moment)")
     let key = try await ClientIDKeyring(database: database).key(configured: configuration.keys.clientIDKey, now: Date())
-    let identifiers = try await DemoLoader(database: database, clientIDKey: key).load(seed: 1, now: Date()) {
+    let history = DemoHistory(database: database, hasher: PasswordHasher(), branding: configuration.branding, publicURL: configuration.publicURL)
+    let identifiers = try await DemoLoader(database: database, clientIDKey: key).load(seed: 1, now: Date(), history: history) {
         logger.info("\($0)")
     }
-    print("Demo Account IDs (individual lines):")
-    for account in identifiers.accounts.prefix(3) { print("  \(account.accountId)  \(account.msisdn)  \(account.clientRef)") }
-    print("Demo Client IDs:")
-    for client in identifiers.clients { print("  \(client.clientId)  \(client.clientRef)") }
-    print("All demo identifiers: swift run selfcare seed-demo (prints them as JSON)")
+    logger.info("every demo identifier: swift run selfcare seed-demo (prints them as JSON)")
+    return identifiers.logins
 }
