@@ -23,6 +23,11 @@ public struct SandboxGateway: Sendable {
         return SandboxGateway(configuration: configuration, database: database, clock: clock, logger: logger)
     }
 
+    /// Closes the gateway's database when it will not run after all (its application closes it at shutdown otherwise).
+    package func close() async {
+        await database.close()
+    }
+
     /// The gateway as an HTTP application, with its webhook sender running beside it; `onServerRunning` is called
     /// once it listens.
     package func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {

@@ -38,17 +38,24 @@ struct Serve: AsyncParsableCommand {
             logins = try await demoLogins(configuration, logger: logger)
         }
         var dependencies = AppDependencies()
-        var sandboxGateway = false
+        var sandboxGateway: SandboxGateway?
         if configuration.mode == .development && configuration.gateway == nil {
             let gateway = try await startSandboxGateway(&configuration, logger: logger)
             dependencies.companionServices.append(gateway.application())
-            sandboxGateway = true
+            sandboxGateway = gateway
         }
         let banner = StartBanner(
             portalURL: configuration.publicURL, mode: configuration.mode, logins: logins ?? [], password: DemoHistory.password,
-            sandboxGateway: sandboxGateway)
+            sandboxGateway: sandboxGateway != nil)
         dependencies.onServerRunning = { _ in FileHandle.standardOutput.write(Data((banner.text + "\n").utf8)) }
-        let app = try await buildApplication(configuration: configuration, logger: logger, dependencies: dependencies)
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(configuration: configuration, logger: logger, dependencies: dependencies)
+        } catch {
+            // The portal will not run: what was opened for it is closed, and the reason is said in one line.
+            await sandboxGateway?.close()
+            fail("\(error)")
+        }
         try await app.runService()
     }
 }
