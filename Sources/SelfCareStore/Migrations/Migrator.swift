@@ -24,6 +24,15 @@ package struct Migrator: Sendable {
 
     /// Applies what is pending and returns the migrations it applied.
     @discardableResult
+    /// The versions this build knows that the database has not applied (all of them on a database never migrated).
+    package func pending() async throws -> [Int] {
+        let applied = try await database.read { db -> Set<Int> in
+            guard let rows = try? await db.raw("SELECT version FROM schema_migrations").all() else { return [] }
+            return Set(try rows.map { Int(try $0.decode(column: "version", as: Int64.self)) })
+        }
+        return migrations.map(\.version).filter { !applied.contains($0) }
+    }
+
     package func migrate(now: Date = Date()) async throws -> [Migration] {
         try await database.transaction { db in
             try await db.raw("""

@@ -30,6 +30,10 @@ struct Serve: AsyncParsableCommand {
         var configuration: AppConfiguration
         do { configuration = try AppConfiguration.load(settings) } catch { fail(error.description) }
 
+        // Production logs are JSON lines for collectors; development logs read as plain text.
+        if configuration.mode == .production {
+            LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        }
         var logger = Logger(label: "selfcare")
         logger.logLevel = configuration.mode == .development ? .info : .notice
         logger.info("SelfCare starting", metadata: ["mode": "\(configuration.mode.rawValue)", "database": "\(configuration.database)"])
