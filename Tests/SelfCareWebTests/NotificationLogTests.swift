@@ -154,9 +154,48 @@ struct MetricsTests {
 
             // then
             #expect(response.status == .ok)
-            #expect(response.text.contains(#"selfcare_outbox_messages{channel="sms",status="sent"} 2"#))
-            #expect(response.text.contains(#"selfcare_outbox_messages{channel="email",status="sent"} 1"#))
-            #expect(response.text.contains("selfcare_outbox_sent_last_hour 3"))
+            #expect(response.text.contains(#"selfcare_outbox_messages{channel="sms",status="sent"} 2.0"#))
+            #expect(response.text.contains(#"selfcare_outbox_messages{channel="email",status="sent"} 1.0"#))
+            #expect(response.text.contains("selfcare_outbox_sent_last_hour 3.0"))
+            #expect(response.text.contains("selfcare_outbox_oldest_waiting_seconds 0.0"))
+        }
+    }
+
+    @Test("requests are counted by the route that matched, with latency histograms, and logins by outcome")
+    func httpAndLogins() async throws {
+        try await WebTest.withPortal { portal in
+            // given a login, a wrong password and two pages
+            try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
+            let browser = portal.browser()
+            try await browser.get("/login")
+            _ = try await browser.post("/login", ["identifier": Subscribers.aline.rawValue, "password": "wrong password here"])
+            _ = try await browser.post("/login", ["identifier": Subscribers.aline.rawValue, "password": Subscribers.password])
+            try await browser.get("/accounts/\(Subscribers.aline.rawValue)/usage")
+
+            // when
+            let metrics = try await portal.browser().get("/metrics").text
+
+            // then
+            #expect(metrics.contains(#"http_server_requests_total{route="/login",method="GET",status="200"} 1"#))
+            #expect(metrics.contains(#"http_server_requests_total{route="/accounts/{accountId}/usage",method="GET",status="200"} 1"#))
+            #expect(metrics.contains(#"http_server_request_duration_seconds_count{route="/login",method="POST"} 2"#))
+            #expect(metrics.contains(#"selfcare_logins_total{result="failure"} 1"#))
+            #expect(metrics.contains(#"selfcare_logins_total{result="success"} 1"#))
+            #expect(metrics.contains(#"selfcare_payments{status="succeeded"} 0.0"#))
+        }
+    }
+
+    @Test("the last bill run's duration, recorded when it closed the period, is in the metrics")
+    func billRunDuration() async throws {
+        try await Billing.withPortal { portal in
+            // given October billed by the fixture
+
+            // when
+            let metrics = try await portal.browser().get("/metrics").text
+
+            // then
+            let line = try #require(metrics.split(separator: "\n").first { $0.hasPrefix("selfcare_bill_run_duration_seconds ") })
+            #expect((Double(line.split(separator: " ").last ?? "") ?? -1) >= 0)
         }
     }
 

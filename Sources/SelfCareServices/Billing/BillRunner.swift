@@ -46,6 +46,7 @@ package struct BillRunner: Sendable {
             return .alreadyClosed(try await database.read { db in try await billing.summary(of: period, on: db) })
         }
         guard period.start <= now else { throw BillRunError.periodNotStarted(period) }
+        let started = ContinuousClock.now
         // From here on no usage is accepted for the period: what the run reads is all it will have.
         try await database.transaction { db in try await billing.beginClosing(period, now: now, on: db) }
         // A period is rated with the version of each plan in force on its first day.
@@ -89,7 +90,9 @@ package struct BillRunner: Sendable {
         }
         let summary = try await database.transaction { db in
             if try await billing.isClosed(period, on: db) { return try await billing.summary(of: period, on: db) }
-            return try await billing.closePeriod(period, now: now, on: db)
+            let elapsed = ContinuousClock.now - started
+            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            return try await billing.closePeriod(period, now: now, runMilliseconds: milliseconds, on: db)
         }
         return .closed(summary)
     }

@@ -11,7 +11,7 @@ package struct Migrator: Sendable {
         .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes, .createRateLimits,
         .createAccountCredits, .createTariffPlanVersions, .updateBillsAddPlanVersion, .createBillUsage,
         .freezeBilledUsage, .createPeriodClosings, .updateOutboxMessagesAddPriorityAndClaims, .createUsageAlerts,
-        .createAPITokens, .createHub,
+        .createAPITokens, .createHub, .addBillRunDuration,
     ]
 
     private let database: Database

@@ -181,12 +181,13 @@ package struct BillingRepository: Sendable {
     }
 
     /// Marks a period closed with its totals, computed from its bills.
-    package func closePeriod(_ period: BillingPeriod, now: Date, on db: any SQLDatabase) async throws -> PeriodSummary {
+    /// Closes `period`, recording its totals and, when known, how long its bill run took.
+    package func closePeriod(_ period: BillingPeriod, now: Date, runMilliseconds: Int64? = nil, on db: any SQLDatabase) async throws -> PeriodSummary {
         let summary = try await summary(of: period, on: db)
         try await db.raw("""
-            INSERT INTO billing_periods (period, closed_at, bills, group_bills, total_cents)
+            INSERT INTO billing_periods (period, closed_at, bills, group_bills, total_cents, run_milliseconds)
             VALUES (\(bind: period.description), \(bind: now.storedSeconds), \(bind: Int64(summary.bills)),
-                \(bind: Int64(summary.groupBills)), \(bind: summary.total.cents))
+                \(bind: Int64(summary.groupBills)), \(bind: summary.total.cents), \(bind: runMilliseconds))
             """).run()
         return summary
     }

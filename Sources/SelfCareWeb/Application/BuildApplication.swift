@@ -57,6 +57,8 @@ package struct Portal: Sendable {
     package let smppClient: SMPPClient?
     let pages: PageRenderer
     let cookies: CookieSettings
+    /// What `/metrics` exposes.
+    package let metrics = PortalMetrics()
 
     package var registrations: RegistrationService { services.registrations }
     package var authentication: AuthenticationService { services.authentication }
@@ -98,6 +100,7 @@ package struct Portal: Sendable {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
+        router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorPageMiddleware(pages: pages, authentication: authentication, cookies: cookies))
         let document = try OpenAPIDocument()
         router.add(middleware: MethodNotAllowedMiddleware(document: document))
@@ -107,7 +110,8 @@ package struct Portal: Sendable {
         router.add(middleware: LanguageMiddleware(secureCookies: configuration.usesHTTPS))
 
         HealthController(database: database).addRoutes(to: router)
-        MetricsController(database: database, clock: clock, mode: configuration.mode, token: configuration.metricsToken).addRoutes(to: router)
+        MetricsController(database: database, clock: clock, mode: configuration.mode, token: configuration.metricsToken, metrics: metrics)
+            .addRoutes(to: router)
         WebhookController(payments: payments).addRoutes(to: router)
         OpenAPIController(document: document).addRoutes(to: router)
         if configuration.mode == .development {

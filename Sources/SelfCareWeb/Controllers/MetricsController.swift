@@ -1,26 +1,63 @@
 import Foundation
 import Hummingbird
+import Prometheus
 import SelfCareCore
 import SelfCareServices
 import SelfCareStore
 
-/// `GET /metrics`: the outbox in the Prometheus text format — messages by channel and status, and the time from
-/// queueing to hand-over over the last hour. Read from the database, so it is the same on every instance.
+/// `GET /metrics` in the Prometheus text format, from the portal's registry: HTTP requests by route and status with
+/// latency histograms and logins by outcome, as this instance saw them; and, read from the database at each scrape
+/// (the same on every instance), the outbox by channel and status with the age of the oldest waiting message and the
+/// hand-over latency, payments by status, and the last bill run's duration.
 struct MetricsController {
     let database: Database
     let clock: any WallClock
     let mode: AppConfiguration.Mode
     let token: String?
+    let metrics: PortalMetrics
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/metrics") { request, _ -> Response in
-            guard isAllowed(request) else { throw HTTPError(.notFound) }
-            let since = clock.now().addingTimeInterval(-3600)
-            let statistics = try await database.read { db in try await OutboxRepository().statistics(since: since, on: db) }
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: Self.exposition(statistics))))
+        router.get("/metrics", use: scrape)
+    }
+
+    @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard isAllowed(request) else { throw HTTPError(.notFound) }
+        let now = clock.now()
+        let operations = OperationsQueries()
+        let (outbox, oldest, payments, billRun) = try await database.read { db in
+            (try await OutboxRepository().statistics(since: now.addingTimeInterval(-3600), on: db),
+             try await operations.oldestQueuedAge(now: now, on: db),
+             try await operations.payments(on: db),
+             try await operations.lastBillRun(on: db))
         }
+        let registry = metrics.registry
+        for channel in ["sms", "email"] {
+            for status in ["queued", "sending", "sent", "delivered", "failed"] {
+                registry.makeGauge(name: "selfcare_outbox_messages", labels: [("channel", channel), ("status", status)],
+                                   help: "Messages in the outbox by channel and status.")
+                    .set(Double(outbox.counts["\(channel).\(status)"] ?? 0))
+            }
+        }
+        registry.makeGauge(name: "selfcare_outbox_oldest_waiting_seconds", help: "Seconds the oldest message not yet handed over has waited.")
+            .set(Double(oldest))
+        registry.makeGauge(name: "selfcare_outbox_sent_last_hour", help: "Messages handed to the SMSC or the mail relay in the last hour.")
+            .set(Double(outbox.sentRecently))
+        let average = outbox.sentRecently == 0 ? 0 : Double(outbox.latencyTotalSeconds) / Double(outbox.sentRecently)
+        registry.makeGauge(name: "selfcare_outbox_latency_seconds", labels: [("stat", "average")],
+                           help: "Seconds from queueing to hand-over, over the last hour.").set(average)
+        registry.makeGauge(name: "selfcare_outbox_latency_seconds", labels: [("stat", "max")],
+                           help: "Seconds from queueing to hand-over, over the last hour.").set(Double(outbox.latencyLongestSeconds))
+        for status in ["pending", "succeeded", "failed", "canceled"] {
+            registry.makeGauge(name: "selfcare_payments", labels: [("status", status)], help: "Card payments by status.")
+                .set(Double(payments[status] ?? 0))
+        }
+        if let billRun, let seconds = billRun.seconds {
+            registry.makeGauge(name: "selfcare_bill_run_duration_seconds", help: "How long the bill run of the latest closed period took.")
+                .set(seconds)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
 
     /// Open in development; in production only with the configured bearer token.
@@ -29,28 +66,5 @@ struct MetricsController {
         let given = request.headers[.authorization].map { Array($0.utf8) } ?? []
         let expected = Array("Bearer \(token)".utf8)
         return given.count == expected.count && zip(given, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    static func exposition(_ statistics: OutboxStatistics) -> String {
-        var lines = [
-            "# HELP selfcare_outbox_messages Messages in the outbox by channel and status.",
-            "# TYPE selfcare_outbox_messages gauge",
-        ]
-        for channel in ["sms", "email"] {
-            for status in ["queued", "sending", "sent", "delivered", "failed"] {
-                lines.append("selfcare_outbox_messages{channel=\"\(channel)\",status=\"\(status)\"} \(statistics.counts["\(channel).\(status)"] ?? 0)")
-            }
-        }
-        let average = statistics.sentRecently == 0 ? 0 : Double(statistics.latencyTotalSeconds) / Double(statistics.sentRecently)
-        lines += [
-            "# HELP selfcare_outbox_sent_last_hour Messages handed to the SMSC or the mail relay in the last hour.",
-            "# TYPE selfcare_outbox_sent_last_hour gauge",
-            "selfcare_outbox_sent_last_hour \(statistics.sentRecently)",
-            "# HELP selfcare_outbox_latency_seconds Seconds from queueing to hand-over, over the last hour.",
-            "# TYPE selfcare_outbox_latency_seconds gauge",
-            "selfcare_outbox_latency_seconds{stat=\"average\"} \(String(format: "%.1f", average))",
-            "selfcare_outbox_latency_seconds{stat=\"max\"} \(statistics.latencyLongestSeconds)",
-        ]
-        return lines.joined(separator: "\n") + "\n"
     }
 }
