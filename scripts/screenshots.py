@@ -1,7 +1,8 @@
 """Takes the README's screenshots of a running development portal with headless Chromium.
 
 Usage: python3 scripts/screenshots.py URL ACCOUNT_ID CLIENT_ID OUTPUT_FOLDER
-Registers both identifiers (reading the activation codes from /dev/messages) unless already registered.
+Logs in with the demo logins the start banner names (their password is the demo's), registering an identifier
+first (reading the activation code from /dev/messages) when it has no login yet.
 """
 import json
 import re
@@ -15,7 +16,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, account_id, client_id, out = sys.argv[1:5]
-PASSWORD = "demo passphrase for screenshots"
+account_id = account_id.replace(" ", "")
+PASSWORD = "Lagoon-Demo-2026"
 
 
 def latest_code(after):
@@ -83,7 +85,7 @@ def shoot(driver, path, name):
 desktop = browser(1280, 900)
 shoot(desktop, "/?lang=fr", "home-fr")
 shoot(desktop, "/?lang=en", "home-en")
-sign_in(desktop, account_id, "Chloé Tyack")
+sign_in(desktop, account_id, "Chloé Château")
 desktop.get(f"{url}/?lang=fr")
 shoot(desktop, "/account", "dashboard")
 shoot(desktop, f"/accounts/{account_id}/usage", "usage")
@@ -91,6 +93,9 @@ desktop.get(f"{url}/accounts/{account_id}/bills")
 first = desktop.find_element(By.CSS_SELECTOR, "a[href^='/bills/']").get_attribute("href")
 shoot(desktop, first.replace(url, ""), "bill")
 shoot(desktop, "/notifications?lang=en", "notifications")
+shoot(desktop, f"/accounts/{account_id}/alerts?lang=en", "alerts")
+shoot(desktop, "/api-access?lang=en", "api-access")
+shoot(desktop, "/api/docs?lang=en", "api-docs")
 sign_in(desktop, client_id, "Ministry finance office")
 shoot(desktop, "/account", "client-dashboard")
 desktop.quit()
