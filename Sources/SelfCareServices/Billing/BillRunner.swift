@@ -139,7 +139,7 @@ package struct BillRunner: Sendable {
             } else {
                 let number = try await billing.reserveNumbers("groupBill", count: 1, on: db)
                 groupBills[client] = try await billing.insertGroupBill(
-                    number: Self.number("G", period, number), clientRowID: client, period: period,
+                    number: DocumentNumber.forPeriod("G", period, number), clientRowID: client, period: period,
                     accountCount: 0, total: .zero, now: now, on: db)
             }
         }
@@ -155,7 +155,7 @@ package struct BillRunner: Sendable {
         for (offset, account) in pending.enumerated() {
             let priced = ratedAccounts[account.id]!
             let amounts = priced.amounts
-            let number = Self.number("B", period, first + Int64(offset))
+            let number = DocumentNumber.forPeriod("B", period, first + Int64(offset))
             rated[number] = priced.records
             let notice = BillReadyNotice(
                 billNo: number, accountID: account.account.id, msisdn: account.account.line.msisdn, period: period,
@@ -179,12 +179,6 @@ package struct BillRunner: Sendable {
         }
     }
 
-    /// `B202610-0000042`: a prefix, the period and a sequence number unique across periods.
-    static func number(_ prefix: String, _ period: BillingPeriod, _ sequence: Int64) -> String {
-        let digits = String(sequence)
-        return "\(prefix)\(period.year)\(period.month < 10 ? "0" : "")\(period.month)-"
-            + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
-    }
 }
 
 /// An account's bill amounts and priced records, worked out before its transaction.

@@ -137,43 +137,48 @@ package struct PaymentRepository: Sendable {
     /// Applies a successful payment: allocations to its bills (a group bill's amount goes to its member bills in
     /// Account ID order), bill and group bill states, the payment's card, and a receipt. Returns the receipt.
     package func settle(_ payment: StoredPayment, brand: String?, last4: String?, now: Date, on db: any SQLDatabase) async throws -> StoredReceipt {
-        var allocations: [Int64: Money] = [:]
+        // What each bill still owes, read under the payment's lock; the spreading itself is a Core rule.
+        var asked: [PaymentAllocation.Item] = []
+        var billIDs: [Int64] = []
         for item in try await items(paymentID: payment.id, on: db) {
             switch item.target {
             case .bill(let billID):
-                allocations[billID, default: .zero] += item.amount
+                asked.append(PaymentAllocation.Item(target: .bill(billID), amount: item.amount))
+                billIDs.append(billID)
             case .groupBill(let groupID):
-                var left = item.amount
                 let members = try await db.raw("""
-                    SELECT b.id, b.total_cents - b.paid_cents AS remaining FROM bills b JOIN accounts a ON a.id = b.account_id
-                    WHERE b.group_bill_id = \(bind: groupID) ORDER BY a.account_id
-                    """).all()
-                for member in members where left.cents > 0 {
-                    let remaining = Money(cents: try member.value("remaining")) - (allocations[try member.value("id")] ?? .zero)
-                    let share = Money(cents: min(left.cents, max(remaining.cents, 0)))
-                    guard share.cents > 0 else { continue }
-                    allocations[try member.value("id"), default: .zero] += share
-                    left -= share
-                }
+                    SELECT b.id FROM bills b JOIN accounts a ON a.id = b.account_id WHERE b.group_bill_id = \(bind: groupID) ORDER BY a.account_id
+                    """).all().map { try $0.decode(column: "id", as: Int64.self) }
+                asked.append(PaymentAllocation.Item(target: .group(members: members), amount: item.amount))
+                billIDs += members
             }
         }
+        var remaining: [Int64: Money] = [:]
+        var states: [Int64: (total: Money, paid: Money, state: BillState, group: Int64?)] = [:]
+        for chunk in Array(Set(billIDs)).sorted().chunked(into: 500) {
+            for row in try await db.raw("""
+                SELECT id, total_cents, paid_cents, state, group_bill_id FROM bills WHERE id IN \(SQLBindList(Array(chunk)))
+                """).all() {
+                let total = Money(cents: try row.decode(column: "total_cents", as: Int64.self))
+                let paid = Money(cents: try row.decode(column: "paid_cents", as: Int64.self))
+                let id = try row.decode(column: "id", as: Int64.self)
+                remaining[id] = total - paid
+                states[id] = (total, paid, BillState(rawValue: try row.decode(column: "state", as: String.self)) ?? .sent,
+                              try row.decodeNil(column: "group_bill_id") ? nil : try row.decode(column: "group_bill_id", as: Int64.self))
+            }
+        }
+        let outcome = PaymentAllocation.allocate(asked, total: payment.amount, remaining: remaining)
         var touchedGroups = Set<Int64>()
-        var applied = Money.zero
-        for (billID, requested) in allocations.sorted(by: { $0.key < $1.key }) {
-            guard let row = try await db.raw("SELECT total_cents, paid_cents, state, group_bill_id FROM bills WHERE id = \(bind: billID)").first() else { continue }
-            let total = Money(cents: try row.value("total_cents"))
-            let paid = Money(cents: try row.value("paid_cents"))
-            let share = Money(cents: min(requested.cents, (total - paid).cents))
-            guard share.cents > 0 else { continue }
-            applied += share
-            let state = BillState.after(payments: total - paid - share, total: total, current: BillState(rawValue: try row.value("state")) ?? .sent)
+        for (billID, share) in outcome.allocations {
+            guard let bill = states[billID] else { continue }
+            let state = BillState.after(payments: bill.total - bill.paid - share, total: bill.total, current: bill.state)
             try await db.raw("""
                 UPDATE bills SET paid_cents = paid_cents + \(bind: share.cents), state = \(bind: state.rawValue) WHERE id = \(bind: billID)
                 """).run()
             try await db.raw("""
                 INSERT INTO payment_allocations (payment_id, bill_id, amount_cents) VALUES (\(bind: payment.id), \(bind: billID), \(bind: share.cents))
                 """).run()
-            if let groupID: Int64 = try row.optional("group_bill_id") { touchedGroups.insert(groupID) }
+            if let group = bill.group { touchedGroups.insert(group) }
         }
         for groupID in touchedGroups.sorted() { try await refreshGroupBill(groupID, on: db) }
         try await db.raw("""
@@ -182,13 +187,12 @@ package struct PaymentRepository: Sendable {
             WHERE id = \(bind: payment.id)
             """).run()
         let sequence = try await BillingRepository().reserveNumbers("receipt", count: 1, on: db)
-        let digits = String(sequence)
-        let number = "R\(CalendarDay(containing: now).year)-" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+        let number = DocumentNumber.receipt(year: CalendarDay(containing: now).year, sequence)
         try await db.raw("""
             INSERT INTO receipts (receipt_no, payment_id, issued_at) VALUES (\(bind: number), \(bind: payment.id), \(bind: now.storedSeconds))
             """).run()
         // Money is never dropped: what the bills could not take (paid meanwhile by another payment) is the payer's credit.
-        let unapplied = payment.amount - applied
+        let unapplied = outcome.credit
         if unapplied.cents > 0 {
             try await db.raw("""
                 INSERT INTO account_credits (payment_id, user_id, amount_cents, reason, created_at)
