@@ -13,11 +13,14 @@
 #   SKIP_PEERS=1            do not start the SMSC and mail relays the messaging interop tests talk to
 #   SKIP_DEPLOY=1           skip the deployment tests: deploy files, backup and restore, several instances behind
 #                           nginx (also skipped when arguments are given)
+#   SKIP_CONFORMANCE=1      skip the API conformance run: schemathesis against the OpenAPI document, logged in with
+#                           an Account ID and with a Client ID (also skipped when arguments are given)
 #   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
 #                           psql "$TEST_DATABASE_URL" -c 'select 1'
 #
 # Under CI (`CI` set, as `.ci/run` does) nothing may be left out: the SKIP_* settings and the dry run are refused,
-# the browser journeys and the deployment tests run whatever the arguments, and a test that was skipped fails the run.
+# the browser journeys, the deployment tests and the API conformance run happen whatever the arguments, and a test
+# that was skipped fails the run.
 #
 # Exit code: the exit code of `swift test` (or of the dry-run check).
 set -euo pipefail
@@ -31,7 +34,7 @@ cd "$repo_root"
 strict=0
 if [ -n "${CI:-}" ]; then
     strict=1
-    for setting in SKIP_POSTGRES SKIP_BROWSER SKIP_PEERS SKIP_DEPLOY TEST_SCRIPT_DRY_RUN; do
+    for setting in SKIP_POSTGRES SKIP_BROWSER SKIP_PEERS SKIP_DEPLOY SKIP_CONFORMANCE TEST_SCRIPT_DRY_RUN; do
         [ "${!setting:-0}" = "1" ] && die "$setting=1 is refused under CI: every part of the suite runs there"
     done
 fi
@@ -267,6 +270,10 @@ else
         scripts/deploy-files-test.sh || rc=$?
         scripts/backup-restore-test.sh || rc=$?
         scripts/multi-instance-test.sh || rc=$?
+    fi
+    # API conformance: schemathesis, every check and phase, against the JSON API and its OpenAPI document.
+    if [ "${SKIP_CONFORMANCE:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
+        scripts/api-conformance.sh || rc=$?
     fi
     log "swift test $*"
     test_log="$(mktemp /tmp/selfcare-test-log.XXXXXX)"
