@@ -76,6 +76,19 @@ struct PasswordPolicyTests {
         #expect(results == [nil, .tooShort(11), nil, nil, .tooLong(129)])
     }
 
+    @Test("length is counted in code points, as NIST SP 800-63B and the API document count it")
+    func codePoints() {
+        // given eleven characters on screen, the last an e with a combining accent: twelve code points
+        let password = "heron-7vx2e\u{0301}"
+
+        // when
+        let result = check(password)
+
+        // then
+        #expect(password.count == 11 && password.unicodeScalars.count == 12)
+        #expect(result != .tooShort(11))
+    }
+
     @Test("no composition rules: lower case only, digits only or spaces are fine")
     func noCompositionRules() {
         // given

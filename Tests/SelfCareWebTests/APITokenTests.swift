@@ -56,6 +56,21 @@ struct APITokenTests {
         }
     }
 
+    @Test("a token name of 61 code points is refused even when it shows 60 characters")
+    func nameInCodePoints() async throws {
+        try await Billing.withPortal { portal in
+            // given
+            let session = try await portal.token(Self.aline)
+
+            // when
+            let response = try await Self.create(portal, session: session, name: String(repeating: "a", count: 59) + "e\u{0301}")
+
+            // then
+            #expect(response.status == .unprocessableContent)
+            #expect(response.text.contains("invalid_name"))
+        }
+    }
+
     @Test("a read-only token may not start a payment; a token with payments:write may")
     func writeScopeForPayments() async throws {
         try await Billing.withPortal { portal in

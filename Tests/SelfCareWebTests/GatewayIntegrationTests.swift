@@ -131,7 +131,9 @@ struct Live: Sendable {
         let logger = logs.logger(label: "integration")
         let settings = GatewaySettings(url: "http://127.0.0.1:\(gatewayPort)", secretKey: GatewayIntegrationTests.secretKey,
                                        webhookSecret: GatewayIntegrationTests.webhookSecret)
-        try await Billing.withPortal(framework: .live, gateway: settings, appLogger: logger) { portal in
+        // A suite running beside many others can leave the test client's connection idle longer than the default
+        // 30 seconds between two steps; the server would close it under the client.
+        try await Billing.withPortal(framework: .live, gateway: settings, appLogger: logger, configure: { $0.idleTimeout = 600 }) { portal in
             let portalPort = try #require(portal.client.port)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-gateway-live-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

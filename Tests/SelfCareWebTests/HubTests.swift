@@ -175,6 +175,24 @@ struct HubTests {
         }
     }
 
+    @Test("a callback longer than 2,000 characters is refused, naming the callback")
+    func longCallback() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
+            let session = try await portal.token(Subscribers.aline.rawValue)
+            let callback = "https://hooks.example.mu/" + String(repeating: "a", count: 1_976)
+
+            // when
+            let response = try await Self.subscribe(portal, session, callback: callback, query: nil)
+
+            // then
+            #expect(callback.unicodeScalars.count == 2_001)
+            #expect(response.status == .unprocessableContent)
+            #expect((response.json["error"] as? [String: Any])?["code"] as? String == "invalid_callback")
+        }
+    }
+
     @Test("an unknown event type is named as the query at fault")
     func unknownEventType() async throws {
         try await WebTest.withPortal { portal in

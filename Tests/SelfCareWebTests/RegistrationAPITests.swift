@@ -85,6 +85,23 @@ struct RegistrationAPITests {
         }
     }
 
+    @Test("lengths are counted in code points, as the document counts them: 201 code points of name are too many")
+    func nameLengthInCodePoints() async throws {
+        try await WebTest.withPortal { portal in
+            // given 199 letters and an e with a combining accent: 200 characters on screen, 201 code points
+            let name = String(repeating: "a", count: 199) + "e\u{0301}"
+
+            // when
+            let response = try await portal.api(.post, "/api/v1/registrations", [
+                "identifier": Subscribers.aline.rawValue, "fullName": name, "email": "aline@example.mu", "acceptTerms": true,
+            ])
+
+            // then
+            #expect(response.status == .unprocessableContent)
+            #expect(response.text.contains("invalid_full_name"))
+        }
+    }
+
     @Test("a Client ID's code goes to the client's contact mobile, not to any of its lines")
     func clientCodeGoesToTheContact() async throws {
         try await WebTest.withPortal { portal in

@@ -25,7 +25,8 @@ public struct PasswordPolicy: Sendable {
     /// user or the service (names, e-mail address, the operator's name) that the password must not rest on.
     public func check(_ password: String, confirmation: String, identifier: String,
                       userInputs: [String] = []) throws(PasswordPolicyError) {
-        let length = password.count
+        // Counted in code points, as NIST SP 800-63B and the API document count them.
+        let length = password.unicodeScalars.count
         guard length >= Self.minimumLength else { throw .tooShort(length) }
         guard length <= Self.maximumLength else { throw .tooLong(length) }
         guard password == confirmation else { throw .confirmationMismatch }

@@ -52,7 +52,7 @@ package struct APITokenService: Sendable {
     package func create(name: String, scopes: [String]?, for identity: AuthenticatedUser) async throws -> IssuedAPIToken {
         try Self.requireSession(identity)
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...60).contains(trimmed.count), !trimmed.contains(where: \.isNewline) else {
+        guard (1...60).contains(trimmed.unicodeScalars.count), !trimmed.contains(where: \.isNewline) else {
             throw ServiceError.field("name", "error.apiToken.name", code: "invalid_name")
         }
         let parsed = try Self.scopes(scopes)

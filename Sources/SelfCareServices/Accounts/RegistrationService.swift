@@ -43,7 +43,7 @@ package struct RegistrationService: Sendable {
             errors.append(.field("identifier", error.messageKey, code: "invalid_identifier"))
         }
         let fullName = form.fullName.trimmingCharacters(in: .whitespacesAndNewlines)
-        if fullName.isEmpty || fullName.count > 200 { errors.append(.field("fullName", "error.register.fullName", code: "invalid_full_name")) }
+        if fullName.isEmpty || fullName.unicodeScalars.count > 200 { errors.append(.field("fullName", "error.register.fullName", code: "invalid_full_name")) }
         let email = form.email.trimmingCharacters(in: .whitespaces)
         if !EmailAddress.isPlausible(email) { errors.append(.field("email", "error.register.email", code: "invalid_email")) }
         if !form.acceptTerms { errors.append(.field("acceptTerms", "error.register.terms", code: "terms_not_accepted")) }

@@ -8,12 +8,16 @@ import Glibc
 package struct CallbackPolicy: Sendable {
     package var production: Bool
 
+    /// The longest callback accepted, in characters (code points).
+    static let maximumLength = 2000
+
     package init(production: Bool) {
         self.production = production
     }
 
     /// Why `text` may not be a callback, or nil when it may.
     package func refusal(_ text: String) -> String? {
+        guard text.unicodeScalars.count <= Self.maximumLength else { return "the callback is longer than \(Self.maximumLength) characters" }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             return "the callback must be an absolute http or https URL"
         }

@@ -37,7 +37,7 @@ package struct PaymentService: Sendable {
     /// Creates the payment (or finds the one made with the same key) and its checkout at the gateway.
     package func start(_ identity: AuthenticatedUser, lines: [Line], idempotencyKey: String, returnURL: String?) async throws -> Result<StoredPayment, ServiceError> {
         guard !lines.isEmpty else { return .failure(.field("bills", "error.payment.nothingChosen", code: "no_bills")) }
-        guard !idempotencyKey.isEmpty, idempotencyKey.count <= 200 else {
+        guard !idempotencyKey.isEmpty, idempotencyKey.unicodeScalars.count <= 200 else {
             return .failure(.field("idempotencyKey", "error.payment.key", code: "invalid_idempotency_key"))
         }
         if let returnURL, !isAllowedReturn(returnURL) {
@@ -159,7 +159,7 @@ package struct PaymentService: Sendable {
 
     /// True for an absolute http(s) address whose origin is the portal's own or a configured one.
     package func isAllowedReturn(_ url: String) -> Bool {
-        guard url.count <= 2000, let origin = WebOrigin(url) else { return false }
+        guard url.unicodeScalars.count <= 2000, let origin = WebOrigin(url) else { return false }
         return returnOrigins.contains(origin.text)
     }
 
