@@ -27,66 +27,81 @@ struct AuthAPIController {
     struct SessionAnswer: Encodable { var token: String; var expiresAt: String }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let api = router
-        api.post("registrations") { request, context -> Response in
-            let body = try await decode(RegistrationBody.self, request, context)
-            let result = try await registrations.start(.init(
-                identifier: body.identifier, fullName: body.fullName, email: body.email, acceptTerms: body.acceptTerms,
-                language: context.language, clientAddress: context.clientAddress))
-            switch result {
-            case .success(let id): return try JSONResponse.make(IDAnswer(id: id), status: .accepted)
-            case .failure(let errors): throw apiError(errors.errors[0], context.language)
-            }
+        router.post("registrations", use: startRegistration)
+        router.post("registrations/{id}/activation", use: activateRegistration)
+        router.post("registrations/{id}/password", use: completeRegistration)
+        router.post("sessions", use: createSession)
+        router.delete("sessions/current", use: endSession)
+        router.post("password-resets", use: requestPasswordReset)
+        router.post("password-resets/{id}", use: completePasswordReset)
+    }
+
+    // MARK: - Routes
+
+    @Sendable func startRegistration(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await decode(RegistrationBody.self, request, context)
+        let result = try await registrations.start(.init(
+            identifier: body.identifier, fullName: body.fullName, email: body.email, acceptTerms: body.acceptTerms,
+            language: context.language, clientAddress: context.clientAddress))
+        switch result {
+        case .success(let id): return try JSONResponse.make(IDAnswer(id: id), status: .accepted)
+        case .failure(let errors): throw apiError(errors.errors[0], context.language)
         }
-        api.post("registrations/{id}/activation") { request, context -> Response in
-            let body = try await decode(CodeBody.self, request, context)
-            switch try await registrations.activate(id: try context.parameters.require("id"), code: body.code) {
-            case .success: return try JSONResponse.make(StatusAnswer(status: "verified"))
-            case .failure(let error): throw apiError(error, context.language)
-            }
+    }
+
+    @Sendable func activateRegistration(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await decode(CodeBody.self, request, context)
+        switch try await registrations.activate(id: try context.parameters.require("id"), code: body.code) {
+        case .success: return try JSONResponse.make(StatusAnswer(status: "verified"))
+        case .failure(let error): throw apiError(error, context.language)
         }
-        api.post("registrations/{id}/password") { request, context -> Response in
-            let body = try await decode(PasswordBody.self, request, context)
-            let result = try await registrations.setPassword(
-                id: try context.parameters.require("id"), password: body.password, confirmation: body.passwordConfirmation,
-                clientAddress: context.clientAddress)
-            switch result {
-            case .success: return try JSONResponse.make(StatusAnswer(status: "registered"), status: .created)
-            case .failure(let error): throw apiError(error, context.language)
-            }
+    }
+
+    @Sendable func completeRegistration(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await decode(PasswordBody.self, request, context)
+        let result = try await registrations.setPassword(
+            id: try context.parameters.require("id"), password: body.password, confirmation: body.passwordConfirmation,
+            clientAddress: context.clientAddress)
+        switch result {
+        case .success: return try JSONResponse.make(StatusAnswer(status: "registered"), status: .created)
+        case .failure(let error): throw apiError(error, context.language)
         }
-        api.post("sessions") { request, context -> Response in
-            let body = try await decode(SessionBody.self, request, context)
-            let result = try await authentication.login(
-                identifier: body.identifier, password: body.password, kind: .api, clientAddress: context.clientAddress)
-            switch result {
-            case .success(let session):
-                let expires = ISO8601DateFormatter().string(from: session.expiresAt)
-                return try JSONResponse.make(SessionAnswer(token: session.token, expiresAt: expires), status: .created)
-            case .failure(let error): throw apiError(error, context.language)
-            }
+    }
+
+    @Sendable func createSession(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await decode(SessionBody.self, request, context)
+        let result = try await authentication.login(
+            identifier: body.identifier, password: body.password, kind: .api, clientAddress: context.clientAddress)
+        switch result {
+        case .success(let session):
+            let expires = ISO8601DateFormatter().string(from: session.expiresAt)
+            return try JSONResponse.make(SessionAnswer(token: session.token, expiresAt: expires), status: .created)
+        case .failure(let error): throw apiError(error, context.language)
         }
-        api.delete("sessions/current") { _, context -> Response in
-            let identity = try context.apiIdentity()
-            try await authentication.logout(identity, clientAddress: context.clientAddress)
-            return Response(status: .noContent)
+    }
+
+    @Sendable func endSession(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        try await authentication.logout(identity, clientAddress: context.clientAddress)
+        return Response(status: .noContent)
+    }
+
+    @Sendable func requestPasswordReset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await decode(ResetBody.self, request, context)
+        switch try await resets.request(identifier: body.identifier, language: context.language, clientAddress: context.clientAddress) {
+        case .success(let id): return try JSONResponse.make(IDAnswer(id: id), status: .accepted)
+        case .failure(let error): throw apiError(error, context.language)
         }
-        api.post("password-resets") { request, context -> Response in
-            let body = try await decode(ResetBody.self, request, context)
-            switch try await resets.request(identifier: body.identifier, language: context.language, clientAddress: context.clientAddress) {
-            case .success(let id): return try JSONResponse.make(IDAnswer(id: id), status: .accepted)
-            case .failure(let error): throw apiError(error, context.language)
-            }
-        }
-        api.post("password-resets/{id}") { request, context -> Response in
-            let body = try await decode(ResetCompletionBody.self, request, context)
-            let result = try await resets.complete(
-                id: try context.parameters.require("id"), code: body.code, password: body.password,
-                confirmation: body.passwordConfirmation, clientAddress: context.clientAddress)
-            switch result {
-            case .success: return try JSONResponse.make(StatusAnswer(status: "passwordChanged"))
-            case .failure(let error): throw apiError(error, context.language)
-            }
+    }
+
+    @Sendable func completePasswordReset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await decode(ResetCompletionBody.self, request, context)
+        let result = try await resets.complete(
+            id: try context.parameters.require("id"), code: body.code, password: body.password,
+            confirmation: body.passwordConfirmation, clientAddress: context.clientAddress)
+        switch result {
+        case .success: return try JSONResponse.make(StatusAnswer(status: "passwordChanged"))
+        case .failure(let error): throw apiError(error, context.language)
         }
     }
 

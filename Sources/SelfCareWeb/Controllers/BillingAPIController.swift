@@ -11,94 +11,115 @@ struct BillingAPIController {
     let localizer: Localizer
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let api = router
-        api.get("billingAccount") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            let query = request.uri.queryParameters
-            let (offset, limit) = try paging(request, defaultLimit: 1000)
-            let (rows, total) = try await subscribers.balances(identity, search: "", offset: offset, limit: limit)
-            var response = try JSONResponse.make(rows.map(APIBillingAccount.init))
-            response.headers[.init("X-Total-Count")!] = String(total)
-            return response
+        router.get("billingAccount", use: listBillingAccounts)
+        router.get("billingAccount/{id}", use: billingAccount)
+        router.get("usage", use: listUsage)
+        router.get("usageSummary", use: usageSummary)
+        router.get("customerBill", use: listCustomerBills)
+        router.get("customerBill/{id}", use: customerBill)
+        router.get("customerBill/{id}/document", use: customerBillDocument)
+        router.get("groupBill", use: listGroupBills)
+        router.get("groupBill/{id}", use: groupBill)
+        router.get("groupBill/{id}/document", use: groupBillDocument)
+    }
+
+    // MARK: - Routes
+
+    @Sendable func listBillingAccounts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        let query = request.uri.queryParameters
+        let (offset, limit) = try paging(request, defaultLimit: 1000)
+        let (rows, total) = try await subscribers.balances(identity, search: "", offset: offset, limit: limit)
+        var response = try JSONResponse.make(rows.map(APIBillingAccount.init))
+        response.headers[.init("X-Total-Count")!] = String(total)
+        return response
+    }
+
+    @Sendable func billingAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        guard let account = try await subscribers.account(try context.parameters.require("id"), for: identity) else { throw notFound }
+        let (rows, _) = try await subscribers.balances(identity, search: account.account.id.rawValue, offset: 0, limit: 1000)
+        guard let balance = rows.first(where: { $0.account.id == account.id }) else { throw notFound }
+        return try JSONResponse.make(APIBillingAccount(balance))
+    }
+
+    @Sendable func listUsage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        let account = try await accountParameter(request, identity)
+        let query = request.uri.queryParameters
+        let today = CalendarDay(containing: subscribers.clock.now())
+        let from = try query.get("from").map { try day($0, name: "from") } ?? today.period.firstDay
+        let to = try query.get("to").map { try day($0, name: "to") } ?? today
+        let (offset, limit) = try paging(request, defaultLimit: 100)
+        // A bounded range, checked before any record is read: at most 13 periods, none in the future.
+        guard from <= to else { throw APIError(status: .badRequest, code: "invalid_range", message: "from must not be after to.", field: "from") }
+        guard to <= today else {
+            throw APIError(status: .badRequest, code: "invalid_range", message: "to must not be in the future (today is \(today)).", field: "to")
         }
-        api.get("billingAccount/{id}") { _, context -> Response in
-            let identity = try context.apiIdentity()
-            guard let account = try await subscribers.account(try context.parameters.require("id"), for: identity) else { throw notFound }
-            let (rows, _) = try await subscribers.balances(identity, search: account.account.id.rawValue, offset: 0, limit: 1000)
-            guard let balance = rows.first(where: { $0.account.id == account.id }) else { throw notFound }
-            return try JSONResponse.make(APIBillingAccount(balance))
+        let months = (to.year - from.year) * 12 + to.month - from.month + 1
+        guard months <= SubscriberService.maximumUsagePeriods else {
+            throw APIError(status: .badRequest, code: "invalid_range",
+                           message: "from and to may span at most \(SubscriberService.maximumUsagePeriods) months, not \(months).", field: "from")
         }
-        api.get("usage") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            let account = try await accountParameter(request, identity)
-            let query = request.uri.queryParameters
-            let today = CalendarDay(containing: subscribers.clock.now())
-            let from = try query.get("from").map { try day($0, name: "from") } ?? today.period.firstDay
-            let to = try query.get("to").map { try day($0, name: "to") } ?? today
-            let (offset, limit) = try paging(request, defaultLimit: 100)
-            // A bounded range, checked before any record is read: at most 13 periods, none in the future.
-            guard from <= to else { throw APIError(status: .badRequest, code: "invalid_range", message: "from must not be after to.", field: "from") }
-            guard to <= today else {
-                throw APIError(status: .badRequest, code: "invalid_range", message: "to must not be in the future (today is \(today)).", field: "to")
+        let (records, total) = try await subscribers.usagePage(of: account, from: from, to: to, offset: offset, limit: limit)
+        var response = try JSONResponse.make(records.map { APIUsage($0.usage, accountID: account.account.id, billed: $0.billed) })
+        response.headers[.init("X-Total-Count")!] = String(total)
+        return response
+    }
+
+    @Sendable func usageSummary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        let account = try await accountParameter(request, identity)
+        let consumption = try await subscribers.consumption(of: account)
+        return try JSONResponse.make(APIUsageSummary(account: account, consumption: consumption))
+    }
+
+    @Sendable func listCustomerBills(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        let query = request.uri.queryParameters
+        let account = query.get("billingAccount.id") == nil ? nil : try await accountParameter(request, identity)
+        var state: BillState?
+        if let text = query.get("state") {
+            guard let parsed = BillState(rawValue: text) else {
+                throw APIError(status: .badRequest, code: "invalid_state", message: "state must be one of new, sent, partiallyPaid, settled, onHold.")
             }
-            let months = (to.year - from.year) * 12 + to.month - from.month + 1
-            guard months <= SubscriberService.maximumUsagePeriods else {
-                throw APIError(status: .badRequest, code: "invalid_range",
-                               message: "from and to may span at most \(SubscriberService.maximumUsagePeriods) months, not \(months).", field: "from")
-            }
-            let (records, total) = try await subscribers.usagePage(of: account, from: from, to: to, offset: offset, limit: limit)
-            var response = try JSONResponse.make(records.map { APIUsage($0.usage, accountID: account.account.id, billed: $0.billed) })
-            response.headers[.init("X-Total-Count")!] = String(total)
-            return response
+            state = parsed
         }
-        api.get("usageSummary") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            let account = try await accountParameter(request, identity)
-            let consumption = try await subscribers.consumption(of: account)
-            return try JSONResponse.make(APIUsageSummary(account: account, consumption: consumption))
-        }
-        api.get("customerBill") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            let query = request.uri.queryParameters
-            let account = query.get("billingAccount.id") == nil ? nil : try await accountParameter(request, identity)
-            var state: BillState?
-            if let text = query.get("state") {
-                guard let parsed = BillState(rawValue: text) else {
-                    throw APIError(status: .badRequest, code: "invalid_state", message: "state must be one of new, sent, partiallyPaid, settled, onHold.")
-                }
-                state = parsed
-            }
-            let (offset, limit) = try paging(request, defaultLimit: 100)
-            let bills = try await subscribers.bills(identity, account: account, state: state, offset: offset, limit: limit)
-            return try JSONResponse.make(bills.map { APICustomerBill($0, lines: nil) })
-        }
-        api.get("customerBill/{id}") { _, context -> Response in
-            let identity = try context.apiIdentity()
-            guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
-            return try JSONResponse.make(APICustomerBill(bill, lines: lines))
-        }
-        api.get("customerBill/{id}/document") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
-            let (document, records) = try await subscribers.document(for: bill, lines: lines, identity: identity)
-            return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
-        }
-        api.get("groupBill") { request, context -> Response in
-            let identity = try await clientLogin(context)
-            let groups = try await subscribers.groupBills(identity, period: request.uri.queryParameters.get("period"))
-            return try JSONResponse.make(groups.map { APIGroupBill($0, members: nil) })
-        }
-        api.get("groupBill/{id}") { _, context -> Response in
-            let identity = try await clientLogin(context)
-            guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
-            return try JSONResponse.make(APIGroupBill(group, members: members))
-        }
-        api.get("groupBill/{id}/document") { request, context -> Response in
-            let identity = try await clientLogin(context)
-            guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
-            let (document, records) = try await subscribers.document(for: group, members: members, identity: identity)
-            return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
-        }
+        let (offset, limit) = try paging(request, defaultLimit: 100)
+        let bills = try await subscribers.bills(identity, account: account, state: state, offset: offset, limit: limit)
+        return try JSONResponse.make(bills.map { APICustomerBill($0, lines: nil) })
+    }
+
+    @Sendable func customerBill(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
+        return try JSONResponse.make(APICustomerBill(bill, lines: lines))
+    }
+
+    @Sendable func customerBillDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
+        let (document, records) = try await subscribers.document(for: bill, lines: lines, identity: identity)
+        return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
+    }
+
+    @Sendable func listGroupBills(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try await clientLogin(context)
+        let groups = try await subscribers.groupBills(identity, period: request.uri.queryParameters.get("period"))
+        return try JSONResponse.make(groups.map { APIGroupBill($0, members: nil) })
+    }
+
+    @Sendable func groupBill(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try await clientLogin(context)
+        guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
+        return try JSONResponse.make(APIGroupBill(group, members: members))
+    }
+
+    @Sendable func groupBillDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try await clientLogin(context)
+        guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
+        let (document, records) = try await subscribers.document(for: group, members: members, identity: identity)
+        return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
     }
 
     private var notFound: APIError { APIError(status: .notFound, code: "not_found", message: "No such resource for this login.") }

@@ -19,17 +19,21 @@ struct DevMessagesController {
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/dev/messages") { request, _ -> Response in
-            let limit = min(max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 200), 1000)
-            let messages = try await database.read { db in
-                try await OutboxRepository().delivered(providerPrefix: DevMessageSink.providerPrefix, limit: limit, on: db)
-            }
-            let formatter = ISO8601DateFormatter()
-            let body = messages.map {
-                Message(channel: $0.channel.rawValue, to: $0.recipient, subject: $0.subject, body: $0.body,
-                        createdAt: formatter.string(from: $0.createdAt))
-            }
-            return try JSONResponse.make(body)
+        router.get("/dev/messages", use: messages)
+    }
+
+    // MARK: - Routes
+
+    @Sendable func messages(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let limit = min(max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 200), 1000)
+        let messages = try await database.read { db in
+            try await OutboxRepository().delivered(providerPrefix: DevMessageSink.providerPrefix, limit: limit, on: db)
         }
+        let formatter = ISO8601DateFormatter()
+        let body = messages.map {
+            Message(channel: $0.channel.rawValue, to: $0.recipient, subject: $0.subject, body: $0.body,
+                    createdAt: formatter.string(from: $0.createdAt))
+        }
+        return try JSONResponse.make(body)
     }
 }

@@ -28,13 +28,17 @@ struct NotificationAPIController {
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("communicationMessage") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            let query = request.uri.queryParameters
-            let (offset, limit) = try paging(request, defaultLimit: 50, maximumLimit: 200)
-            let messages = try await subscribers.notifications(identity, offset: offset, limit: limit)
-            return try JSONResponse.make(messages.map(Self.message))
-        }
+        router.get("communicationMessage", use: listMessages)
+    }
+
+    // MARK: - Routes
+
+    @Sendable func listMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        let query = request.uri.queryParameters
+        let (offset, limit) = try paging(request, defaultLimit: 50, maximumLimit: 200)
+        let messages = try await subscribers.notifications(identity, offset: offset, limit: limit)
+        return try JSONResponse.make(messages.map(Self.message))
     }
 
     static func message(_ message: OutboxMessage) -> Message {

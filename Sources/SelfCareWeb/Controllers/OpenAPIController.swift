@@ -7,8 +7,10 @@ struct OpenAPIController {
     let document: OpenAPIDocument
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/api/v1/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: ResponseBody(byteBuffer: document.bytes))
-        }
+        router.get("/api/v1/openapi.yaml", use: serveDocument)
+    }
+
+    @Sendable func serveDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: ResponseBody(byteBuffer: document.bytes))
     }
 }

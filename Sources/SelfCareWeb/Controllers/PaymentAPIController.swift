@@ -71,63 +71,70 @@ struct PaymentAPIController {
     }
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        let api = router
-        api.post("payment") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
-                throw APIError(status: .badRequest, code: "missing_idempotency_key", message: "The Idempotency-Key header is required.")
-            }
-            let buffer = try await request.body.collect(upTo: 64 * 1024)
-            let body: Body
-            do { body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) } catch {
-                throw APIError(status: .badRequest, code: "invalid_json", message: "The body must be {\"bills\": [{\"id\", \"amount\"}], \"returnUrl\"}.")
-            }
-            let result: Result<StoredPayment, ServiceError>
-            do {
-                result = try await payments.start(identity, lines: body.bills.map { .init(number: $0.id, amount: $0.amount) },
-                                                  idempotencyKey: key, returnURL: body.returnUrl)
-            } catch {
-                throw APIError(status: .serviceUnavailable, code: "gateway_unavailable", message: "The card gateway cannot be reached; try again shortly.")
-            }
-            switch result {
-            case .success(let payment): return try JSONResponse.make(try await answer(payment, withReceipt: false), status: .created)
-            case .failure(let error):
-                let status: HTTPResponse.Status = switch error.kind {
-                case .notFound: .notFound
-                case .conflict: .conflict
-                default: .unprocessableContent
-                }
-                throw APIError(status: status, code: error.code, message: pages.localizer.text(error.messageKey, context.language, error.values), field: error.field)
-            }
+        router.post("payment", use: createPayment)
+        router.get("payment/{id}", use: payment)
+        router.get("payment/{id}/receipt", use: receipt)
+    }
+
+    // MARK: - Routes
+
+    @Sendable func createPayment(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
+            throw APIError(status: .badRequest, code: "missing_idempotency_key", message: "The Idempotency-Key header is required.")
         }
-        api.get("payment/{id}") { _, context -> Response in
-            let identity = try context.apiIdentity()
-            guard var payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw notFound }
-            if payment.status == .pending, let confirmed = try? await payments.confirm(payment.id) { payment = confirmed }
-            return try JSONResponse.make(try await answer(payment, withReceipt: true))
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        let body: Body
+        do { body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) } catch {
+            throw APIError(status: .badRequest, code: "invalid_json", message: "The body must be {\"bills\": [{\"id\", \"amount\"}], \"returnUrl\"}.")
         }
-        api.get("payment/{id}/receipt") { request, context -> Response in
-            let identity = try context.apiIdentity()
-            guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
-                  let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw notFound }
-            switch request.uri.queryParameters.get("format") ?? "pdf" {
-            case "pdf":
-                let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
-                return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "private, no-store"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-            case "html":
-                let model = PaymentPage(
-                    id: payment.id, amount: payment.amount.formatted(context.language), card: document.card ?? "",
-                    payer: identity.user.fullName, succeeded: true, failed: false, pending: false, cardPage: "",
-                    receiptNo: document.receiptNo, issuedAt: DisplayFormat.moment(document.issuedAt, context.language),
-                    allocations: document.allocations.map {
-                        AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(context.language))
-                    })
-                return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, model: model)
-                    .response(from: request, context: context)
-            default:
-                throw APIError(status: .badRequest, code: "invalid_parameter", message: "format must be pdf or html.", field: "format")
+        let result: Result<StoredPayment, ServiceError>
+        do {
+            result = try await payments.start(identity, lines: body.bills.map { .init(number: $0.id, amount: $0.amount) },
+                                              idempotencyKey: key, returnURL: body.returnUrl)
+        } catch {
+            throw APIError(status: .serviceUnavailable, code: "gateway_unavailable", message: "The card gateway cannot be reached; try again shortly.")
+        }
+        switch result {
+        case .success(let payment): return try JSONResponse.make(try await answer(payment, withReceipt: false), status: .created)
+        case .failure(let error):
+            let status: HTTPResponse.Status = switch error.kind {
+            case .notFound: .notFound
+            case .conflict: .conflict
+            default: .unprocessableContent
             }
+            throw APIError(status: status, code: error.code, message: pages.localizer.text(error.messageKey, context.language, error.values), field: error.field)
+        }
+    }
+
+    @Sendable func payment(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        guard var payment = try await payments.payment(try context.parameters.require("id"), for: identity) else { throw notFound }
+        if payment.status == .pending, let confirmed = try? await payments.confirm(payment.id) { payment = confirmed }
+        return try JSONResponse.make(try await answer(payment, withReceipt: true))
+    }
+
+    @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.apiIdentity()
+        guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
+              let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw notFound }
+        switch request.uri.queryParameters.get("format") ?? "pdf" {
+        case "pdf":
+            let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
+            return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "private, no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        case "html":
+            let model = PaymentPage(
+                id: payment.id, amount: payment.amount.formatted(context.language), card: document.card ?? "",
+                payer: identity.user.fullName, succeeded: true, failed: false, pending: false, cardPage: "",
+                receiptNo: document.receiptNo, issuedAt: DisplayFormat.moment(document.issuedAt, context.language),
+                allocations: document.allocations.map {
+                    AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(context.language))
+                })
+            return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, model: model)
+                .response(from: request, context: context)
+        default:
+            throw APIError(status: .badRequest, code: "invalid_parameter", message: "format must be pdf or html.", field: "format")
         }
     }
 
