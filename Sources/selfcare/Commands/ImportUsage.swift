@@ -12,7 +12,7 @@ struct ImportUsage: AsyncParsableCommand {
     @Argument(help: "The usage file (CSV with header).") var file: String
 
     func run() async throws {
-        let bar = ProgressBar(label: "import-usage")
+        let bar = ProgressBar(label: "import-usage", total: ProgressBar.records(inFile: file))
         let report = try await withDatabase(database) { db in
             let environment = ProcessInfo.processInfo.environment
             let alerts = UsageAlertEvaluator(
