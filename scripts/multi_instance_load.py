@@ -546,6 +546,12 @@ class Checks:
         first_tries = [e for e in entries if e["attempt"] == 1]
         self.summary.append(f"requests through nginx: {len(first_tries)} (+{len(entries) - len(first_tries)} retries); "
                             f"failed and forgiven (in flight on the killed instance, retry succeeded): {len(forgiven)}")
+        durations = sorted((e["end"] - e["start"]) * 1000 for e in entries if e.get("status") and not e["failed"])
+        if durations:
+            def percentile(share):
+                return durations[min(len(durations) - 1, int(share * len(durations)))]
+            self.summary.append(f"latency of answered requests: p50 {percentile(0.50):.0f} ms, p99 {percentile(0.99):.0f} ms, "
+                                f"max {durations[-1]:.0f} ms")
         for entry in forgiven:
             print(f"    forgiven: {entry['method']} {urlparse(entry['url']).path} -> {entry.get('status') or entry.get('error')}"
                   f" ({entry['start'] - killed_at:+.2f} s .. {entry['end'] - killed_at:+.2f} s around the kill)")
