@@ -60,4 +60,19 @@ struct HubEventTests {
         #expect(HubEventType.parse(query: "eventType=BillPaidEvent") == nil)
         #expect(HubEventType.parse(query: "state=new") == nil)
     }
+
+    @Test("a callback is a well-formed absolute http(s) URL: no control characters, broken escapes, fragments or odd hosts")
+    func wellFormedCallbacks() {
+        // given
+        let policy = CallbackPolicy(production: false)
+
+        // when / then
+        #expect(policy.refusal("http://127.0.0.1:8080/events") == nil)
+        #expect(policy.refusal("https://hooks.example.mu/selfcare?x=1") == nil)
+        #expect(policy.refusal("http://[::1]:9000/events") == nil)
+        for bad in ["hTtP://%7c:739#L%d\u{12}", "http://hooks.example.mu/a b", "http://hooks.example.mu/%zz", "http://hooks.example.mu/#x",
+                    "http://%7c/", "http://hooks_example.mu/", "mailto:x@example.mu", "/relative"] {
+            #expect(policy.refusal(bad) != nil, "\(bad)")
+        }
+    }
 }

@@ -18,7 +18,8 @@ package struct CallbackPolicy: Sendable {
     /// Why `text` may not be a callback, or nil when it may.
     package func refusal(_ text: String) -> String? {
         guard text.unicodeScalars.count <= Self.maximumLength else { return "the callback is longer than \(Self.maximumLength) characters" }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+        guard Self.isWellFormed(text), let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host,
+              Self.isHostName(host) else {
             return "the callback must be an absolute http or https URL"
         }
         guard url.user == nil, url.password == nil else { return "the callback may not carry a user name or password" }
@@ -31,6 +32,28 @@ package struct CallbackPolicy: Sendable {
         if let inner = addresses.first(where: Self.isInternal) { return "the callback's host \(host) is an internal address (\(inner))" }
         return nil
     }
+
+    /// Only the characters RFC 3986 allows in a URI, every `%` starting a two-digit escape, no fragment.
+    static func isWellFormed(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard !scalars.isEmpty, !text.contains("#"), scalars.allSatisfy(uriCharacters.contains) else { return false }
+        for (index, scalar) in scalars.enumerated() where scalar == "%" {
+            guard index + 2 < scalars.count, scalars[index + 1].properties.isASCIIHexDigit, scalars[index + 2].properties.isASCIIHexDigit
+            else { return false }
+        }
+        return true
+    }
+
+    /// A DNS name (letters, digits, hyphens and dots), an IPv4 address or a bracketed IPv6 address.
+    static func isHostName(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? host.dropFirst().dropLast() : Substring(host)
+        if bare.contains(":") { return bare.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+        return !host.isEmpty && host.count <= 253 && host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }
+            && !host.hasPrefix(".") && !host.hasPrefix("-")
+    }
+
+    private static let uriCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?[]@!$&'()*+,;=%")
 
     /// The IPv4 and IPv6 addresses `host` resolves to.
     static func addresses(of host: String) -> [String] {
