@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import SelfCareServices
 import Testing
 @testable import SelfCareWeb
 
@@ -112,5 +113,21 @@ struct APIReferencePageTests {
             #expect(page.text.matches(of: /(src|href)="(https?:)?\/\//).isEmpty)
             #expect(page.text.contains(language == "fr" ? "Référence de l&#39;API" : "API reference"))
         }
+    }
+}
+
+/// The server checks a hub callback with the very pattern the document states.
+@Suite("Callback pattern")
+struct CallbackPatternTests {
+    @Test("the document's callback pattern is the one the server checks")
+    func samePattern() throws {
+        // given
+        let text = String(decoding: APIDocumentTests.document.data, as: UTF8.self)
+
+        // when
+        let documented = try #require(text.firstMatch(of: /\n *pattern: "\^(\[Hh\]\[Tt\][^\n]*)\$"\n/).map { String($0.output.1) })
+
+        // then
+        #expect(documented.replacingOccurrences(of: "\\\\", with: "\\") == CallbackPolicy.shapePattern)
     }
 }

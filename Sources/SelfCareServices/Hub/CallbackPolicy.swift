@@ -18,8 +18,7 @@ package struct CallbackPolicy: Sendable {
     /// Why `text` may not be a callback, or nil when it may.
     package func refusal(_ text: String) -> String? {
         guard text.unicodeScalars.count <= Self.maximumLength else { return "the callback is longer than \(Self.maximumLength) characters" }
-        guard Self.isWellFormed(text), let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host,
-              Self.isHostName(host) else {
+        guard Self.isWellFormed(text), let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host else {
             return "the callback must be an absolute http or https URL"
         }
         guard url.user == nil, url.password == nil else { return "the callback may not carry a user name or password" }
@@ -33,27 +32,19 @@ package struct CallbackPolicy: Sendable {
         return nil
     }
 
-    /// Only the characters RFC 3986 allows in a URI, every `%` starting a two-digit escape, no fragment.
+    /// The shape the API document gives a callback (`openapi.yaml`, `callback.pattern`), checked as written there: an
+    /// http(s) scheme, a DNS name or a bracketed IP literal, a port up to 65535, then a path or query of RFC 3986
+    /// characters and two-digit escapes; no user name, no fragment.
     static func isWellFormed(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        guard !scalars.isEmpty, !text.contains("#"), scalars.allSatisfy(uriCharacters.contains) else { return false }
-        for (index, scalar) in scalars.enumerated() where scalar == "%" {
-            guard index + 2 < scalars.count, scalars[index + 1].properties.isASCIIHexDigit, scalars[index + 2].properties.isASCIIHexDigit
-            else { return false }
-        }
-        return true
+        (try? shape.wholeMatch(in: text)) != nil
     }
 
-    /// A DNS name (letters, digits, hyphens and dots), an IPv4 address or a bracketed IPv6 address.
-    static func isHostName(_ host: String) -> Bool {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? host.dropFirst().dropLast() : Substring(host)
-        if bare.contains(":") { return bare.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
-        return !host.isEmpty && host.count <= 253 && host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "." }
-            && !host.hasPrefix(".") && !host.hasPrefix("-")
-    }
+    /// The pattern, as the document writes it between `^` and `$`.
+    package static let shapePattern = #"[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9-][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])"#
+        + #"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"#
+        + #"(?:[/?](?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?"#
 
-    private static let uriCharacters = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?[]@!$&'()*+,;=%")
+    nonisolated(unsafe) private static let shape = try! Regex(shapePattern)
 
     /// The IPv4 and IPv6 addresses `host` resolves to.
     static func addresses(of host: String) -> [String] {
