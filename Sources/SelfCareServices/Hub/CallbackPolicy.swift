@@ -33,14 +33,14 @@ package struct CallbackPolicy: Sendable {
     }
 
     /// The shape the API document gives a callback (`openapi.yaml`, `callback.pattern`), checked as written there: an
-    /// http(s) scheme, a DNS name or a bracketed IP literal, a port up to 65535, then a path or query of RFC 3986
+    /// http(s) scheme, a DNS name (or an IPv4 address), a port up to 65535, then a path or query of RFC 3986
     /// characters and two-digit escapes; no user name, no fragment.
     static func isWellFormed(_ text: String) -> Bool {
         (try? shape.wholeMatch(in: text)) != nil
     }
 
     /// The pattern, as the document writes it between `^` and `$`.
-    package static let shapePattern = #"[Hh][Tt][Tt][Pp][Ss]?://(?:[A-Za-z0-9-][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])"#
+    package static let shapePattern = #"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9-][A-Za-z0-9.-]*"#
         + #"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"#
         + #"(?:[/?](?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?"#
 
