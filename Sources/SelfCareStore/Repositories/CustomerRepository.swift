@@ -56,6 +56,10 @@ package struct CustomerRepository: Sendable {
         try await db.raw("""
             DELETE FROM sessions WHERE user_id IN (SELECT id FROM portal_users WHERE client_id = \(bind: rowID))
             """).run()
+        try await db.raw("""
+            UPDATE api_tokens SET revoked_at = \(bind: now.storedSeconds)
+            WHERE revoked_at IS NULL AND user_id IN (SELECT id FROM portal_users WHERE client_id = \(bind: rowID))
+            """).run()
     }
 
     package func account(id: AccountID, on db: any SQLDatabase) async throws -> StoredAccount? {

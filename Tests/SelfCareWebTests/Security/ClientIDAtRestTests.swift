@@ -50,6 +50,7 @@ struct ClientIDAtRestTests {
             // given the company logged in to the pages and through the API
             try await portal.register(Self.company.grouped, number: Subscribers.companyContact)
             let token = try await portal.token(Self.company.grouped)
+            let personal = try #require(try await portal.api(.post, "/api/v1/apiToken", ["name": "ERP"], token: token).json["token"] as? String)
             let browser = portal.browser()
             try await browser.get("/login")
             _ = try await browser.post("/login", ["identifier": Self.company.grouped, "password": Subscribers.password])
@@ -64,6 +65,7 @@ struct ClientIDAtRestTests {
 
             // then
             #expect(try await portal.tokenWorks(token) == false)
+            #expect(try await portal.api(.get, "/api/v1/billingAccount", token: personal).status == .unauthorized)
             #expect(try await browser.get("/account").status == .seeOther)
             #expect(try await portal.login(Self.company.grouped).status == .unauthorized)
             #expect(try await portal.login(fresh.grouped).status == .created)
