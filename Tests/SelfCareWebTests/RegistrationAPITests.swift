@@ -102,6 +102,24 @@ struct RegistrationAPITests {
         }
     }
 
+    @Test("an e-mail address over 254 code points is refused even when it shows fewer characters")
+    func emailLengthInCodePoints() async throws {
+        try await WebTest.withPortal { portal in
+            // given 250 characters on screen, 255 code points
+            let email = "a\u{0301}a\u{0301}a\u{0301}a\u{0301}a\u{0301}@" + String(repeating: "b", count: 241) + ".mu"
+
+            // when
+            let response = try await portal.api(.post, "/api/v1/registrations", [
+                "identifier": Subscribers.aline.rawValue, "fullName": "Aline Dupont", "email": email, "acceptTerms": true,
+            ])
+
+            // then
+            #expect(email.count <= 254 && email.unicodeScalars.count == 254 + 1)
+            #expect(response.status == .unprocessableContent)
+            #expect(response.text.contains("invalid_email"))
+        }
+    }
+
     @Test("a Client ID's code goes to the client's contact mobile, not to any of its lines")
     func clientCodeGoesToTheContact() async throws {
         try await WebTest.withPortal { portal in

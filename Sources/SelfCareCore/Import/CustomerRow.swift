@@ -53,7 +53,7 @@ public enum EmailAddress {
     public static func isPlausible(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              text.count <= 254, !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else { return false }
+              text.unicodeScalars.count <= 254, !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else { return false }
         return true
     }
 }
