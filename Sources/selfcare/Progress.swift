@@ -21,8 +21,8 @@ final class ProgressBar: Sendable {
 
     @Sendable func update(_ fraction: Double) {
         let fraction = min(max(fraction, 0), 1)
-        let elapsed = Double((ContinuousClock.now - started).components.seconds)
-            + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let gone = ContinuousClock.now - started
+        let elapsed = Double(gone.components.seconds) + Double(gone.components.attoseconds) / 1e18
         var detail = ""
         if let total, elapsed > 0 { detail += " \(Int(fraction * Double(total) / elapsed)) \(unit)/s" }
         if fraction > 0, fraction < 1 { detail += ", \(Int((elapsed / fraction - elapsed).rounded())) s left" }

@@ -9,9 +9,15 @@ public enum BillForecast {
     /// Usage charges so far scaled by days in the period over days elapsed (today counted), rounded up to the cent.
     public static func projectedUsage(_ charges: Money, period: BillingPeriod, today: CalendarDay) -> Money {
         let days = Int64(period.lastDay.day)
-        guard today.period == period else { return today < period.firstDay ? .zero : charges }
-        let elapsed = Int64(today.day)
+        let elapsed = Int64(daysElapsed(in: period, today: today))
+        guard elapsed > 0 else { return .zero }
         guard elapsed < days, charges.cents > 0 else { return charges }
         return Money(cents: (charges.cents * days + elapsed - 1) / elapsed)
+    }
+
+    /// Days of `period` gone by on `today`, today counted: none before it starts, all of them once it is over.
+    public static func daysElapsed(in period: BillingPeriod, today: CalendarDay) -> Int {
+        if today.period == period { return today.day }
+        return today < period.firstDay ? 0 : period.lastDay.day
     }
 }

@@ -104,18 +104,15 @@ package struct BillRunner: Sendable {
     ) -> Task<RatedBatch, any Error> {
         let database = self.database
         let accounts = batch.flatMap(\.accounts)
-        let msisdns = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0.account.line.msisdn) })
         return Task {
-            let records = try await UsageRepository.recordsByAccount(period: period, msisdns: msisdns, in: database)
+            let lines = try await LineRatings.rate(accounts, plans: plans, period: period, in: database) { account in
+                BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
+            }
             var rated = RatedBatch()
-            for account in accounts {
-                guard let version = plans[account.account.line.planCode] else {
-                    throw BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
-                }
-                let rating = UsageRater.rate(records[account.id] ?? [], plan: version.plan)
-                rated[account.id] = RatedAccount(
-                    planVersionID: version.id, amounts: BillAmounts(monthlyFee: version.plan.monthlyFee, rating: rating),
-                    records: rating.records)
+            for (id, line) in lines {
+                rated[id] = RatedAccount(
+                    planVersionID: line.version.id, amounts: BillAmounts(monthlyFee: line.version.plan.monthlyFee, rating: line.rating),
+                    records: line.rating.records)
             }
             return rated
         }

@@ -27,17 +27,15 @@ extension SubscriberService {
         var forecast = GroupForecast(lines: 0, charged: .zero, total: .zero)
         let billed = accounts.filter { BillAmounts.isBilled(activatedOn: $0.account.line.activatedOn, in: period) }
         for chunk in billed.chunked(into: 500) {
-            let msisdns = Dictionary(uniqueKeysWithValues: chunk.map { ($0.id, $0.account.line.msisdn) })
-            let records = try await UsageRepository.recordsByAccount(period: period, msisdns: msisdns, in: database)
-            for account in chunk {
-                guard let plan = plans[account.account.line.planCode]?.plan else {
-                    throw SubscriberError.unknownPlan(account.account.line.planCode)
-                }
-                let charges = UsageRater.rate(records[account.id] ?? [], plan: plan).usageCharges
+            let lines = try await LineRatings.rate(Array(chunk), plans: plans, period: period, in: database) { account in
+                SubscriberError.unknownPlan(account.account.line.planCode)
+            }
+            for line in lines.values {
+                let charges = line.rating.usageCharges
                 forecast.lines += 1
                 forecast.charged = forecast.charged + charges
                 forecast.total = forecast.total + BillForecast.total(
-                    monthlyFee: plan.monthlyFee, usageCharges: charges, period: period, today: today)
+                    monthlyFee: line.version.plan.monthlyFee, usageCharges: charges, period: period, today: today)
             }
         }
         return forecast

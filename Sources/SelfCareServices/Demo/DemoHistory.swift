@@ -56,7 +56,7 @@ package struct DemoHistory: Sendable {
                 let amount = index == bills.count - 2 ? Money(cents: bill.total.cents / 2) : bill.total
                 try await pay([PaymentItem(target: .bill(bill.id), amount: amount)], total: amount, user: lineUser,
                               msisdn: line.account.line.msisdn, email: lineClient.client.contactEmail, language: .french,
-                              at: Self.paymentTime(bill), card: ("visa", "4242"), on: db)
+                              at: Self.paymentTime(dueDate: bill.dueDate), card: ("visa", "4242"), on: db)
             }
             // The ministry: its group bills paid in full but the last two, the older of them now past its due date.
             let groups = try await BillQueries().groupBills(scope: .client(rowID: ministry.id), period: nil, on: db).sorted { $0.period < $1.period }
@@ -89,11 +89,7 @@ package struct DemoHistory: Sendable {
         try await OutboxRepository().enqueue(messages, now: time, on: db)
     }
 
-    /// A payment some days before the bill fell due, at a quarter past ten.
-    private static func paymentTime(_ bill: StoredBill) -> Date {
-        paymentTime(dueDate: bill.dueDate)
-    }
-
+    /// A payment six days before the bill fell due, at a quarter past ten.
     private static func paymentTime(dueDate: String) -> Date {
         let due = (try? CalendarDay(dueDate)) ?? CalendarDay(containing: Date())
         return due.adding(days: -6).start.addingTimeInterval(10 * 3600 + 15 * 60)

@@ -113,7 +113,8 @@ package struct HubPublisher: Sendable {
         _ type: HubEventType, accounts: [(accountRowID: Int64, clientRowID: Int64, event: (id: String, body: String))], now: Date,
         on db: any SQLDatabase
     ) async throws {
-        guard !accounts.isEmpty else { return }
+        // The bill run publishes from every batch: with no subscription to the type, that costs one cheap query.
+        guard !accounts.isEmpty, try await hub.hasSubscriptions(eventType: type.rawValue, on: db) else { return }
         let logins = try await UserRepository().loginIDs(accounts: accounts.map { ($0.accountRowID, $0.clientRowID) }, on: db)
         let subscribers = try await hub.subscribers(eventType: type.rawValue, userIDs: logins.values.flatMap { $0 }, on: db)
         guard !subscribers.isEmpty else { return }

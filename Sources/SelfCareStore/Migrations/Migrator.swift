@@ -22,8 +22,6 @@ package struct Migrator: Sendable {
         self.migrations = migrations
     }
 
-    /// Applies what is pending and returns the migrations it applied.
-    @discardableResult
     /// The versions this build knows that the database has not applied (all of them on a database never migrated).
     package func pending() async throws -> [Int] {
         let applied = try await database.read { db -> Set<Int> in
@@ -33,6 +31,8 @@ package struct Migrator: Sendable {
         return migrations.map(\.version).filter { !applied.contains($0) }
     }
 
+    /// Applies what is pending and returns the migrations it applied.
+    @discardableResult
     package func migrate(now: Date = Date()) async throws -> [Migration] {
         try await database.transaction { db in
             try await db.raw("""

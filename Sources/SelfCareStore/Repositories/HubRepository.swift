@@ -83,6 +83,13 @@ package struct HubRepository: Sendable {
         return true
     }
 
+    /// Whether any login subscribes to `eventType` at all: when none does, publishing reads nothing more.
+    package func hasSubscriptions(eventType: String, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("""
+            SELECT 1 AS found FROM hub_subscriptions WHERE deleted_at IS NULL AND event_types LIKE \(bind: "%" + eventType + "%") LIMIT 1
+            """).first() != nil
+    }
+
     /// The live subscriptions of these logins to `eventType`, by login.
     package func subscribers(eventType: String, userIDs: [Int64], on db: any SQLDatabase) async throws -> [Int64: [String]] {
         var result: [Int64: [String]] = [:]

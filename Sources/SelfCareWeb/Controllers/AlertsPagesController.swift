@@ -17,7 +17,7 @@ struct AlertsPagesController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await visibleAccount(context, identity)
+        let account = try await subscribers.visibleAccount(context, identity)
         let status = try await alerts.status(of: account, for: identity)
         let saved = request.uri.queryParameters.get("saved") == "1"
         return try page(account, status: status, form: nil, saved: saved, errors: [], request: request, context: context)
@@ -25,7 +25,7 @@ struct AlertsPagesController {
 
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await visibleAccount(context, identity)
+        let account = try await subscribers.visibleAccount(context, identity)
         let form = try context.decodeForm(AlertsForm.self)
         let current = try await alerts.status(of: account, for: identity)
         do {
@@ -42,7 +42,7 @@ struct AlertsPagesController {
 
     @Sendable func consent(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await visibleAccount(context, identity)
+        let account = try await subscribers.visibleAccount(context, identity)
         do {
             _ = try await alerts.consentToGoOver(account, by: identity)
             return .seeOther("/accounts/\(account.account.id.rawValue)/alerts")
@@ -61,12 +61,5 @@ struct AlertsPagesController {
         return try pages.page("alerts", titleKey: "alerts.title", request: request, context: context, model: model,
                               errors: pages.fieldErrors(errors, context.language), status: code)
             .response(from: request, context: context)
-    }
-
-    private func visibleAccount(_ context: AppRequestContext, _ identity: AuthenticatedUser) async throws -> StoredAccount {
-        guard let account = try await subscribers.account(try context.parameters.require("accountId"), for: identity) else {
-            throw HTTPError(.notFound)
-        }
-        return account
     }
 }

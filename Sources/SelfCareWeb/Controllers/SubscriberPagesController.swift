@@ -37,19 +37,19 @@ struct SubscriberPagesController {
 
     @Sendable func accountDashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await visibleAccount(context, identity)
+        let account = try await subscribers.visibleAccount(context, identity)
         return try await dashboard(account, request: request, context: context)
     }
 
     @Sendable func usage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await visibleAccount(context, identity)
+        let account = try await subscribers.visibleAccount(context, identity)
         return try await usagePage(account, request: request, context: context)
     }
 
     @Sendable func bills(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await visibleAccount(context, identity)
+        let account = try await subscribers.visibleAccount(context, identity)
         let bills = try await subscribers.bills(identity, account: account, state: nil, offset: 0, limit: 60)
         let model = BillsPage(
             account: AccountSummary(account), bills: bills.map { BillRow($0, context.language, pages.localizer, today: today) },
@@ -292,17 +292,8 @@ struct SubscriberPagesController {
 
     /// `values` with the days of `period` and the days of it elapsed today, as the forecast's sentence names them.
     private func forecastValues(_ period: BillingPeriod, _ values: [String: String]) -> [String: String] {
-        let today = CalendarDay(containing: subscribers.clock.now())
-        let days = period.lastDay.day
-        let elapsed = today.period == period ? today.day : (today < period.firstDay ? 0 : days)
-        return values.merging(["days": "\(days)", "elapsed": "\(elapsed)"]) { first, _ in first }
-    }
-
-    private func visibleAccount(_ context: AppRequestContext, _ identity: AuthenticatedUser) async throws -> StoredAccount {
-        guard let account = try await subscribers.account(try context.parameters.require("accountId"), for: identity) else {
-            throw HTTPError(.notFound)
-        }
-        return account
+        let elapsed = BillForecast.daysElapsed(in: period, today: today)
+        return values.merging(["days": "\(period.lastDay.day)", "elapsed": "\(elapsed)"]) { first, _ in first }
     }
 
     private func format(_ request: Request) throws -> DocumentResponse.Format {

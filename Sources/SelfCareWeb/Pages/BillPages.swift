@@ -91,7 +91,7 @@ extension BillRow {
         let state = BillRow.shownState(bill.state, dueDate: bill.dueDate, today: today)
         self.init(
             billNo: bill.billNo, period: DisplayFormat.period(bill.period, language), accountId: bill.accountID,
-            accountIdGrouped: (try? AccountID(bill.accountID))?.grouped ?? bill.accountID,
+            accountIdGrouped: AccountID.displayed(bill.accountID),
             total: bill.total.formatted(language), remaining: bill.remaining.formatted(language),
             dueDate: DisplayFormat.day(bill.dueDate, language), state: localizer.text("state.\(state)", language),
             stateCode: state, isSettled: bill.state == .settled)
