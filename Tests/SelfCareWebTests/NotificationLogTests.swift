@@ -182,6 +182,9 @@ struct MetricsTests {
             #expect(metrics.contains(#"selfcare_logins_total{result="failure"} 1"#))
             #expect(metrics.contains(#"selfcare_logins_total{result="success"} 1"#))
             #expect(metrics.contains(#"selfcare_payments{status="succeeded"} 0.0"#))
+            // the SQLite pool: one writer and three readers, none held when the scrape began
+            #expect(metrics.contains(#"selfcare_db_connections{state="max"} 4.0"#))
+            #expect(metrics.contains(#"selfcare_db_connections{state="in_use"} 0.0"#))
         }
     }
 

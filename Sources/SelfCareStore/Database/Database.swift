@@ -6,36 +6,47 @@ import Synchronization
 import PostgresKit
 import SQLiteKit
 import SQLKit
+import Tracing
 
 /// The store's database: SQLite (embedded default) or PostgreSQL (production), behind one interface.
 /// Reads run on any connection; writes run in a transaction on one connection.
 package final class Database: Sendable {
     package let engine: DatabaseEngine
     private let backend: any DatabaseBackend
+    /// When set, every transaction and statement is a span of it.
+    private let tracer: (any Tracer)?
 
-    private init(engine: DatabaseEngine, backend: any DatabaseBackend) {
+    private init(engine: DatabaseEngine, backend: any DatabaseBackend, tracer: (any Tracer)?) {
         self.engine = engine
         self.backend = backend
+        self.tracer = tracer
     }
 
     /// Opens the database at `url`; for SQLite, creates the folder and file when missing.
-    package static func open(_ url: DatabaseURL, logger: Logger) async throws -> Database {
+    package static func open(_ url: DatabaseURL, logger: Logger, tracer: (any Tracer)? = nil) async throws -> Database {
         switch url {
         case .sqlite(let path):
-            return Database(engine: .sqlite, backend: try await SQLiteBackend.open(path: path, logger: logger))
+            return Database(engine: .sqlite, backend: try await SQLiteBackend.open(path: path, logger: logger), tracer: tracer)
         case .postgres(let text):
-            return Database(engine: .postgres, backend: try PostgresBackend(url: text, logger: logger))
+            return Database(engine: .postgres, backend: try PostgresBackend(url: text, logger: logger), tracer: tracer)
         }
     }
 
+    /// Connections in use and the most the database opens: what the pool metrics report.
+    package var connectionUse: (inUse: Int, capacity: Int) { backend.connectionUse }
+
     /// Runs `body` with a connection for reading.
     package func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await backend.read(body)
+        guard let tracer else { return try await backend.read(body) }
+        return try await backend.read { db in try await body(TracedSQLDatabase(base: db, tracer: tracer)) }
     }
 
     /// Runs `body` in one transaction: everything it wrote is committed together, or nothing is when it throws.
     package func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await backend.transaction(body)
+        guard let tracer else { return try await backend.transaction(body) }
+        return try await tracer.withSpan("transaction", ofKind: .internal) { _ in
+            try await backend.transaction { db in try await body(TracedSQLDatabase(base: db, tracer: tracer)) }
+        }
     }
 
     /// SQLite only (nil on PostgreSQL): runs `body` on a direct connection of its own, for bulk work where statements
@@ -45,7 +56,11 @@ package final class Database: Sendable {
         write: Bool, _ body: @escaping @Sendable (RawSQLiteConnection) throws -> R
     ) async throws -> R? {
         guard let sqlite = backend as? SQLiteBackend else { return nil }
-        return try await sqlite.bulk(write: write, body)
+        guard let tracer else { return try await sqlite.bulk(write: write, body) }
+        return try await tracer.withSpan("bulk", ofKind: .client) { span in
+            span.attributes["db.system.name"] = "sqlite"
+            return try await sqlite.bulk(write: write, body)
+        }
     }
 
     /// PostgreSQL only (nil on SQLite): runs `body` on one connection, in one transaction unless `transaction` is
@@ -54,7 +69,11 @@ package final class Database: Sendable {
         transaction: Bool = true, _ body: @escaping @Sendable (PostgresConnection) async throws -> R
     ) async throws -> R? {
         guard let postgres = backend as? PostgresBackend else { return nil }
-        return try await postgres.bulk(transaction: transaction, body)
+        guard let tracer else { return try await postgres.bulk(transaction: transaction, body) }
+        return try await tracer.withSpan("bulk", ofKind: .client) { span in
+            span.attributes["db.system.name"] = "postgresql"
+            return try await postgres.bulk(transaction: transaction, body)
+        }
     }
 
     /// True when the database answers a query.
@@ -70,6 +89,7 @@ package final class Database: Sendable {
 }
 
 protocol DatabaseBackend: Sendable {
+    var connectionUse: (inUse: Int, capacity: Int) { get }
     func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     func close() async
@@ -86,12 +106,16 @@ final class SQLiteBackend: DatabaseBackend {
     private let threadPool: NIOThreadPool
 
     private let path: String
+    private let gauge: ConnectionGauge
+
+    var connectionUse: (inUse: Int, capacity: Int) { (gauge.inUse, 1 + readers.count) }
 
     private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
         self.path = path
         self.writer = writer
         self.readers = readers.map { ($0, AsyncLock()) }
         self.threadPool = threadPool
+        self.gauge = ConnectionGauge()
     }
 
     static func open(path: String, logger: Logger, readerCount: Int = 3) async throws -> SQLiteBackend {
@@ -140,12 +164,12 @@ final class SQLiteBackend: DatabaseBackend {
             return value
         }
         let reader = readers[index]
-        return try await reader.lock.withLock { try await body(reader.connection.sql()) }
+        return try await reader.lock.withLock { try await gauge.holding { try await body(reader.connection.sql()) } }
     }
 
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let writer = self.writer
-        return try await writerLock.withLock {
+        return try await writerLock.withLock { try await gauge.holding {
             let database = writer.sql()
             try await database.raw("BEGIN IMMEDIATE").run()
             do {
@@ -156,7 +180,7 @@ final class SQLiteBackend: DatabaseBackend {
                 try? await database.raw("ROLLBACK").run()
                 throw error
             }
-        }
+        } }
     }
 
     /// A direct connection on the pool's thread; a writing one holds the writer's turn and one transaction.
@@ -175,8 +199,8 @@ final class SQLiteBackend: DatabaseBackend {
                 throw error
             }
         }
-        guard write else { return try await threadPool.runIfActive(run) }
-        return try await writerLock.withLock { try await threadPool.runIfActive(run) }
+        guard write else { return try await gauge.holding { try await threadPool.runIfActive(run) } }
+        return try await writerLock.withLock { try await gauge.holding { try await threadPool.runIfActive(run) } }
     }
 
     func close() async {
@@ -190,6 +214,10 @@ final class SQLiteBackend: DatabaseBackend {
 final class PostgresBackend: DatabaseBackend {
     private let client: PostgresClient
     private let runTask: Task<Void, Never>
+    private let gauge = ConnectionGauge()
+    private static let maximumConnections = 16
+
+    var connectionUse: (inUse: Int, capacity: Int) { (gauge.inUse, Self.maximumConnections) }
 
     init(url: String, logger: Logger) throws {
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
@@ -204,18 +232,18 @@ final class PostgresBackend: DatabaseBackend {
         var clientConfiguration = PostgresClient.Configuration(
             host: host, port: port, username: configuration.username, password: configuration.password,
             database: configuration.database, tls: tls)
-        clientConfiguration.options.maximumConnections = 16
+        clientConfiguration.options.maximumConnections = Self.maximumConnections
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         self.client = client
         self.runTask = Task { await client.run() }
     }
 
     func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await client.withConnection { connection in try await body(connection.sql()) }
+        try await client.withConnection { connection in try await gauge.holding { try await body(connection.sql()) } }
     }
 
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await client.withConnection { connection in
+        try await client.withConnection { connection in try await gauge.holding {
             let database = connection.sql()
             try await database.raw("BEGIN").run()
             do {
@@ -226,11 +254,11 @@ final class PostgresBackend: DatabaseBackend {
                 try? await database.raw("ROLLBACK").run()
                 throw error
             }
-        }
+        } }
     }
 
     func bulk<R: Sendable>(transaction: Bool, _ body: @escaping @Sendable (PostgresConnection) async throws -> R) async throws -> R {
-        try await client.withConnection { connection in
+        try await client.withConnection { connection in try await gauge.holding {
             guard transaction else { return try await body(connection) }
             let database = connection.sql()
             try await database.raw("BEGIN").run()
@@ -242,11 +270,24 @@ final class PostgresBackend: DatabaseBackend {
                 try? await database.raw("ROLLBACK").run()
                 throw error
             }
-        }
+        } }
     }
 
     func close() async {
         runTask.cancel()
         await runTask.value
+    }
+}
+
+/// Counts the connections held at this moment.
+private final class ConnectionGauge: Sendable {
+    private let held = Atomic<Int>(0)
+
+    var inUse: Int { held.load(ordering: .relaxed) }
+
+    func holding<R>(_ body: () async throws -> R) async rethrows -> R {
+        held.add(1, ordering: .relaxed)
+        defer { held.subtract(1, ordering: .relaxed) }
+        return try await body()
     }
 }

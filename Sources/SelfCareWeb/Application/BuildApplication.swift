@@ -8,25 +8,30 @@ import SelfCareServices
 import SelfCarePayments
 import SelfCareStore
 import ServiceLifecycle
+import Tracing
 
 /// The composition root shared by the executable and the tests: opens and migrates the database, wires the
 /// services, controllers and middleware, and returns the application ready to run.
 package func buildApplication(
     configuration: AppConfiguration, logger: Logger, dependencies: AppDependencies = AppDependencies()
 ) async throws -> some ApplicationProtocol {
-    let database = try await Database.open(configuration.database, logger: logger)
+    let tracing = try configuration.tracing.map { try PortalTracing($0, logger: logger) }
+    let database = try await Database.open(configuration.database, logger: logger, tracer: tracing?.tracer)
     let portal: Portal
     let router: Router<AppRequestContext>
     do {
         try await Migrator(database: database).migrate()
-        portal = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: logger)
+        portal = try await Portal(
+            configuration: configuration, database: database, dependencies: dependencies, logger: logger, tracer: tracing?.tracer)
         router = try await portal.router()
     } catch {
         // Nothing runs: the database is closed before the error is reported.
         await database.close()
         throw error
     }
-    var services: [any Service] = [DatabaseService(database: database)] + dependencies.companionServices
+    // Services stop in reverse order: the span exporter goes last, sending what the others traced.
+    var services: [any Service] = (tracing.map { [$0.exporter] } ?? []) + [DatabaseService(database: database)]
+        + dependencies.companionServices
     if dependencies.runsOutboxWorker {
         // Services stop in reverse order: the SMSC link outlives the worker that sends over it.
         if let smpp = portal.smppClient { services.append(SMPPLinkService(client: smpp)) }
@@ -59,6 +64,8 @@ package struct Portal: Sendable {
     let cookies: CookieSettings
     /// What `/metrics` exposes.
     package let metrics = PortalMetrics()
+    /// Traces each request when tracing is configured.
+    let tracer: (any Tracer)?
 
     package var registrations: RegistrationService { services.registrations }
     package var authentication: AuthenticationService { services.authentication }
@@ -66,8 +73,11 @@ package struct Portal: Sendable {
     package var subscribers: SubscriberService { services.subscribers }
     package var payments: PaymentService { services.payments }
 
-    package init(configuration: AppConfiguration, database: Database, dependencies: AppDependencies, logger: Logger) async throws {
+    package init(
+        configuration: AppConfiguration, database: Database, dependencies: AppDependencies, logger: Logger, tracer: (any Tracer)? = nil
+    ) async throws {
         self.configuration = configuration
+        self.tracer = tracer
         self.database = database
         let clock = dependencies.clock
         self.clock = clock
@@ -98,6 +108,7 @@ package struct Portal: Sendable {
     /// the raw path: page routes read the session cookie, API routes the Bearer token, and each refuses the other kind.
     package func router() async throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
+        if let tracer { router.add(middleware: RequestTracingMiddleware(tracer: tracer)) }
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
         router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))

@@ -32,6 +32,8 @@ package struct AppConfiguration: Sendable {
     package var idleTimeout: Int = AppConfiguration.defaultIdleTimeout
     /// Requests a personal API token may make per minute (`API_TOKEN_RATE_LIMIT`).
     package var apiTokenRequestsPerMinute = 120
+    /// Where spans go; nil keeps tracing off.
+    package var tracing: TracingSettings?
 
     /// Slow clients holding connections open are cut after this many silent seconds.
     package static let defaultIdleTimeout = 30
@@ -118,6 +120,7 @@ package struct AppConfiguration: Sendable {
         let smtp = SMTPSettings.load(value, production: production, problems: &problems)
         let gateway = GatewaySettings.load(value, production: production, problems: &problems)
         let keys = SecretKeySettings.load(value, production: production, problems: &problems)
+        let tracing = TracingSettings.load(value, problems: &problems)
         let origins = Self.returnOrigins(value("PAYMENT_RETURN_ORIGINS"), production: production, problems: &problems)
         var trustedProxies = TrustedProxies()
         if let text = value("TRUSTED_PROXIES") {
@@ -146,6 +149,7 @@ package struct AppConfiguration: Sendable {
         configuration.trustedProxies = trustedProxies
         configuration.idleTimeout = idleTimeout
         configuration.apiTokenRequestsPerMinute = apiTokenRate
+        configuration.tracing = tracing
         return configuration
     }
 

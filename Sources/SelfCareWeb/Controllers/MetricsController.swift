@@ -8,7 +8,7 @@ import SelfCareStore
 /// `GET /metrics` in the Prometheus text format, from the portal's registry: HTTP requests by route and status with
 /// latency histograms and logins by outcome, as this instance saw them; and, read from the database at each scrape
 /// (the same on every instance), the outbox by channel and status with the age of the oldest waiting message and the
-/// hand-over latency, payments by status, and the last bill run's duration.
+/// hand-over latency, payments by status, and the last bill run's duration; and this instance's database connections.
 struct MetricsController {
     let database: Database
     let clock: any WallClock
@@ -23,6 +23,8 @@ struct MetricsController {
     @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard isAllowed(request) else { throw HTTPError(.notFound) }
         let now = clock.now()
+        // Taken before this scrape's own read holds a connection.
+        let pool = database.connectionUse
         let operations = OperationsQueries()
         let (outbox, oldest, payments, billRun) = try await database.read { db in
             (try await OutboxRepository().statistics(since: now.addingTimeInterval(-3600), on: db),
@@ -51,6 +53,12 @@ struct MetricsController {
             registry.makeGauge(name: "selfcare_payments", labels: [("status", status)], help: "Card payments by status.")
                 .set(Double(payments[status] ?? 0))
         }
+        registry.makeGauge(name: "selfcare_db_connections", labels: [("state", "in_use")],
+                           help: "Database connections of this instance: held by a request or task, and the most it opens.")
+            .set(Double(pool.inUse))
+        registry.makeGauge(name: "selfcare_db_connections", labels: [("state", "max")],
+                           help: "Database connections of this instance: held by a request or task, and the most it opens.")
+            .set(Double(pool.capacity))
         if let billRun, let seconds = billRun.seconds {
             registry.makeGauge(name: "selfcare_bill_run_duration_seconds", help: "How long the bill run of the latest closed period took.")
                 .set(seconds)
