@@ -22,6 +22,9 @@
 # the browser journeys, the deployment tests and the API conformance run happen whatever the arguments, and a test
 # that was skipped fails the run.
 #
+# Every process the run starts carries a mark in its environment; once the servers are stopped, any process still
+# carrying it is named and killed, and under CI fails the run.
+#
 # Exit code: the exit code of `swift test` (or of the dry-run check).
 set -euo pipefail
 
@@ -102,6 +105,48 @@ as_pg_user() {
     fi
 }
 
+# Every process this run starts inherits this mark; none may outlive the run.
+export SELFCARE_TEST_RUN="selfcare-test-$$-$RANDOM$RANDOM"
+
+# Prints "pid command" for each process other than this script that carries the run's mark.
+marked_processes() {
+    env -u SELFCARE_TEST_RUN python3 - "$SELFCARE_TEST_RUN" <<'PY'
+import os, sys
+mark = ("SELFCARE_TEST_RUN=" + sys.argv[1]).encode()
+# This check and the shells between it and the script are not leftovers.
+ancestors, pid = set(), str(os.getpid())
+while pid not in ("0", "1") and pid not in ancestors:
+    ancestors.add(pid)
+    with open(f"/proc/{pid}/stat") as f:
+        pid = f.read().rsplit(")", 1)[1].split()[1]
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    if pid in ancestors:
+        continue
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            if mark not in f.read().split(b"\0"):
+                continue
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            print(pid, f.read().replace(b"\0", b" ").decode(errors="replace")[:160])
+    except OSError:
+        pass
+PY
+}
+
+# After the cleanup: waits a few seconds for what was stopped to exit, then names and kills what is left, which fails
+# the run under CI.
+check_no_process_left() {
+    local left="" tries
+    for tries in $(seq 1 50); do
+        left="$(marked_processes)"
+        [ -z "$left" ] && return 0
+        sleep 0.1
+    done
+    printf '==> error: processes started by the test run outlived it:\n%s\n' "$left" >&2
+    printf '%s\n' "$left" | while read -r pid _; do kill -9 "$pid" >/dev/null 2>&1 || true; done
+    return 1
+}
+
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -117,6 +162,9 @@ cleanup() {
             as_pg_user "$pg_bin/pg_ctl" -D "$pg_tmp/data" -s stop -m immediate >/dev/null 2>&1 || true
         fi
         rm -rf "$pg_tmp"
+    fi
+    if ! check_no_process_left && [ "$strict" = "1" ]; then
+        [ "$rc" -eq 0 ] && rc=1
     fi
     exit "$rc"
 }
