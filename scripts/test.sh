@@ -313,11 +313,13 @@ else
     if [ "${SKIP_BROWSER:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
         scripts/browser-tests.sh || rc=$?
     fi
-    # Deployment: the files under deploy/ parse, a backup restores, several instances behind nginx survive a kill.
+    # Deployment: the files under deploy/ parse, a backup restores, several instances behind nginx survive a kill, and
+    # a bill run split over processes survives its workers being killed.
     if [ "${SKIP_DEPLOY:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
         scripts/deploy-files-test.sh || rc=$?
         scripts/backup-restore-test.sh || rc=$?
         scripts/multi-instance-test.sh || rc=$?
+        scripts/bill-run-workers-test.sh || rc=$?
     fi
     # API conformance: schemathesis, every check and phase, against the JSON API and its OpenAPI document.
     if [ "${SKIP_CONFORMANCE:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then

@@ -255,6 +255,74 @@ struct BillRunnerTests {
         }
     }
 
+    @Test("runs started together, each with connections of its own, bill each line once and close the period once",
+          arguments: TestDatabase.engines)
+    func concurrentRunsBillOnce(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given October, and a second process's connections to the same database
+            try await Self.givenOctober(test)
+            let other = try await Database.open(test.url, logger: TestDatabases.logger)
+
+            // when two runs, one line per transaction, start at different ends
+            async let first = BillRunner(database: test.database, accountsPerTransaction: 1)
+                .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 0, count: 2))
+            async let second = BillRunner(database: other, accountsPerTransaction: 1)
+                .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 1, count: 2))
+            let outcomes = try await [first, second]
+            await other.close()
+
+            // then
+            #expect(outcomes.allSatisfy { $0 == .closed(Self.expectedSummary) })
+            let bills = try await test.bills(period: "2026-10")
+            #expect(bills.count == 4 && Set(bills.map(\.accountID)).count == 4 && Set(bills.map(\.billNo)).count == 4)
+            #expect(try await test.count("group_bills", where: "period = '2026-10'") == 1)
+            #expect(try await test.count("billing_periods") == 1)
+            #expect(try await test.count("outbox_messages") == 4)
+        }
+    }
+
+    @Test("a client another run holds is skipped, then billed once that run's transaction ends without it",
+          arguments: TestDatabase.engines.filter { $0 == .postgres })
+    func heldClientIsBilledWhenReleased(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { test in
+            // given October, and another run's transaction holding BIZ (as a worker killed mid-client would, until its
+            // connection drops)
+            try await Self.givenOctober(test)
+            let other = try await Database.open(test.url, logger: TestDatabases.logger)
+            let (held, holding) = AsyncStream<Void>.makeStream()
+            let (release, releasing) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await other.transaction { db in
+                    _ = try await db.raw("SELECT id FROM clients WHERE client_ref = 'BIZ' FOR UPDATE").all()
+                    holding.yield()
+                    for await _ in release { break }
+                    throw CancellationError()
+                }
+            }
+            for await _ in held { break }
+
+            // when a run bills the period meanwhile
+            let run = Task { try await BillRunner(database: test.database).run(period: Self.october, now: Self.runAt) }
+            var billedWhileHeld: [String] = []
+            for _ in 0..<10_000 {
+                billedWhileHeld = try await test.bills(period: "2026-10").map(\.clientRef)
+                if billedWhileHeld.count == 2 { break }
+                await Task.yield()
+            }
+            let closedWhileHeld = try await test.count("billing_periods")
+            releasing.yield()
+            _ = await holder.result
+            let outcome = try await run.value
+            await other.close()
+
+            // then the others were billed around BIZ, and the period closed only once BIZ was billed too
+            #expect(Set(billedWhileHeld) == ["IND1", "IND2"])
+            #expect(closedWhileHeld == 0)
+            #expect(outcome == .closed(Self.expectedSummary))
+            #expect(try await test.bills(period: "2026-10").filter { $0.clientRef == "BIZ" }.count == 2)
+        }
+    }
+
     @Test("importing the same usage twice bills the same as once", arguments: TestDatabase.engines)
     func duplicateUsageBillsOnce(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in

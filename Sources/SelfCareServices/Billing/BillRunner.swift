@@ -38,9 +38,12 @@ package struct BillRunner: Sendable {
     }
 
     /// Bills every line of `period` not billed yet, then closes the period; `progress` gets the fraction done.
-    /// `workers` batches are read and rated at once while the bills of an earlier one are written.
+    /// `workers` batches are read and rated at once while the bills of an earlier one are written. Several runs may
+    /// bill one period together (on PostgreSQL, from several processes or machines): each claims the clients it bills,
+    /// `share` spreads where each starts, and every run waits until each line is billed, by it or another, and closes.
     package func run(
-        period: BillingPeriod, now: Date, workers: Int = 1, progress: @escaping @Sendable (Double) -> Void = { _ in }
+        period: BillingPeriod, now: Date, workers: Int = 1, share: BillRunShare = .whole,
+        progress: @escaping @Sendable (Double) -> Void = { _ in }
     ) async throws -> Outcome {
         if try await database.read({ db in try await billing.isClosed(period, on: db) }) {
             return .alreadyClosed(try await database.read { db in try await billing.summary(of: period, on: db) })
@@ -56,8 +59,34 @@ package struct BillRunner: Sendable {
         let byClient = Dictionary(grouping: accounts.filter {
             BillAmounts.isBilled(activatedOn: $0.account.line.activatedOn, in: period)
         }, by: \.clientRowID)
-        // Small clients share a transaction; a client is never split across two, so each is billed whole or not at all.
-        var batches: [[(client: Int64, accounts: [StoredAccount])]] = [[]]
+        let total = max(byClient.values.reduce(0) { $0 + $1.count }, 1)
+        var pass = 0
+        while true {
+            let billed = try await database.read { db in try await billing.billedAccounts(period: period, on: db) }
+            progress(Double(billed.count) / Double(total))
+            let pending = byClient.filter { $0.value.contains { !billed.contains($0.id) } }
+            if pending.isEmpty { break }
+            // What is left after a pass is being billed by another run: its transactions end, or roll back if it dies.
+            if pass > 0 { try await Task.sleep(for: .milliseconds(200)) }
+            pass += 1
+            try await bill(share.rotated(batches(of: pending)), plans: plans, period: period, now: now, workers: workers) { count in
+                progress(Double(billed.count + count) / Double(total))
+            }
+        }
+        let summary = try await database.transaction { db in
+            try await billing.lockClosing(period, on: db)
+            if try await billing.isClosed(period, on: db) { return try await billing.summary(of: period, on: db) }
+            let elapsed = ContinuousClock.now - started
+            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            return try await billing.closePeriod(period, now: now, runMilliseconds: milliseconds, on: db)
+        }
+        return .closed(summary)
+    }
+
+    /// Clients in batches of about `accountsPerTransaction` lines; a client is never split across two, so each is billed
+    /// whole or not at all (small clients share one).
+    private func batches(of byClient: [Int64: [StoredAccount]]) -> [ClientBatch] {
+        var batches: [ClientBatch] = [[]]
         var batchSize = 0
         for client in byClient.keys.sorted() {
             let clientAccounts = byClient[client]!
@@ -68,13 +97,18 @@ package struct BillRunner: Sendable {
             batches[batches.count - 1].append((client, clientAccounts))
             batchSize += clientAccounts.count
         }
-        var done = 0
-        let total = max(byClient.values.reduce(0) { $0 + $1.count }, 1)
-        let work = batches.filter { !$0.isEmpty }
-        // Batches ahead are read and rated while this one is written: the period is marked as closing, so no record can
-        // be added meanwhile.
+        return batches.filter { !$0.isEmpty }
+    }
+
+    /// Bills `work` batch by batch, each in a transaction that first claims its clients; `workers` batches are read and
+    /// rated ahead while one is written (the period is marked as closing, so no record can be added meanwhile).
+    private func bill(
+        _ work: [ClientBatch], plans: [String: StoredPlanVersion], period: BillingPeriod, now: Date, workers: Int,
+        billedSoFar: @Sendable (Int) -> Void
+    ) async throws {
         var ahead: [Task<RatedBatch, any Error>] = []
         var nextToStart = 0
+        var billedHere = 0
         defer { ahead.forEach { $0.cancel() } }
         for batch in work {
             while ahead.count < max(workers, 1), nextToStart < work.count {
@@ -82,25 +116,18 @@ package struct BillRunner: Sendable {
                 nextToStart += 1
             }
             let rated = try await ahead.removeFirst().value
-            try await database.transaction { db in
-                try await self.bill(batch, rated: rated, period: period, now: now, on: db)
+            billedHere += try await database.transaction { db in
+                let claimed = try await billing.claimClients(batch.map(\.client), on: db)
+                return try await self.bill(batch.filter { claimed.contains($0.client) }, rated: rated, period: period, now: now, on: db)
             }
-            done += batch.reduce(0) { $0 + $1.accounts.count }
-            progress(Double(done) / Double(total))
+            billedSoFar(billedHere)
         }
-        let summary = try await database.transaction { db in
-            if try await billing.isClosed(period, on: db) { return try await billing.summary(of: period, on: db) }
-            let elapsed = ContinuousClock.now - started
-            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-            return try await billing.closePeriod(period, now: now, runMilliseconds: milliseconds, on: db)
-        }
-        return .closed(summary)
     }
 
     /// What each account of a batch costs, from its records (read below SQLKit: a direct SQLite connection, or rows
     /// decoded by position on PostgreSQL) and the plan version in force.
     private func rate(
-        _ batch: [(client: Int64, accounts: [StoredAccount])], plans: [String: StoredPlanVersion], period: BillingPeriod
+        _ batch: ClientBatch, plans: [String: StoredPlanVersion], period: BillingPeriod
     ) -> Task<RatedBatch, any Error> {
         let database = self.database
         let accounts = batch.flatMap(\.accounts)
@@ -118,16 +145,16 @@ package struct BillRunner: Sendable {
         }
     }
 
+    /// Bills the accounts of `batch` not billed yet; returns how many it billed.
     private func bill(
-        _ batch: [(client: Int64, accounts: [StoredAccount])], rated ratedAccounts: RatedBatch, period: BillingPeriod,
-        now: Date, on db: any SQLDatabase
-    ) async throws {
+        _ batch: ClientBatch, rated ratedAccounts: RatedBatch, period: BillingPeriod, now: Date, on db: any SQLDatabase
+    ) async throws -> Int {
         let clientIDs = batch.map(\.client)
         let alreadyBilled = try await billing.billedAccounts(clientRowIDs: clientIDs, period: period, on: db)
         let pending = batch.flatMap { client in
             client.accounts.filter { !alreadyBilled.contains($0.id) }.sorted { $0.account.id < $1.account.id }
         }
-        guard !pending.isEmpty else { return }
+        guard !pending.isEmpty else { return 0 }
 
         var groupBills: [Int64: Int64] = [:]
         for (client, accounts) in batch where accounts.count >= 2 && accounts.contains(where: { !alreadyBilled.contains($0.id) }) {
@@ -174,6 +201,7 @@ package struct BillRunner: Sendable {
         for (client, groupBillID) in groupBills {
             try await billing.gatherGroupBill(groupBillID, clientRowID: client, period: period, on: db)
         }
+        return pending.count
     }
 
 }
@@ -186,6 +214,29 @@ private struct RatedAccount: Sendable {
 }
 
 private typealias RatedBatch = [Int64: RatedAccount]
+
+/// Clients billed in one transaction, each with its lines.
+private typealias ClientBatch = [(client: Int64, accounts: [StoredAccount])]
+
+/// Which part of a period's clients a run starts with when several bill it together: run `slot` of `count` starts
+/// `slot / count` of the way through, so runs meet only at the end, where claims sort out who bills what.
+package struct BillRunShare: Sendable, Equatable {
+    package var slot: Int
+    package var count: Int
+
+    package static let whole = BillRunShare(slot: 0, count: 1)
+
+    package init(slot: Int, count: Int) {
+        precondition(count >= 1 && (0..<count).contains(slot), "a share is a slot from 0 to count - 1")
+        self.slot = slot
+        self.count = count
+    }
+
+    func rotated<Element>(_ items: [Element]) -> [Element] {
+        let start = items.count * slot / count
+        return Array(items[start...] + items[..<start])
+    }
+}
 
 package enum BillRunError: Error, Sendable, CustomStringConvertible {
     case periodNotStarted(BillingPeriod)

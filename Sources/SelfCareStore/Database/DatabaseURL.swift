@@ -31,6 +31,14 @@ package enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The URL as given, password included: for a process started to work on the same database.
+    package var connectionString: String {
+        switch self {
+        case .sqlite(let path): "sqlite://\(path)"
+        case .postgres(let url): url
+        }
+    }
+
     /// The URL with any password hidden, for logs and messages.
     package var description: String {
         switch self {

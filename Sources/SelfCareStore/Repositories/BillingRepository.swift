@@ -65,6 +65,31 @@ package struct BillingRepository: Sendable {
         return keys
     }
 
+    /// Row ids of every account billed for `period`.
+    package func billedAccounts(period: BillingPeriod, on db: any SQLDatabase) async throws -> Set<Int64> {
+        let rows = try await db.raw("SELECT account_id FROM bills WHERE period = \(bind: period.description)").all()
+        return Set(try rows.map { try $0.value("account_id", as: Int64.self) })
+    }
+
+    /// Of these clients, those this transaction may bill: on PostgreSQL each is row-locked until it ends, and clients
+    /// another bill run holds are skipped (`FOR UPDATE SKIP LOCKED`); SQLite's writer takes them all, one run at a time.
+    package func claimClients(_ clientRowIDs: [Int64], on db: any SQLDatabase) async throws -> Set<Int64> {
+        guard db.isPostgres else { return Set(clientRowIDs) }
+        var claimed = Set<Int64>()
+        for chunk in clientRowIDs.chunked(into: 500) {
+            let rows = try await db.raw("""
+                SELECT id FROM clients WHERE id IN \(SQLBindList(chunk)) ORDER BY id FOR UPDATE SKIP LOCKED
+                """).all()
+            for row in rows { claimed.insert(try row.value("id")) }
+        }
+        return claimed
+    }
+
+    /// Waits for any other transaction closing `period` (PostgreSQL), so a period is closed once.
+    package func lockClosing(_ period: BillingPeriod, on db: any SQLDatabase) async throws {
+        _ = try await db.raw("SELECT period FROM period_closings WHERE period = \(bind: period.description)\(unsafeRaw: db.forUpdate)").all()
+    }
+
     /// Row ids of the accounts of these clients already billed for `period`.
     package func billedAccounts(clientRowIDs: [Int64], period: BillingPeriod, on db: any SQLDatabase) async throws -> Set<Int64> {
         var result = Set<Int64>()

@@ -10,19 +10,40 @@ struct BillRun: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
     @Option(name: .long, help: "The period to close, YYYY-MM.") var period: String
-    @Option(name: .long, help: "Batches of lines read and rated at once while another is written (1–64).") var workers = 2
+    @Option(name: .long, help: ArgumentHelp(
+        "PostgreSQL: processes billing the period together, each claiming the clients it bills. SQLite: batches read and rated at once while another is written. 1–64."))
+    var workers = 2
+    /// Set on the processes a run with `--workers` starts: which share of the clients this one starts with.
+    @Option(name: .long, help: .hidden) var workerSlot: String?
 
     func validate() throws {
         guard (1...64).contains(workers) else { throw ValidationError("--workers: expected a whole number from 1 to 64, got \(workers)") }
+        if let workerSlot, BillRunShare(argument: workerSlot) == nil { throw ValidationError("--worker-slot: expected K/N, got \(workerSlot)") }
     }
 
     func run() async throws {
         let parsed: BillingPeriod
         do { parsed = try BillingPeriod(period) } catch { fail("--period: \(error.description)") }
-        let bar = ProgressBar(label: "bill-run")
+        let share = workerSlot.flatMap(BillRunShare.init(argument:))
+        let bar: ProgressBar? = share == nil ? ProgressBar(label: "bill-run") : nil
+        let url = try database.resolved()
         let outcome = try await withDatabase(database) { db in
-            try await BillRunner(database: db).run(period: parsed, now: Date(), workers: workers, progress: bar.update)
+            // On PostgreSQL further processes bill beside this one; each claims clients with FOR UPDATE SKIP LOCKED.
+            let helpers = share == nil && db.engine == .postgres && workers > 1
+                ? try WorkerProcesses(count: workers - 1, total: workers, period: parsed, database: url) : nil
+            do {
+                let outcome = try await BillRunner(database: db).run(
+                    period: parsed, now: Date(), workers: db.engine == .postgres ? 2 : workers,
+                    share: share ?? (helpers == nil ? .whole : BillRunShare(slot: 0, count: workers)),
+                    progress: { bar?.update($0) })
+                await helpers?.waitForAll()
+                return outcome
+            } catch {
+                helpers?.stop()
+                throw error
+            }
         }
+        guard share == nil else { return }
         switch outcome {
         case .closed(let summary):
             printJSON(BillRunSummary(summary))
@@ -30,6 +51,17 @@ struct BillRun: AsyncParsableCommand {
             FileHandle.standardError.write(Data("selfcare: period \(parsed) is already closed; nothing changed\n".utf8))
             printJSON(BillRunSummary(summary, alreadyClosed: true))
         }
+    }
+}
+
+extension BillRunShare {
+    /// `K/N` as `--worker-slot` takes it.
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let slot = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(slot) else {
+            return nil
+        }
+        self.init(slot: slot, count: count)
     }
 }
 
