@@ -12,7 +12,8 @@
 #   SKIP_BROWSER=1          skip the headless Chromium journeys (also skipped when arguments are given)
 #   SKIP_PEERS=1            do not start the SMSC and mail relays the messaging interop tests talk to
 #   SKIP_DEPLOY=1           skip the deployment tests: deploy files, backup and restore, several instances behind
-#                           nginx (also skipped when arguments are given)
+#                           nginx, a bill run over several processes with workers killed (also skipped when arguments
+#                           are given)
 #   SKIP_CONFORMANCE=1      skip the API conformance run: schemathesis against the OpenAPI document, logged in with
 #                           an Account ID and with a Client ID (also skipped when arguments are given)
 #   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
