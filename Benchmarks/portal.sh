@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Portal benchmark, every figure against a reference measured in the same run:
 #   login throughput (POST /api/v1/sessions)   vs  the KDF's own hash rate (selfcare benchmark-kdf)
-#   CSV of a 1,000-line group bill (1M records) vs  sqlite3 -csv of the same rows        (+ server peak memory)
+#   CSV of a 1,000-line group bill (1M records) vs  sqlite3 -csv / psql --csv of the same rows (+ server peak memory)
 #   PDF of a 10,000-record bill                vs  fpdf2 writing the same table, same rows per page
 #   authenticated bill-list page requests/s    vs  /health requests/s
+# on SQLite, then on PostgreSQL (a throwaway server, as the other benchmarks start).
 # Usage: Benchmarks/portal.sh [RECORDS]   (default 1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS=${1:-1000000}
 WORK=$(mktemp -d /tmp/selfcare-portal-bench.XXXXXX)
 SERVER=""
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
+source Benchmarks/postgres.sh
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; bench_pg_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk; need sqlite3 sqlite3; need curl curl
@@ -19,12 +21,16 @@ python3 -c "import fpdf" 2>/dev/null || pip install -q fpdf2
 echo "==> building release binary"
 swift build -c release --product selfcare >/dev/null 2>&1
 BIN=$(swift build -c release --show-bin-path)/selfcare
-DBFILE="$WORK/bench.sqlite"; DB="sqlite://$DBFILE"
 
 echo "==> data: a 1,000-line client with $RECORDS records, and one line with 10,000 records"
 mkdir -p "$WORK/group" "$WORK/solo"
 python3 Benchmarks/generate_usage.py "$WORK/group" "$RECORDS" 1000 1000 R 1000000 MIN
 python3 Benchmarks/generate_usage.py "$WORK/solo" 10000 1 1 S 9000000 SOLO
+REF_QUERY="SELECT u.record_id, a.account_id, a.msisdn, u.started_at, u.usage_type, u.destination, u.roaming_country, u.duration_s, u.volume_bytes FROM usage_records u JOIN accounts a ON a.id = u.account_id JOIN clients c ON c.id = a.client_id WHERE c.client_ref = 'MIN00000' AND u.period = '2026-10' ORDER BY a.account_id, u.started_at, u.record_id"
+
+bench_engine() { # ENGINE DATABASE_URL: loads the data, serves it and prints every figure for that engine
+ENGINE=$1; DB=$2
+echo "==> $ENGINE"
 "$BIN" import-plans samples/plans.json --database "$DB" >/dev/null
 "$BIN" import-customers "$WORK/group/customers.csv" --database "$DB" >/dev/null
 SOLO_ACCOUNT=$("$BIN" import-customers "$WORK/solo/customers.csv" --database "$DB" | python3 -c "import json,sys; print(json.load(sys.stdin)['accounts'][0]['accountId'])")
@@ -65,14 +71,15 @@ now() { python3 -c "import time; print(time.monotonic())"; }
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$SERVER/status"; }
 
 echo "==> CSV of group bill $GROUP"
-BASE_RSS=$(rss)
+BASE_RSS=$(rss); rm -f "$WORK/peak"
 ( peak=0; while kill -0 "$SERVER" 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$WORK/peak"; sleep 0.05; done ) &
 SAMPLER=$!
 T0=$(now); curl -sf "$URL/api/v1/groupBill/$GROUP/document?format=csv" -H "Authorization: Bearer $CLIENT_TOKEN" -o "$WORK/group.csv"; T1=$(now)
 kill $SAMPLER 2>/dev/null || true
 CSV_ROWS=$(grep -c '^usage,' "$WORK/group.csv")
 R0=$(now)
-sqlite3 -csv "$DBFILE" "SELECT u.record_id, a.account_id, a.msisdn, u.started_at, u.usage_type, u.destination, u.roaming_country, u.duration_s, u.volume_bytes FROM usage_records u JOIN accounts a ON a.id = u.account_id JOIN clients c ON c.id = a.client_id WHERE c.client_ref = 'MIN00000' AND u.period = '2026-10' ORDER BY a.account_id, u.started_at, u.record_id" > "$WORK/ref.csv"
+if [ "$ENGINE" = SQLite ]; then sqlite3 -csv "${DB#sqlite://}" "$REF_QUERY" > "$WORK/ref.csv"; REF_TOOL="sqlite3 -csv"
+else psql -X -q --csv -t "$DB" -c "$REF_QUERY" > "$WORK/ref.csv"; REF_TOOL="psql --csv"; fi
 R1=$(now)
 REF_ROWS=$(wc -l < "$WORK/ref.csv")
 
@@ -98,14 +105,24 @@ LUA
 LOGIN_RPS=$(wrk -t2 -c4 -d10s -s "$WORK/login.lua" "$URL/api/v1/sessions" | awk '/Requests\/sec/ {print $2}')
 KDF_RATE=$("$BIN" benchmark-kdf --count 48 --concurrency 4)
 
-python3 - "$T0" "$T1" "$R0" "$R1" "$CSV_ROWS" "$REF_ROWS" "$(cat "$WORK/peak" 2>/dev/null || echo 0)" "$BASE_RSS" "$P0" "$P1" "$F0" "$F1" "$PAGES" \
-  "$HEALTH_RPS" "$BILLS_RPS" "$LOGIN_RPS" "$KDF_RATE" <<'PY'
+kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; SERVER=""
+python3 - "$ENGINE" "$T0" "$T1" "$R0" "$R1" "$CSV_ROWS" "$REF_ROWS" "$(cat "$WORK/peak" 2>/dev/null || echo 0)" "$BASE_RSS" "$P0" "$P1" "$F0" "$F1" "$PAGES" \
+  "$HEALTH_RPS" "$BILLS_RPS" "$LOGIN_RPS" "$KDF_RATE" "$REF_TOOL" <<'PY' | tee -a "$WORK/report"
 import sys
-t0,t1,r0,r1,rows,ref_rows,peak,base,p0,p1,f0,f1,pages,health,bills,login,kdf = sys.argv[1:]
+engine,t0,t1,r0,r1,rows,ref_rows,peak,base,p0,p1,f0,f1,pages,health,bills,login,kdf,tool = sys.argv[1:]
 ours, ref = float(t1)-float(t0), float(r1)-float(r0)
 pdf, fpdf = float(p1)-float(p0), float(f1)-float(f0)
-print(f"group-bill CSV   {int(rows):>8} rows  {ours:7.2f} s   sqlite3 -csv {int(ref_rows):>8} rows {ref:7.2f} s   speed {ref/ours:5.2f}x of sqlite3 (target >= 0.7)   server peak {peak} MB (baseline {base} MB; target < 100)")
-print(f"bill PDF         10000 records, {pages} pages  {pdf:7.3f} s   fpdf2 {fpdf:7.3f} s   {fpdf/pdf:6.1f}x faster (target >= 10)")
-print(f"bill list page   {float(bills):9.0f} req/s   /health {float(health):9.0f} req/s   ratio {float(bills)/float(health):5.2f} (target >= 0.5)")
-print(f"login            {float(login):9.2f} req/s   KDF alone {float(kdf):7.2f} hashes/s   ratio {float(login)/float(kdf):5.2f} (target >= 0.9)")
+print(f"{engine:10} group-bill CSV   {int(rows):>8} rows  {ours:7.2f} s   {tool} {int(ref_rows):>8} rows {ref:7.2f} s   speed {ref/ours:5.2f}x of it (target >= 1)   server peak {peak} MB (baseline {base} MB; target < 100)")
+print(f"{engine:10} bill PDF         10000 records, {pages} pages  {pdf:7.3f} s   fpdf2 {fpdf:7.3f} s   {fpdf/pdf:6.1f}x faster (target >= 20)")
+print(f"{engine:10} bill list page   {float(bills):9.0f} req/s   /health {float(health):9.0f} req/s   ratio {float(bills)/float(health):5.2f} (target >= 0.5)")
+print(f"{engine:10} login            {float(login):9.2f} req/s   KDF alone {float(kdf):7.2f} hashes/s   ratio {float(login)/float(kdf):5.2f} (target >= 0.9)")
 PY
+}
+
+bench_engine SQLite "sqlite://$WORK/bench.sqlite"
+bench_pg_start
+if [ -n "$BENCH_PG_ADMIN" ]; then
+  bench_engine PostgreSQL "$(bench_pg_database portal)"
+fi
+echo "==> summary (records $RECORDS)"
+cat "$WORK/report"

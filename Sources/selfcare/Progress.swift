@@ -49,7 +49,7 @@ final class ProgressBar: Sendable {
         defer { try? handle.close() }
         var lines = 0
         while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            lines += chunk.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            lines += chunk.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
         }
         return max(lines - 1, 0)
     }

@@ -79,6 +79,15 @@ public struct LineRating: Sendable, Hashable {
 
 /// Rates a line's records for one period against its plan, exactly as the contract's rating rules say.
 public enum UsageRater {
+    /// The positions of `records` in rating order (`UsageRecord.ratingOrder`): positions are sorted rather than the
+    /// records themselves, and record ids compared only between records of the same instant.
+    static func ratingOrder(of records: [UsageRecord]) -> [Int] {
+        let instants = records.map(\.startedAt.timeIntervalSinceReferenceDate)
+        return records.indices.sorted { lhs, rhs in
+            instants[lhs] != instants[rhs] ? instants[lhs] < instants[rhs] : records[lhs].recordID < records[rhs].recordID
+        }
+    }
+
     /// Rates `records` (any order) of one line and one period; the result does not depend on the input order.
     public static func rate(_ records: [UsageRecord], plan: TariffPlan) -> LineRating {
         var voiceLeft = plan.allowance.voiceMinutes
@@ -88,7 +97,8 @@ public enum UsageRater {
         rated.reserveCapacity(records.count)
         var lines: [ChargeClass: ChargeLine] = [:]
 
-        for record in records.sorted(by: UsageRecord.ratingOrder) {
+        for index in ratingOrder(of: records) {
+            let record = records[index]
             let usage = rateOne(record, plan: plan, voiceLeft: &voiceLeft, smsLeft: &smsLeft, dataLeft: &dataLeft)
             rated.append(usage)
             var line = lines[usage.chargeClass]

@@ -83,8 +83,9 @@ package struct UsageAlertEvaluator: Sendable {
             }
             try await OutboxRepository().enqueue(messages, now: now, on: db)
             try await HubPublisher().publish(.usageThreshold, accounts: reached.map { reached in
-                (reached.account.id, reached.account.clientRowID,
-                 HubEvents.thresholdReached(accountID: reached.account.account.id.rawValue, period: period, level: reached.level, now: now))
+                (reached.account.id, reached.account.clientRowID, {
+                    HubEvents.thresholdReached(accountID: reached.account.account.id.rawValue, period: period, level: reached.level, now: now)
+                })
             }, now: now, on: db)
             return messages.count
         }

@@ -129,9 +129,14 @@ package struct BillRunner: Sendable {
     private func rate(
         _ batch: ClientBatch, plans: [String: StoredPlanVersion], period: BillingPeriod
     ) -> Task<RatedBatch, any Error> {
-        let database = self.database
-        let accounts = batch.flatMap(\.accounts)
+        let (database, billing) = (self.database, self.billing)
         return Task {
+            // Lines another run billed meanwhile are not rated again.
+            let billed = try await database.read { db in
+                try await billing.billedAccounts(clientRowIDs: batch.map(\.client), period: period, on: db)
+            }
+            let accounts = batch.flatMap(\.accounts).filter { !billed.contains($0.id) }
+            guard !accounts.isEmpty else { return RatedBatch() }
             let lines = try await LineRatings.rate(accounts, plans: plans, period: period, in: database) { account in
                 BillRunError.unknownPlan(account.account.line.planCode, account: account.account.id)
             }
@@ -195,8 +200,10 @@ package struct BillRunner: Sendable {
         try await billing.insertBillUsage(bills.map { (ids[$0.number]!, rated[$0.number] ?? []) }, on: db)
         try await OutboxRepository().enqueue(messages, now: now, on: db)
         try await HubPublisher().publish(.customerBillCreate, accounts: bills.map { bill in
-            (bill.account.id, bill.account.clientRowID, HubEvents.billCreated(
-                billNo: bill.number, accountID: bill.account.account.id.rawValue, period: period, total: bill.amounts.total, state: bill.state, now: now))
+            (bill.account.id, bill.account.clientRowID, {
+                HubEvents.billCreated(billNo: bill.number, accountID: bill.account.account.id.rawValue, period: period,
+                                      total: bill.amounts.total, state: bill.state, now: now)
+            })
         }, now: now, on: db)
         for (client, groupBillID) in groupBills {
             try await billing.gatherGroupBill(groupBillID, clientRowID: client, period: period, on: db)

@@ -110,7 +110,7 @@ package struct HubPublisher: Sendable {
 
     /// Queues one event per (account, payload) to the subscriptions of the account's own login and its client's login.
     func publish(
-        _ type: HubEventType, accounts: [(accountRowID: Int64, clientRowID: Int64, event: (id: String, body: String))], now: Date,
+        _ type: HubEventType, accounts: [(accountRowID: Int64, clientRowID: Int64, event: () -> (id: String, body: String))], now: Date,
         on db: any SQLDatabase
     ) async throws {
         // The bill run publishes from every batch: with no subscription to the type, that costs one cheap query.
@@ -120,11 +120,12 @@ package struct HubPublisher: Sendable {
         guard !subscribers.isEmpty else { return }
         var deliveries: [NewHubDelivery] = []
         for account in accounts {
-            for login in logins[account.accountRowID] ?? [] {
-                for subscription in subscribers[login] ?? [] {
-                    deliveries.append(NewHubDelivery(subscriptionID: subscription, eventID: account.event.id, eventType: type.rawValue,
-                                                     body: account.event.body))
-                }
+            let subscriptions = (logins[account.accountRowID] ?? []).flatMap { subscribers[$0] ?? [] }
+            guard !subscriptions.isEmpty else { continue }
+            // Encoded only for the accounts someone subscribed to.
+            let event = account.event()
+            for subscription in subscriptions {
+                deliveries.append(NewHubDelivery(subscriptionID: subscription, eventID: event.id, eventType: type.rawValue, body: event.body))
             }
         }
         try await hub.enqueue(deliveries, now: now, on: db)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import PostgresKit
 import SelfCareCore
 import SQLKit
@@ -159,38 +160,64 @@ package struct UsageLoader: Sendable {
                     duration_s BIGINT, volume_bytes BIGINT, destination TEXT, roaming_country TEXT) ON COMMIT DROP
                 """).run()
         }
+        // The file is read, checked and put in COPY's text format on a thread of its own, a megabyte at a time, while
+        // this task streams what is ready to the server.
+        let pipe = BatchPipe<CopyChunk>(capacity: 4)
+        let producing = Thread {
+            do {
+                var chunk = CopyChunk()
+                while let batch = try next() {
+                    chunk.rejected += batch.rejected
+                    for (accountRowID, period, record) in batch.rows {
+                        CopyText.appendRow([record.recordID, String(accountRowID), period, record.type.rawValue,
+                                            String(record.startedAt.storedSeconds), String(record.durationSeconds),
+                                            String(record.volumeBytes), record.destination, record.roamingCountry], to: &chunk.bytes)
+                    }
+                    chunk.submitted += batch.rows.count
+                    chunk.fraction = batch.fraction
+                    if chunk.bytes.readableBytes >= CopyChunk.size {
+                        guard pipe.send(chunk) else { return }
+                        chunk = CopyChunk()
+                    }
+                }
+                pipe.send(chunk)
+                pipe.close()
+            } catch {
+                pipe.close(error)
+            }
+        }
+        producing.start()
+        defer { pipe.close() }
         var result = UsageLoadResult(submitted: 0, inserted: 0, rejected: [])
         try await connection.copyFrom(table: empty ? "usage_records" : "usage_import", columns: columns, logger: connection.logger) { writer in
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(1 << 20)
             var lastReported = -1.0
-            while let batch = try next() {
-                result.rejected += batch.rejected
-                for (accountRowID, period, record) in batch.rows {
-                    CopyText.appendRow([record.recordID, String(accountRowID), period, record.type.rawValue,
-                                        String(record.startedAt.storedSeconds), String(record.durationSeconds), String(record.volumeBytes),
-                                        record.destination, record.roamingCountry], to: &buffer)
-                }
-                result.submitted += batch.rows.count
-                if buffer.readableBytes >= 1 << 20 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
-                if batch.fraction - lastReported >= 0.01 {
-                    lastReported = batch.fraction
-                    progress(batch.fraction)
+            while let chunk = try await NIOThreadPool.singleton.runIfActive({ try pipe.receive() }) {
+                result.rejected += chunk.rejected
+                result.submitted += chunk.submitted
+                if chunk.bytes.readableBytes > 0 { try await writer.write(chunk.bytes) }
+                if chunk.fraction - lastReported >= 0.01 {
+                    lastReported = chunk.fraction
+                    progress(chunk.fraction)
                 }
             }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
         }
         if empty {
-            // Copied in file order: of a record id given twice, the row with the smallest id came first.
-            try await db.raw("""
-                DELETE FROM usage_records WHERE id IN (
-                    SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY record_id ORDER BY id) AS copy FROM usage_records) AS numbered
-                    WHERE copy > 1)
-                """).run()
-            try await db.raw("ALTER TABLE usage_records ADD CONSTRAINT usage_records_record_id_key UNIQUE (record_id)").run()
+            // The unique key is built straight away; only when the file gave a record id twice does that fail, and then
+            // the later copies go (copied in file order: the first has the smallest id) before it is built again.
+            let addKey: SQLQueryString = "ALTER TABLE usage_records ADD CONSTRAINT usage_records_record_id_key UNIQUE (record_id)"
+            try await db.raw("SAVEPOINT unique_record_ids").run()
+            do {
+                try await db.raw(addKey).run()
+                try await db.raw("RELEASE SAVEPOINT unique_record_ids").run()
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+                try await db.raw("ROLLBACK TO SAVEPOINT unique_record_ids").run()
+                try await db.raw("""
+                    DELETE FROM usage_records WHERE id IN (
+                        SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY record_id ORDER BY id) AS copy FROM usage_records) AS numbered
+                        WHERE copy > 1)
+                    """).run()
+                try await db.raw(addKey).run()
+            }
             try await db.raw("CREATE INDEX usage_records_account_period ON usage_records (account_id, period, started_at, record_id)").run()
             try await db.raw("""
                 ALTER TABLE usage_records ADD CONSTRAINT usage_records_account_id_fkey FOREIGN KEY (account_id) REFERENCES accounts (id)
@@ -213,6 +240,21 @@ package enum UsageLoadError: Error, CustomStringConvertible {
     case unsupportedEngine
 
     package var description: String { "this database engine has no bulk load" }
+}
+
+/// About a megabyte of rows in COPY's text format, with what was refused and read on the way.
+private struct CopyChunk: Sendable {
+    static let size = 1 << 20
+
+    var bytes: ByteBuffer
+    var rejected: [RejectedRow] = []
+    var submitted = 0
+    var fraction = 0.0
+
+    init() {
+        bytes = ByteBuffer()
+        bytes.reserveCapacity(Self.size + (Self.size >> 3))
+    }
 }
 
 /// PostgreSQL's `COPY` text format: fields separated by tabs, `\N` for NULL, backslash escapes for what would break a row.
