@@ -9,6 +9,11 @@ public struct MSISDN: Sendable, Hashable, Codable, CustomStringConvertible, Comp
 
     /// Accepts what people type: `5712 3456`, `+230 5712 3456`, `57123456`, `00230 57123456`, `(230) 5712-3456`.
     public init(_ text: String) throws(MSISDNError) {
+        // Already in E.164 (`+2305` and seven digits), as import files and the database carry it.
+        if text.utf8.count == 12, text.utf8.starts(with: "+2305".utf8), text.utf8.dropFirst(5).allSatisfy({ (0x30...0x39).contains($0) }) {
+            e164 = text
+            return
+        }
         let trimmed = text.trimmedSpaces
         guard !trimmed.isEmpty else { throw .empty }
         var digits: [UInt8] = []
@@ -80,6 +85,11 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// Accepts `+` followed by 6 to 15 digits (spaces ignored).
     public init(_ text: String) throws(MSISDNError) {
+        // What import files carry, checked byte by byte; anything else (spaces, errors) takes the general path.
+        if Self.isPlainE164(text) {
+            e164 = text
+            return
+        }
         let compact = text.filter { $0 != " " }
         guard !compact.isEmpty else { throw .empty }
         guard compact.first == "+" else { throw .invalidCharacter(String(compact.first!)) }
@@ -87,6 +97,18 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
         if let bad = digits.first(where: { !$0.isASCIIDigit }) { throw .invalidCharacter(String(bad)) }
         guard (6...15).contains(digits.count) else { throw .wrongLength(digits.count) }
         e164 = compact
+    }
+
+    /// `+` then 6 to 15 ASCII digits, nothing else.
+    private static func isPlainE164(_ text: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "+") else { return false }
+        var digits = 0
+        while let byte = bytes.next() {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
+            digits += 1
+        }
+        return (6...15).contains(digits)
     }
 
     /// True when the number is Mauritian (`+230…`).
