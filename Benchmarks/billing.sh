@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Billing benchmark, every figure against a reference measured in the same run, on SQLite and on PostgreSQL:
 #   import-usage   vs  loading the same file into a bare table (sqlite3 ".import" / psql "\copy")
-#   bill-run       vs  one SQL GROUP BY of the same records (sqlite3 / psql)
+#   bill-run       vs  one SQL GROUP BY of the same records (sqlite3 / psql); on PostgreSQL also with 2 and 4 processes
 # and the peak memory (max RSS) of import-usage and bill-run. Prints ratios; exits 0.
 # Usage: Benchmarks/billing.sh [RECORDS] [LINES]   (defaults 1000000 10000)
 set -euo pipefail
@@ -67,11 +67,19 @@ if [ -n "$BENCH_PG_ADMIN" ]; then
   psql -q "$REF" -c "CREATE TABLE usage (record_id TEXT, msisdn TEXT, usage_type TEXT, started_at TEXT, duration_s TEXT, volume_bytes TEXT, destination TEXT, roaming_country TEXT)"
   measure psql -q "$REF" -c "\\copy usage FROM '$WORK/usage.csv' WITH (FORMAT csv, HEADER true)"
   PG_REF_IMPORT_S=$ELAPSED
+  # Copies of the imported database, one per number of bill-run processes to measure.
+  for n in 2 4; do psql -X -q "$BENCH_PG_ADMIN" -c "CREATE DATABASE bench_workers_$n TEMPLATE bench"; done
   measure "$BIN" bill-run --period 2026-10 --database "$DB"
   PG_BILL_S=$ELAPSED; PG_BILL_MB=$RSS_MB
+  WORKER_FIGURES=""
+  for n in 2 4; do
+    measure "$BIN" bill-run --period 2026-10 --workers "$n" --database "${DB%/bench}/bench_workers_$n"
+    WORKER_FIGURES="$WORKER_FIGURES   $n processes $ELAPSED s"
+  done
   measure psql -q "$REF" -c "SELECT msisdn, usage_type, COUNT(*), SUM(NULLIF(duration_s, '')::bigint), SUM(NULLIF(volume_bytes, '')::bigint) FROM usage GROUP BY msisdn, usage_type"
   PG_REF_GROUP_S=$ELAPSED
   echo "records $RECORDS, lines $LINES"
   echo "$SQLITE_REPORT"
   report PostgreSQL "$PG_IMPORT_S" "$PG_REF_IMPORT_S" "$PG_BILL_S" "$PG_REF_GROUP_S" "$PG_IMPORT_MB" "$PG_BILL_MB" "psql \\copy" "psql GROUP BY"
+  echo "PostgreSQL bill-run --workers: 1 process $PG_BILL_S s$WORKER_FIGURES"
 fi

@@ -11,13 +11,15 @@ struct BillRun: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Option(name: .long, help: "The period to close, YYYY-MM.") var period: String
     @Option(name: .long, help: ArgumentHelp(
-        "PostgreSQL: processes billing the period together, each claiming the clients it bills. SQLite: batches read and rated at once while another is written. 1–64."))
-    var workers = 2
+        "PostgreSQL: processes billing the period together, each claiming the clients it bills (default 1). SQLite: batches read and rated at once while another is written (default 2). 1–64."))
+    var workers: Int?
     /// Set on the processes a run with `--workers` starts: which share of the clients this one starts with.
     @Option(name: .long, help: .hidden) var workerSlot: String?
 
     func validate() throws {
-        guard (1...64).contains(workers) else { throw ValidationError("--workers: expected a whole number from 1 to 64, got \(workers)") }
+        if let workers, !(1...64).contains(workers) {
+            throw ValidationError("--workers: expected a whole number from 1 to 64, got \(workers)")
+        }
         if let workerSlot, BillRunShare(argument: workerSlot) == nil { throw ValidationError("--worker-slot: expected K/N, got \(workerSlot)") }
     }
 
@@ -29,12 +31,13 @@ struct BillRun: AsyncParsableCommand {
         let url = try database.resolved()
         let outcome = try await withDatabase(database) { db in
             // On PostgreSQL further processes bill beside this one; each claims clients with FOR UPDATE SKIP LOCKED.
-            let helpers = share == nil && db.engine == .postgres && workers > 1
-                ? try WorkerProcesses(count: workers - 1, total: workers, period: parsed, database: url) : nil
+            let processes = db.engine == .postgres ? workers ?? 1 : 1
+            let helpers = share == nil && processes > 1
+                ? try WorkerProcesses(count: processes - 1, total: processes, period: parsed, database: url) : nil
             do {
                 let outcome = try await BillRunner(database: db).run(
-                    period: parsed, now: Date(), workers: db.engine == .postgres ? 2 : workers,
-                    share: share ?? (helpers == nil ? .whole : BillRunShare(slot: 0, count: workers)),
+                    period: parsed, now: Date(), workers: db.engine == .postgres ? 2 : workers ?? 2,
+                    share: share ?? (helpers == nil ? .whole : BillRunShare(slot: 0, count: processes)),
                     progress: { bar?.update($0) })
                 await helpers?.waitForAll()
                 return outcome
