@@ -12,7 +12,7 @@ RECORDS=${1:-1000000}
 WORK=$(mktemp -d /tmp/selfcare-portal-bench.XXXXXX)
 SERVER=""
 source Benchmarks/postgres.sh
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; bench_pg_stop; rm -rf "$WORK"; }
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; cp "$WORK/server.log" /tmp/portal-server.log 2>/dev/null; bench_pg_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk; need sqlite3 sqlite3; need curl curl
@@ -53,7 +53,7 @@ register() { # identifier password → registers through the API, reading the co
     code=$(curl -sf "$URL/dev/messages" | python3 -c "import json,sys,re; m=[x for x in json.load(sys.stdin) if 'activation' in x['body']]; print(re.search(r'\b(\d{6})\b', m[0]['body']).group(1) if m else '')")
     [ -n "$code" ] && break; sleep 0.2
   done
-  curl -sf -X POST "$URL/api/v1/registrations/$id/activation" -H 'Content-Type: application/json' -d "{\"code\":\"$code\"}" >/dev/null
+  curl -s -X POST "$URL/api/v1/registrations/$id/activation" -H 'Content-Type: application/json' -d "{\"code\":\"$code\"}" >/dev/null
   curl -sf -X POST "$URL/api/v1/registrations/$id/password" -H 'Content-Type: application/json' \
     -d "{\"password\":\"$2\",\"passwordConfirmation\":\"$2\"}" >/dev/null
 }

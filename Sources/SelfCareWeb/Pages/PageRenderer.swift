@@ -60,8 +60,8 @@ package struct PageRenderer: Sendable {
             csrf: requestContext.csrfToken, signedIn: requestContext.identity.map { SignedInUser(name: $0.user.fullName) },
             content: PageBody(fieldErrors: errors, model: model))
         let library = libraries[language] ?? libraries[.default]!
-        let content = library.render(layout, withTemplate: Self.bodyName(template)) ?? ""
-        let html = library.render(layout.replacing(content: content), withTemplate: "layout") ?? content
+        let content = library.render(MustacheValues.of(layout), withTemplate: Self.bodyName(template)) ?? ""
+        let html = library.render(MustacheValues.of(layout.replacing(content: content)), withTemplate: "layout") ?? content
         return HTMLPage(html: html, status: status)
     }
 
