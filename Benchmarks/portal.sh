@@ -12,7 +12,7 @@ RECORDS=${1:-1000000}
 WORK=$(mktemp -d /tmp/selfcare-portal-bench.XXXXXX)
 SERVER=""
 source Benchmarks/postgres.sh
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; cp "$WORK/server.log" /tmp/portal-server.log 2>/dev/null; bench_pg_stop; rm -rf "$WORK"; }
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; bench_pg_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk; need sqlite3 sqlite3; need curl curl
@@ -28,6 +28,7 @@ python3 Benchmarks/generate_usage.py "$WORK/group" "$RECORDS" 1000 1000 R 100000
 python3 Benchmarks/generate_usage.py "$WORK/solo" 10000 1 1 S 9000000 SOLO
 REF_QUERY="SELECT u.record_id, a.account_id, a.msisdn, u.started_at, u.usage_type, u.destination, u.roaming_country, u.duration_s, u.volume_bytes FROM usage_records u JOIN accounts a ON a.id = u.account_id JOIN clients c ON c.id = a.client_id WHERE c.client_ref = 'MIN00000' AND u.period = '2026-10' ORDER BY a.account_id, u.started_at, u.record_id"
 
+USED_CODES=""
 bench_engine() { # ENGINE DATABASE_URL: loads the data, serves it and prints every figure for that engine
 ENGINE=$1; DB=$2
 echo "==> $ENGINE"
@@ -49,11 +50,13 @@ register() { # identifier password → registers through the API, reading the co
   local id code
   id=$(curl -sf -X POST "$URL/api/v1/registrations" -H 'Content-Type: application/json' \
     -d "{\"identifier\":\"$1\",\"fullName\":\"Bench\",\"email\":\"bench@example.mu\",\"acceptTerms\":true}" | python3 -c "import json,sys; print(json.load(sys.stdin)['id'])")
-  for _ in $(seq 50); do
-    code=$(curl -sf "$URL/dev/messages" | python3 -c "import json,sys,re; m=[x for x in json.load(sys.stdin) if 'activation' in x['body']]; print(re.search(r'\b(\d{6})\b', m[0]['body']).group(1) if m else '')")
+  for _ in $(seq 100); do
+    # The newest activation code not used yet: an earlier registration's message may still be the newest one.
+    code=$(curl -sf "$URL/dev/messages" | python3 -c "import json,sys,re; c=[re.search(r'\b(\d{6})\b', x['body']).group(1) for x in json.load(sys.stdin) if 'activation' in x['body']]; c=[x for x in c if x not in '$USED_CODES'.split()]; print(c[0] if c else '')")
     [ -n "$code" ] && break; sleep 0.2
   done
-  curl -s -X POST "$URL/api/v1/registrations/$id/activation" -H 'Content-Type: application/json' -d "{\"code\":\"$code\"}" >/dev/null
+  USED_CODES="$USED_CODES $code"
+  curl -sf -X POST "$URL/api/v1/registrations/$id/activation" -H 'Content-Type: application/json' -d "{\"code\":\"$code\"}" >/dev/null
   curl -sf -X POST "$URL/api/v1/registrations/$id/password" -H 'Content-Type: application/json' \
     -d "{\"password\":\"$2\",\"passwordConfirmation\":\"$2\"}" >/dev/null
 }
