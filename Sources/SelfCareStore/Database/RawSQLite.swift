@@ -16,8 +16,10 @@ package final class RawSQLiteConnection {
             throw RawSQLiteError(message: message)
         }
         sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
-        // As the store's own writer: WAL is the file's; the cache and sync level are each connection's.
-        try execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY")
+        // As the store's own writer: WAL is the file's; the cache and sync level are each connection's. Sorts that outgrow
+        // the cache (an index built over ten million records) spill to temporary files rather than to memory; the cache
+        // and a sort's buffer take 64 MB each at most.
+        try execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = FILE")
     }
 
     deinit {
