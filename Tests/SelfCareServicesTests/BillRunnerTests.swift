@@ -264,11 +264,17 @@ struct BillRunnerTests {
             let other = try await Database.open(test.url, logger: TestDatabases.logger)
 
             // when two runs, one line per transaction, start at different ends
-            async let first = BillRunner(database: test.database, accountsPerTransaction: 1)
-                .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 0, count: 2))
-            async let second = BillRunner(database: other, accountsPerTransaction: 1)
-                .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 1, count: 2))
-            let outcomes = try await [first, second]
+            let outcomes: [BillRunner.Outcome]
+            do {
+                async let first = BillRunner(database: test.database, accountsPerTransaction: 1)
+                    .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 0, count: 2))
+                async let second = BillRunner(database: other, accountsPerTransaction: 1)
+                    .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 1, count: 2))
+                outcomes = try await [first, second]
+            } catch {
+                await other.close()
+                throw error
+            }
             await other.close()
 
             // then
@@ -312,7 +318,11 @@ struct BillRunnerTests {
             let closedWhileHeld = try await test.count("billing_periods")
             releasing.yield()
             _ = await holder.result
-            let outcome = try await run.value
+            let outcome: BillRunner.Outcome
+            do { outcome = try await run.value } catch {
+                await other.close()
+                throw error
+            }
             await other.close()
 
             // then the others were billed around BIZ, and the period closed only once BIZ was billed too
