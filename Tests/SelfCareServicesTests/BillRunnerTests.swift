@@ -255,8 +255,10 @@ struct BillRunnerTests {
         }
     }
 
+    /// PostgreSQL: processes share a period by claiming clients. SQLite has one writer per file, so a second run there
+    /// waits its turn at each transaction (up to the busy timeout) rather than sharing.
     @Test("runs started together, each with connections of its own, bill each line once and close the period once",
-          arguments: TestDatabase.engines)
+          arguments: TestDatabase.engines.filter { $0 == .postgres })
     func concurrentRunsBillOnce(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
             // given October, and a second process's connections to the same database
@@ -287,7 +289,7 @@ struct BillRunnerTests {
         }
     }
 
-    @Test("a client another run holds is skipped, then billed once that run's transaction ends without it",
+    @Test("a client another run holds is passed over, then billed once that run's transaction ends without it",
           arguments: TestDatabase.engines.filter { $0 == .postgres })
     func heldClientIsBilledWhenReleased(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
@@ -307,14 +309,13 @@ struct BillRunnerTests {
             }
             for await _ in held { break }
 
-            // when a run bills the period meanwhile
-            let run = Task { try await BillRunner(database: test.database).run(period: Self.october, now: Self.runAt) }
-            var billedWhileHeld: [String] = []
-            for _ in 0..<10_000 {
-                billedWhileHeld = try await test.bills(period: "2026-10").map(\.clientRef)
-                if billedWhileHeld.count == 2 { break }
-                await Task.yield()
+            // when a run bills the period meanwhile, until it says half the lines are billed
+            let (progress, reporting) = AsyncStream<Double>.makeStream()
+            let run = Task {
+                try await BillRunner(database: test.database).run(period: Self.october, now: Self.runAt) { reporting.yield($0) }
             }
+            for await fraction in progress where fraction >= 0.5 { break }
+            let billedWhileHeld = try await test.bills(period: "2026-10").map(\.clientRef)
             let closedWhileHeld = try await test.count("billing_periods")
             releasing.yield()
             _ = await holder.result
