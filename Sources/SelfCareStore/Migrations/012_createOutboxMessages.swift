@@ -12,7 +12,6 @@ extension Migration {
             html_body TEXT,
             language TEXT NOT NULL,
             purpose TEXT NOT NULL,
-            priority {int} NOT NULL DEFAULT 5,
             user_id {int} REFERENCES portal_users (id),
             account_id {int} REFERENCES accounts (id),
             client_id {int} REFERENCES clients (id),
@@ -27,7 +26,7 @@ extension Migration {
             delivered_at {int}
         )
         """,
-        "CREATE INDEX outbox_messages_due ON outbox_messages (status, priority, next_attempt_at)",
+        "CREATE INDEX outbox_messages_due ON outbox_messages (status, next_attempt_at)",
         "CREATE INDEX outbox_messages_user ON outbox_messages (user_id, created_at)",
         "CREATE INDEX outbox_messages_account ON outbox_messages (account_id, created_at)",
         "CREATE INDEX outbox_messages_created ON outbox_messages (created_at)",

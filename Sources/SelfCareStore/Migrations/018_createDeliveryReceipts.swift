@@ -1,10 +1,8 @@
 extension Migration {
-    /// SMSC delivery receipts against the parts of each SMS, an e-mail's attachment, the
-    /// token of the claim that holds a message, and the indexes the user's
+    /// SMSC delivery receipts against the parts of each SMS, an e-mail's attachment, and the indexes the user's
     /// notification log reads.
     static let createDeliveryReceipts = Migration(18, "createDeliveryReceipts", [
         "ALTER TABLE outbox_messages ADD COLUMN attachment TEXT",
-        "ALTER TABLE outbox_messages ADD COLUMN claim_token TEXT",
         """
         CREATE TABLE outbox_message_parts (
             provider_message_id TEXT PRIMARY KEY,
@@ -23,6 +21,5 @@ extension Migration {
         """,
         "CREATE INDEX outbox_messages_recipient ON outbox_messages (recipient, created_at)",
         "CREATE INDEX outbox_messages_client ON outbox_messages (client_id, created_at)",
-        "CREATE INDEX outbox_messages_sent ON outbox_messages (sent_at)",
     ])
 }

@@ -1,9 +1,9 @@
 import SQLKit
 
 extension Migration {
-    /// What migrations 12 and 18 gained after they were first applied (their landed texts keep it): the priority codes
-    /// overtake bill notices with, the token of the claim that holds a message, and the indexes that read them — for a
-    /// database migrated with their first texts. A database that already has them keeps what it has.
+    /// What migrations 12 and 18 gained after they were first applied, now a migration of its own: the priority codes
+    /// overtake bill notices with, the token of the claim that holds a message, and the indexes that read them. A
+    /// database that already has them (migrated with those later texts) keeps what it has.
     static let updateOutboxMessagesAddPriorityAndClaims = Migration(27, "updateOutboxMessagesAddPriorityAndClaims", [], data: { db in
         if try await !db.hasColumn("priority", in: "outbox_messages") {
             try await db.raw("ALTER TABLE outbox_messages ADD COLUMN priority \(unsafeRaw: db.isPostgres ? "BIGINT" : "INTEGER") NOT NULL DEFAULT 5").run()
