@@ -48,6 +48,20 @@ struct BillRunnerTests {
         }
     }
 
+    /// Runs `body` with connections of its own to the test's database, as a second process would have; closed on every
+    /// path (a connection left open traps when released).
+    static func withSecondProcess<R: Sendable>(_ test: TestDatabase, _ body: (Database) async throws -> R) async throws -> R {
+        let other = try await Database.open(test.url, logger: TestDatabases.logger)
+        do {
+            let result = try await body(other)
+            await other.close()
+            return result
+        } catch {
+            await other.close()
+            throw error
+        }
+    }
+
     static func stopFailing(_ test: TestDatabase) async throws {
         try await test.database.transaction { db in
             try await db.raw(test.database.engine == .postgres ? "DROP TRIGGER fail_bill ON bills" : "DROP TRIGGER fail_bill").run()
@@ -261,23 +275,17 @@ struct BillRunnerTests {
           arguments: TestDatabase.engines.filter { $0 == .postgres })
     func concurrentRunsBillOnce(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { test in
-            // given October, and a second process's connections to the same database
+            // given October
             try await Self.givenOctober(test)
-            let other = try await Database.open(test.url, logger: TestDatabases.logger)
 
-            // when two runs, one line per transaction, start at different ends
-            let outcomes: [BillRunner.Outcome]
-            do {
+            // when two runs, one line per transaction, start at different ends, the second with connections of its own
+            let outcomes = try await Self.withSecondProcess(test) { other in
                 async let first = BillRunner(database: test.database, accountsPerTransaction: 1)
                     .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 0, count: 2))
                 async let second = BillRunner(database: other, accountsPerTransaction: 1)
                     .run(period: Self.october, now: Self.runAt, share: BillRunShare(slot: 1, count: 2))
-                outcomes = try await [first, second]
-            } catch {
-                await other.close()
-                throw error
+                return try await [first, second]
             }
-            await other.close()
 
             // then
             #expect(outcomes.allSatisfy { $0 == .closed(Self.expectedSummary) })
@@ -296,35 +304,32 @@ struct BillRunnerTests {
             // given October, and another run's transaction holding BIZ (as a worker killed mid-client would, until its
             // connection drops)
             try await Self.givenOctober(test)
-            let other = try await Database.open(test.url, logger: TestDatabases.logger)
-            let (held, holding) = AsyncStream<Void>.makeStream()
-            let (release, releasing) = AsyncStream<Void>.makeStream()
-            let holder = Task {
-                try await other.transaction { db in
-                    _ = try await db.raw("SELECT id FROM clients WHERE client_ref = 'BIZ' FOR UPDATE").all()
-                    holding.yield()
-                    for await _ in release { break }
-                    throw CancellationError()
+            let (billedWhileHeld, closedWhileHeld, outcome) = try await Self.withSecondProcess(test) { other in
+                let (held, holding) = AsyncStream<Void>.makeStream()
+                let (release, releasing) = AsyncStream<Void>.makeStream()
+                let holder = Task {
+                    try await other.transaction { db in
+                        _ = try await db.raw("SELECT id FROM clients WHERE client_ref = 'BIZ' FOR UPDATE").all()
+                        holding.yield()
+                        for await _ in release { break }
+                        throw CancellationError()
+                    }
                 }
-            }
-            for await _ in held { break }
+                for await _ in held { break }
 
-            // when a run bills the period meanwhile, until it says half the lines are billed
-            let (progress, reporting) = AsyncStream<Double>.makeStream()
-            let run = Task {
-                try await BillRunner(database: test.database).run(period: Self.october, now: Self.runAt) { reporting.yield($0) }
+                // when a run bills the period meanwhile, until it says half the lines are billed
+                let (progress, reporting) = AsyncStream<Double>.makeStream()
+                let run = Task {
+                    defer { reporting.finish() }
+                    return try await BillRunner(database: test.database).run(period: Self.october, now: Self.runAt) { reporting.yield($0) }
+                }
+                for await fraction in progress where fraction >= 0.5 { break }
+                let billed = try await test.bills(period: "2026-10").map(\.clientRef)
+                let closed = try await test.count("billing_periods")
+                releasing.yield()
+                _ = await holder.result
+                return (billed, closed, try await run.value)
             }
-            for await fraction in progress where fraction >= 0.5 { break }
-            let billedWhileHeld = try await test.bills(period: "2026-10").map(\.clientRef)
-            let closedWhileHeld = try await test.count("billing_periods")
-            releasing.yield()
-            _ = await holder.result
-            let outcome: BillRunner.Outcome
-            do { outcome = try await run.value } catch {
-                await other.close()
-                throw error
-            }
-            await other.close()
 
             // then the others were billed around BIZ, and the period closed only once BIZ was billed too
             #expect(Set(billedWhileHeld) == ["IND1", "IND2"])

@@ -13,6 +13,21 @@ final class BatchPipe<Batch: Sendable>: @unchecked Sendable {
         self.capacity = capacity
     }
 
+    /// A pipe fed by `produce` on a thread of its own, closed when `produce` returns or throws (its error is then what
+    /// `receive` rethrows). `produce` stops early when `send` returns false.
+    static func fed(capacity: Int, by produce: @escaping @Sendable (BatchPipe<Batch>) throws -> Void) -> BatchPipe<Batch> {
+        let pipe = BatchPipe<Batch>(capacity: capacity)
+        Thread {
+            do {
+                try produce(pipe)
+                pipe.close()
+            } catch {
+                pipe.close(error)
+            }
+        }.start()
+        return pipe
+    }
+
     /// Waits for room, then hands over a batch. Returns false when the consumer stopped.
     @discardableResult
     func send(_ batch: Batch) -> Bool {

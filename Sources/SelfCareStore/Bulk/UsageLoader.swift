@@ -80,18 +80,11 @@ package struct UsageLoader: Sendable {
             INSERT INTO usage_records (record_id, account_id, period, usage_type, started_at, duration_s, volume_bytes,
                 destination, roaming_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING
             """)
-        let pipe = BatchPipe<UsageBatch>(capacity: 8)
-        let producing = Thread {
-            do {
-                while let batch = try next() {
-                    guard pipe.send(batch) else { return }
-                }
-                pipe.close()
-            } catch {
-                pipe.close(error)
+        let pipe = BatchPipe<UsageBatch>.fed(capacity: 8) { pipe in
+            while let batch = try next() {
+                guard pipe.send(batch) else { return }
             }
         }
-        producing.start()
         defer { pipe.close() }
         var result = UsageLoadResult(submitted: 0, inserted: 0, rejected: [])
         var lastReported = -1.0
@@ -162,31 +155,24 @@ package struct UsageLoader: Sendable {
         }
         // The file is read, checked and put in COPY's text format on a thread of its own, a megabyte at a time, while
         // this task streams what is ready to the server.
-        let pipe = BatchPipe<CopyChunk>(capacity: 4)
-        let producing = Thread {
-            do {
-                var chunk = CopyChunk()
-                while let batch = try next() {
-                    chunk.rejected += batch.rejected
-                    for (accountRowID, period, record) in batch.rows {
-                        CopyText.appendRow([record.recordID, String(accountRowID), period, record.type.rawValue,
-                                            String(record.startedAt.storedSeconds), String(record.durationSeconds),
-                                            String(record.volumeBytes), record.destination, record.roamingCountry], to: &chunk.bytes)
-                    }
-                    chunk.submitted += batch.rows.count
-                    chunk.fraction = batch.fraction
-                    if chunk.bytes.readableBytes >= CopyChunk.size {
-                        guard pipe.send(chunk) else { return }
-                        chunk = CopyChunk()
-                    }
+        let pipe = BatchPipe<CopyChunk>.fed(capacity: 4) { pipe in
+            var chunk = CopyChunk()
+            while let batch = try next() {
+                chunk.rejected += batch.rejected
+                for (accountRowID, period, record) in batch.rows {
+                    CopyText.appendRow([record.recordID, String(accountRowID), period, record.type.rawValue,
+                                        String(record.startedAt.storedSeconds), String(record.durationSeconds),
+                                        String(record.volumeBytes), record.destination, record.roamingCountry], to: &chunk.bytes)
                 }
-                pipe.send(chunk)
-                pipe.close()
-            } catch {
-                pipe.close(error)
+                chunk.submitted += batch.rows.count
+                chunk.fraction = batch.fraction
+                if chunk.bytes.readableBytes >= CopyChunk.size {
+                    guard pipe.send(chunk) else { return }
+                    chunk = CopyChunk()
+                }
             }
+            pipe.send(chunk)
         }
-        producing.start()
         defer { pipe.close() }
         var result = UsageLoadResult(submitted: 0, inserted: 0, rejected: [])
         try await connection.copyFrom(table: empty ? "usage_records" : "usage_import", columns: columns, logger: connection.logger) { writer in

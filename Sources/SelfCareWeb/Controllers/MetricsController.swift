@@ -53,12 +53,11 @@ struct MetricsController {
             registry.makeGauge(name: "selfcare_payments", labels: [("status", status)], help: "Card payments by status.")
                 .set(Double(payments[status] ?? 0))
         }
-        registry.makeGauge(name: "selfcare_db_connections", labels: [("state", "in_use")],
-                           help: "Database connections of this instance: held by a request or task, and the most it opens.")
-            .set(Double(pool.inUse))
-        registry.makeGauge(name: "selfcare_db_connections", labels: [("state", "max")],
-                           help: "Database connections of this instance: held by a request or task, and the most it opens.")
-            .set(Double(pool.capacity))
+        for (state, count) in [("in_use", pool.inUse), ("max", pool.capacity)] {
+            registry.makeGauge(name: "selfcare_db_connections", labels: [("state", state)],
+                               help: "Database connections of this instance: held by a request or task, and the most it opens.")
+                .set(Double(count))
+        }
         if let billRun, let seconds = billRun.seconds {
             registry.makeGauge(name: "selfcare_bill_run_duration_seconds", help: "How long the bill run of the latest closed period took.")
                 .set(seconds)
