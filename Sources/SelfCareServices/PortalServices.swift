@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SelfCareCore
+import SelfCareMessaging
 import SelfCarePayments
 import SelfCareStore
 
@@ -25,18 +26,18 @@ package struct PortalServiceSettings: Sendable {
     package var apiTokenRequestsPerMinute: Int
     /// Where event subscriptions may send their calls.
     package var callbackPolicy: CallbackPolicy
-    /// Sends the calls of event subscriptions.
-    package var webhookPoster: any WebhookPosting
+    /// Sends the calls of event subscriptions, each to the address its policy checked.
+    package var callbackPoster: any CallbackPosting
 
     package init(
         clock: any WallClock, scrypt: ScryptParameters, loginThrottling: LoginThrottlePolicy, branding: Branding, publicURL: String,
         returnOrigins: Set<String>, codeKey: String?, clientIDKey: String?, gateway: any CardGateway, webhookSecret: String, logger: Logger,
         apiTokenRequestsPerMinute: Int = 120, callbackPolicy: CallbackPolicy = CallbackPolicy(production: false),
-        webhookPoster: any WebhookPosting = HTTPWebhookPoster()
+        callbackPoster: any CallbackPosting = PinnedCallbackClient()
     ) {
         self.apiTokenRequestsPerMinute = apiTokenRequestsPerMinute
         self.callbackPolicy = callbackPolicy
-        self.webhookPoster = webhookPoster
+        self.callbackPoster = callbackPoster
         self.clock = clock
         self.scrypt = scrypt
         self.loginThrottling = loginThrottling
@@ -103,7 +104,8 @@ package struct PortalServices: Sendable {
         apiTokens = APITokenService(database: database, clock: clock, requestsPerWindow: settings.apiTokenRequestsPerMinute)
         hub = HubService(database: database, clock: clock, policy: settings.callbackPolicy)
         hubDeliveries = HubDeliveryWorker(
-            database: database, clock: clock, poster: settings.webhookPoster, policy: settings.callbackPolicy, logger: settings.logger)
+            database: database, clock: clock, poster: settings.callbackPoster, policy: settings.callbackPolicy, logger: settings.logger,
+            operatorName: branding.operatorName, portalURL: settings.publicURL)
         receiptAttachments = ReceiptAttachments(database: database, payments: payments, localizer: localizer)
     }
 

@@ -41,6 +41,7 @@ struct LandedMigrationsTests {
         29: "c9b07f198db46a47e95515cccd2426df08f9071789d1145f7b9152dd0f11c8f9",
         30: "15c93a2c1706119238d28122f09f05458ec2b77087a0e5d9a64de0647b79bcdb",
         31: "b4dc1f49a103c757ccc5768dff6e38d9d7c8a5fe1f2d47bb3655132052c2d440",
+        32: "cae29a2dff39c945cf09cc5bb0896809b0e5da55b86b1f3e542944b4596986b6",
     ]
 
     static func digest(_ migration: Migration) -> String {

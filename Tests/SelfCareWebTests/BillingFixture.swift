@@ -173,10 +173,11 @@ enum Billing {
         engine: DatabaseEngine = .sqlite, framework: TestingSetup = .router, gateway: GatewaySettings? = nil,
         cardGateway: (any CardGateway)? = nil, appLogger: Logger = WebTest.logger,
         configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        dependencies adjust: @Sendable (inout AppDependencies) -> Void = { _ in },
         _ body: @escaping @Sendable (PortalTest) async throws -> Void
     ) async throws {
         try await WebTest.withPortal(engine: engine, framework: framework, gateway: gateway, cardGateway: cardGateway, appLogger: appLogger,
-                                     configure: configure) { portal in
+                                     configure: configure, dependencies: adjust) { portal in
             try await load(portal)
             try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
             try await portal.register(Subscribers.companyClientID.grouped, number: Subscribers.companyContact)

@@ -102,7 +102,7 @@ struct CSRFTests {
     @Test("every form the pages post is protected", arguments: [
         "/login", "/logout", "/password-reset", "/password-reset/x", "/register", "/register/x/activate", "/register/x/password",
         "/register/x/resend", "/payments", "/accounts/1234567897/alerts", "/accounts/1234567897/alerts/consent", "/api-access",
-        "/api-access/tok_x/revoke",
+        "/api-access/tok_x/revoke", "/api-access/subscriptions/sub_x/end", "/api-access/subscriptions/sub_x/resume",
     ])
     func everyForm(_ path: String) async throws {
         try await WebTest.withPortal { portal in

@@ -7,6 +7,8 @@ package enum APIScope: String, Sendable, Hashable, CaseIterable, Codable {
     case billsRead = "bills:read"
     case usageRead = "usage:read"
     case paymentsWrite = "payments:write"
+    /// Manage event subscriptions; each receives only the events the token's other scopes can read.
+    case eventsWrite = "events:write"
 
     /// A new token's scopes unless others are asked for: read-only.
     package static let readOnly: [APIScope] = [.billsRead, .usageRead]
@@ -81,17 +83,28 @@ package struct APITokenService: Sendable {
         return try await database.read { db in try await tokens.active(userID: userID, on: db) }
     }
 
-    /// Revokes one of the login's tokens: it stops working at once.
-    package func revoke(id: String, for identity: AuthenticatedUser) async throws {
+    /// Revokes one of the login's tokens: it stops working at once, and the event subscriptions it made end with it in
+    /// the same transaction. Returns how many ended.
+    @discardableResult
+    package func revoke(id: String, for identity: AuthenticatedUser) async throws -> Int {
         try Self.requireSession(identity)
         let now = clock.now()
         let userID = identity.user.id
-        try await database.transaction { db in
+        return try await database.transaction { db in
             guard try await tokens.revoke(id: id, userID: userID, now: now, on: db) else {
                 throw ServiceError(field: nil, messageKey: "error.apiToken.notFound", code: "not_found", kind: .notFound)
             }
-            try await AuditRepository().record(AuditEvent(action: .apiTokenRevoked, userID: userID, detail: id, occurredAt: now), on: db)
+            let ended = try await HubRepository().end(tokenID: id, reason: .tokenRevoked, now: now, on: db)
+            try await AuditRepository().record(
+                AuditEvent(action: .apiTokenRevoked, userID: userID, detail: "\(id) (\(ended) event subscriptions ended)", occurredAt: now), on: db)
+            return ended
         }
+    }
+
+    /// A token of the login's, revoked or not.
+    package func token(id: String, for identity: AuthenticatedUser) async throws -> StoredAPIToken? {
+        let userID = identity.user.id
+        return try await database.read { db in try await tokens.token(id: id, userID: userID, on: db) }
     }
 
     /// The identity a personal token stands for, or nil when it is unknown or revoked.

@@ -73,6 +73,7 @@ package struct PasswordResetService: Sendable {
             try await UserRepository().updatePassword(userID: userID, passwordHash: hash, now: now, on: db)
             try await SessionRepository().deleteAll(userID: userID, on: db)
             try await APITokenRepository().revokeAll(userID: userID, now: now, on: db)
+            try await HubRepository().end(userID: userID, reason: .passwordReset, now: now, on: db)
             try await LoginThrottleRepository().clear(identifier: reset.identifier, on: db)
             try await flows.completeReset(id: id, now: now, on: db)
             if let number = try await IdentityDirectory.numberOnFile(user.scope, on: db) {

@@ -1,35 +1,87 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import SelfCareMessaging
 
-/// Where event callbacks may point: in production only HTTPS, and never to this machine or a private network (checked
-/// when subscribing and again at each delivery, after resolving the name); in development anything HTTP(S).
+/// Where event callbacks may point: in production only HTTPS, to port 443 or a port the operator allows, and never to
+/// this machine, a private network or any other address that is not globally reachable (checked when subscribing
+/// and at each delivery, on the addresses the name has then, and the delivery connects to the very address checked);
+/// in development anything HTTP(S).
 package struct CallbackPolicy: Sendable {
     package var production: Bool
+    /// Ports a production callback may use besides 443.
+    package var extraPorts: Set<Int>
+    private let resolver: any HostResolving
 
     /// The longest callback accepted, in characters (code points).
     static let maximumLength = 2000
 
-    package init(production: Bool) {
+    package init(production: Bool, extraPorts: Set<Int> = [], resolver: any HostResolving = SystemHostResolver()) {
         self.production = production
+        self.extraPorts = extraPorts
+        self.resolver = resolver
     }
 
-    /// Why `text` may not be a callback, or nil when it may.
-    package func refusal(_ text: String) -> String? {
-        guard text.unicodeScalars.count <= Self.maximumLength else { return "the callback is longer than \(Self.maximumLength) characters" }
-        guard Self.isWellFormed(text), let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host else {
-            return "the callback must be an absolute http or https URL"
-        }
-        guard url.user == nil, url.password == nil else { return "the callback may not carry a user name or password" }
-        guard scheme == "https" || (scheme == "http" && !production) else {
-            return production ? "the callback must use https" : "the callback must use http or https"
-        }
+    /// Where a call to a callback goes: its URL and the one address, checked, to connect to.
+    package struct Target: Sendable {
+        package var url: URL
+        package var address: String
+    }
+
+    /// Why `text` may not be a callback, or nil when it may: in production its name must resolve, to public addresses
+    /// only; in development its shape is enough.
+    package func refusal(_ text: String) async -> String? {
+        if let refusal = shapeRefusal(text) { return refusal.reason }
         guard production else { return nil }
-        let addresses = Self.addresses(of: host)
-        guard !addresses.isEmpty else { return "the callback's host \(host) does not resolve" }
-        if let inner = addresses.first(where: Self.isInternal) { return "the callback's host \(host) is an internal address (\(inner))" }
+        if case .failure(let refusal) = await target(text) { return refusal.reason }
         return nil
+    }
+
+    /// Why a callback cannot be called.
+    package struct Refusal: Error, Sendable {
+        package var reason: String
+        /// What a subscriber is shown of it: `invalid`, `resolution` or `address`, never more.
+        package var category: String
+    }
+
+    /// What is wrong with `text` before its name is resolved.
+    private func shapeRefusal(_ text: String) -> Refusal? {
+        guard text.unicodeScalars.count <= Self.maximumLength else {
+            return Refusal(reason: "the callback is longer than \(Self.maximumLength) characters", category: "invalid")
+        }
+        guard Self.isWellFormed(text), let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else {
+            return Refusal(reason: "the callback must be an absolute http or https URL", category: "invalid")
+        }
+        guard url.user == nil, url.password == nil else {
+            return Refusal(reason: "the callback may not carry a user name or password", category: "invalid")
+        }
+        guard scheme == "https" || (scheme == "http" && !production) else {
+            return Refusal(reason: production ? "the callback must use https" : "the callback must use http or https", category: "invalid")
+        }
+        if production, let port = url.port, port != 443, !extraPorts.contains(port) {
+            let others = extraPorts.sorted().map(String.init).joined(separator: ", ")
+            return Refusal(reason: "the callback must use port 443" + (others.isEmpty ? "" : " or " + others), category: "invalid")
+        }
+        return nil
+    }
+
+    /// The URL of `text` and the address to call it at, resolved once and checked; or why not.
+    package func target(_ text: String) async -> Result<Target, Refusal> {
+        if let refusal = shapeRefusal(text) { return .failure(refusal) }
+        guard let url = URL(string: text), let host = url.host else {
+            return .failure(Refusal(reason: "the callback must be an absolute http or https URL", category: "invalid"))
+        }
+        let addresses = await resolver.addresses(of: host)
+        guard let first = addresses.first else {
+            return .failure(Refusal(reason: "the callback's host \(host) does not resolve", category: "resolution"))
+        }
+        if production {
+            for address in addresses {
+                if let restriction = SpecialPurposeAddresses.restriction(address) {
+                    return .failure(Refusal(reason: "the callback's host \(host) has an address that is not public (\(address): \(restriction))",
+                                            category: "address"))
+                }
+            }
+        }
+        return .success(Target(url: url, address: first))
     }
 
     /// The shape the API document gives a callback (`openapi.yaml`, `callback.pattern`), checked as written there: an
@@ -45,44 +97,4 @@ package struct CallbackPolicy: Sendable {
         + #"(?:[/?](?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?"#
 
     nonisolated(unsafe) private static let shape = try! Regex(shapePattern)
-
-    /// The IPv4 and IPv6 addresses `host` resolves to.
-    static func addresses(of host: String) -> [String] {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(bare, nil, &hints, &result) == 0, let first = result else { return [] }
-        defer { freeaddrinfo(first) }
-        var addresses: [String] = []
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let info = cursor {
-            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
-                addresses.append(String(cString: buffer))
-            }
-            cursor = info.pointee.ai_next
-        }
-        return addresses
-    }
-
-    /// Loopback, private, link-local, carrier-grade NAT, unspecified, multicast and unique-local addresses.
-    static func isInternal(_ address: String) -> Bool {
-        let lower = address.lowercased()
-        if lower.contains(":") {
-            if lower == "::1" || lower == "::" { return true }
-            if lower.hasPrefix("fe8") || lower.hasPrefix("fe9") || lower.hasPrefix("fea") || lower.hasPrefix("feb") { return true }
-            if lower.hasPrefix("fc") || lower.hasPrefix("fd") || lower.hasPrefix("ff") { return true }
-            if lower.hasPrefix("::ffff:") { return isInternal(String(lower.dropFirst(7))) }
-            return false
-        }
-        let parts = address.split(separator: ".").compactMap { Int($0) }
-        guard parts.count == 4 else { return true }
-        switch (parts[0], parts[1]) {
-        case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
-        case (172, 16...31), (100, 64...127): return true
-        case (224...255, _): return true
-        default: return false
-        }
-    }
 }

@@ -6,6 +6,15 @@ package enum HubEventType: String, Sendable, CaseIterable, Codable {
     case paymentStateChange = "PaymentStateChangeEvent"
     case usageThreshold = "UsageThresholdEvent"
 
+    /// The scope a personal token needs to receive this event (a login session receives every one).
+    package var readScope: APIScope {
+        switch self {
+        case .customerBillCreate: .billsRead
+        case .usageThreshold: .usageRead
+        case .paymentStateChange: .paymentsWrite
+        }
+    }
+
     /// `eventType=A,B` (or `eventType=A&eventType=B`, or `eventType in (A, B)`); empty for every type.
     static func parse(query: String?) -> [HubEventType]? {
         guard let query = query?.trimmingCharacters(in: .whitespaces), !query.isEmpty else { return allCases }

@@ -15,7 +15,8 @@ package struct ClientIDIssuer: Sendable {
         self.newClientID = newClientID
     }
 
-    /// Issues a new Client ID; the previous one, and every session and token of the client's login, stop working.
+    /// Issues a new Client ID; the previous one, and every session, token and event subscription of the client's
+    /// logins, stop working.
     package func issue(clientReference: String, now: Date) async throws -> ClientID {
         try await database.transaction { db in
             guard let client = try await customers.client(reference: clientReference, on: db) else {
@@ -26,6 +27,7 @@ package struct ClientIDIssuer: Sendable {
                 clientID = newClientID()
             }
             try await customers.setClientID(digest: key.digest(clientID), forClient: client.id, now: now, on: db)
+            try await HubRepository().end(clientRowID: client.id, reason: .clientIDReissued, now: now, on: db)
             try await AuditRepository().record(
                 AuditEvent(action: .clientIDIssued, identifier: clientReference, occurredAt: now), on: db)
             return clientID

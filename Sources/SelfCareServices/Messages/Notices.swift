@@ -77,6 +77,20 @@ package enum Notices {
         ]
     }
 
+    /// The e-mail telling a subscription's owner that it was paused after failing for a day.
+    package static func subscriptionPaused(
+        callback: String, since: Date, lastOutcome: String, email: String, userID: Int64, operatorName: String, portalURL: String,
+        language: Language
+    ) -> NewOutboxMessage {
+        let values = [
+            "callback": callback, "since": DisplayFormat.moment(since, language), "outcome": HubOutcomeText.text(lastOutcome, language),
+            "portal": portalURL + "/api-access", "operator": operatorName,
+        ]
+        return NewOutboxMessage(
+            channel: .email, recipient: email, subject: text("subscriptionPaused.subject", language, values),
+            body: text("subscriptionPaused.body", language, values), language: language, purpose: "subscriptionPaused", userID: userID)
+    }
+
     /// An alert that a line reached a level of an allowance or of its spend limit, by each channel asked for.
     package static func usageAlert(_ alert: UsageAlertNotice, language: Language) -> [NewOutboxMessage] {
         var values = [

@@ -11,7 +11,7 @@ package struct Migrator: Sendable {
         .createCounters, .createLoginThrottles, .createDeliveryReceipts, .createPaymentItemIndexes, .createRateLimits,
         .createAccountCredits, .createTariffPlanVersions, .updateBillsAddPlanVersion, .createBillUsage,
         .freezeBilledUsage, .createPeriodClosings, .updateOutboxMessagesAddPriorityAndClaims, .createUsageAlerts,
-        .createAPITokens, .createHub, .addBillRunDuration,
+        .createAPITokens, .createHub, .addBillRunDuration, .updateHubSubscriptionsAddOwnerAndState,
     ]
 
     private let database: Database

@@ -49,6 +49,11 @@ package struct APITokenRepository: Sendable {
         try await db.raw("\(unsafeRaw: Self.select) WHERE token_digest = \(bind: digest)").first().map(Self.token(from:))
     }
 
+    /// One of the login's tokens, revoked or not.
+    package func token(id: String, userID: Int64, on db: any SQLDatabase) async throws -> StoredAPIToken? {
+        try await db.raw("\(unsafeRaw: Self.select) WHERE id = \(bind: id) AND user_id = \(bind: userID)").first().map(Self.token(from:))
+    }
+
     /// Revokes one of the login's tokens; false when it has no such active token.
     package func revoke(id: String, userID: Int64, now: Date, on db: any SQLDatabase) async throws -> Bool {
         try await db.raw("""

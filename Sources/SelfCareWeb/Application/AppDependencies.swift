@@ -20,8 +20,10 @@ package struct AppDependencies: Sendable {
     package var cardGateway: (any CardGateway)?
     /// Services to run beside the portal (the sandbox gateway in development).
     package var companionServices: [any Service] = []
-    /// Sends the calls of event subscriptions; nil sends them over HTTP.
-    package var webhookPoster: (any WebhookPosting)?
+    /// Sends the calls of event subscriptions; nil sends them over HTTP(S) to the address checked.
+    package var callbackPoster: (any CallbackPosting)?
+    /// Resolves callback names; nil uses the system's resolver.
+    package var hostResolver: (any HostResolving)?
     /// Called once the server listens (the start banner).
     package var onServerRunning: @Sendable (any Channel) async -> Void = { _ in }
     /// Limits on password guessing.

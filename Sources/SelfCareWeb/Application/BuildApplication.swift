@@ -37,7 +37,7 @@ package func buildApplication(
         if let smpp = portal.smppClient { services.append(SMPPLinkService(client: smpp)) }
         services.append(OutboxWorkerService(worker: portal.outboxWorker))
         services.append(PaymentReconcilerService(payments: portal.payments))
-        services.append(HubDeliveryService(worker: portal.services.hubDeliveries, logger: logger))
+        services.append(HubDeliveryService(worker: portal.services.hubDeliveries))
     }
     return Application(
         router: router,
@@ -90,8 +90,10 @@ package struct Portal: Sendable {
             codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
             webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger,
             apiTokenRequestsPerMinute: configuration.apiTokenRequestsPerMinute,
-            callbackPolicy: CallbackPolicy(production: configuration.mode == .production),
-            webhookPoster: dependencies.webhookPoster ?? HTTPWebhookPoster()))
+            callbackPolicy: CallbackPolicy(
+                production: configuration.mode == .production, extraPorts: configuration.callbackPorts,
+                resolver: dependencies.hostResolver ?? SystemHostResolver()),
+            callbackPoster: dependencies.callbackPoster ?? PinnedCallbackClient()))
         pages = try await PageRenderer(
             resources: webResources, localizer: services.localizer, branding: configuration.branding, clock: clock)
         let smppClient = configuration.smpp.map { settings in
@@ -143,7 +145,7 @@ package struct Portal: Sendable {
         SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
         NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
         AlertsPagesController(pages: pages, subscribers: subscribers, alerts: services.alerts).addRoutes(to: signedIn)
-        APIAccessPagesController(pages: pages, apiTokens: services.apiTokens).addRoutes(to: signedIn)
+        APIAccessPagesController(pages: pages, apiTokens: services.apiTokens, hub: services.hub).addRoutes(to: signedIn)
 
         let api = router.group("api/v1")
             .add(middleware: APIErrorMiddleware())

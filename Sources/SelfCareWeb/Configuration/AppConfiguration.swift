@@ -34,6 +34,8 @@ package struct AppConfiguration: Sendable {
     package var apiTokenRequestsPerMinute = 120
     /// Where spans go; nil keeps tracing off.
     package var tracing: TracingSettings?
+    /// Ports besides 443 that event callbacks may use in production (`HUB_CALLBACK_PORTS`).
+    package var callbackPorts: Set<Int> = []
 
     /// Slow clients holding connections open are cut after this many silent seconds.
     package static let defaultIdleTimeout = 30
@@ -138,6 +140,7 @@ package struct AppConfiguration: Sendable {
                 problems.append("API_TOKEN_RATE_LIMIT must be a number of requests per minute from 1 to 100000, not '\(text)'")
             }
         }
+        let callbackPorts = Self.callbackPorts(value("HUB_CALLBACK_PORTS"), problems: &problems)
 
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = AppConfiguration(
@@ -150,7 +153,22 @@ package struct AppConfiguration: Sendable {
         configuration.idleTimeout = idleTimeout
         configuration.apiTokenRequestsPerMinute = apiTokenRate
         configuration.tracing = tracing
+        configuration.callbackPorts = callbackPorts
         return configuration
+    }
+
+    /// `HUB_CALLBACK_PORTS`: a comma-separated list of ports from 1 to 65535.
+    static func callbackPorts(_ text: String?, problems: inout [String]) -> Set<Int> {
+        guard let text else { return [] }
+        var ports: Set<Int> = []
+        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let port = Int(item), (1...65_535).contains(port) else {
+                problems.append("HUB_CALLBACK_PORTS must list ports from 1 to 65535 separated by commas, not '\(text)'")
+                return []
+            }
+            ports.insert(port)
+        }
+        return ports
     }
 
     /// True for the addresses only this machine reaches: 127.0.0.0/8, ::1 and `localhost`.

@@ -4,9 +4,10 @@ struct APITokenForm: Decodable {
     let billsRead: Bool
     let usageRead: Bool
     let paymentsWrite: Bool
+    let eventsWrite: Bool
 
     private enum CodingKeys: String, CodingKey {
-        case name, billsRead, usageRead, paymentsWrite
+        case name, billsRead, usageRead, paymentsWrite, eventsWrite
     }
 
     init(from decoder: any Decoder) throws {
@@ -15,10 +16,12 @@ struct APITokenForm: Decodable {
         billsRead = try !fields.text(.billsRead).isEmpty
         usageRead = try !fields.text(.usageRead).isEmpty
         paymentsWrite = try !fields.text(.paymentsWrite).isEmpty
+        eventsWrite = try !fields.text(.eventsWrite).isEmpty
     }
 
     /// The scopes ticked, as the API names them.
     var scopes: [String] {
         (billsRead ? ["bills:read"] : []) + (usageRead ? ["usage:read"] : []) + (paymentsWrite ? ["payments:write"] : [])
+            + (eventsWrite ? ["events:write"] : [])
     }
 }

@@ -54,8 +54,10 @@ struct PersonalTokenMiddleware: RouterMiddleware {
             return .anyOf([.usageRead])
         case (.get, "customerBill"), (.get, "customerBill/{id}"), (.get, "customerBill/{id}/document"), (.get, "groupBill"),
              (.get, "groupBill/{id}"), (.get, "groupBill/{id}/document"), (.get, "communicationMessage"), (.get, "payment/{id}"),
-             (.get, "payment/{id}/receipt"), (.get, "hub"), (.post, "hub"), (.delete, "hub/{id}"), (.get, "hub/{id}/deliveries"):
+             (.get, "payment/{id}/receipt"):
             return .anyOf([.billsRead])
+        case (.get, "hub"), (.post, "hub"), (.delete, "hub/{id}"), (.get, "hub/{id}/deliveries"):
+            return .anyOf([.eventsWrite])
         case (.post, "payment"):
             return .anyOf([.paymentsWrite])
         default:

@@ -62,7 +62,7 @@ struct HubTests {
     static func deliverAll(_ portal: PortalTest, rounds: Int = 10) async throws {
         let worker = portal.services.services.hubDeliveries
         for _ in 0..<rounds {
-            try await worker.deliverDue(limit: 500)
+            try await worker.deliverDue()
             portal.clock.advance(by: 3600)
         }
     }

@@ -1,0 +1,49 @@
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns a host name into the addresses it has now. Callers resolve once and use what they checked.
+package protocol HostResolving: Sendable {
+    /// The numeric IPv4 and IPv6 addresses of `host` (an IP literal is its own answer); empty when it has none.
+    func addresses(of host: String) async -> [String]
+}
+
+/// The system's resolver (`getaddrinfo`, so `/etc/hosts` and `/etc/resolv.conf`), run on NIO's blocking-I/O pool.
+package struct SystemHostResolver: HostResolving {
+    package init() {}
+
+    package func addresses(of host: String) async -> [String] {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if let literal = Self.numeric(bare) { return [literal] }
+        return (try? await NIOThreadPool.singleton.runIfActive { Self.lookUp(bare) }) ?? []
+    }
+
+    /// `text` as an IP address in its canonical form, when it is one.
+    private static func numeric(_ text: String) -> String? {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return text }
+        if inet_pton(AF_INET6, text, &v6) == 1 { return text }
+        return nil
+    }
+
+    private static func lookUp(_ host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }
+        defer { freeaddrinfo(first) }
+        var addresses: [String] = []
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let info = cursor {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(info.pointee.ai_addr, info.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if !addresses.contains(text) { addresses.append(text) }
+            }
+            cursor = info.pointee.ai_next
+        }
+        return addresses
+    }
+}
