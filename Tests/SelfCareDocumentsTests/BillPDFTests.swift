@@ -5,7 +5,7 @@ import Testing
 
 /// The A4 bill: operator header, Account ID top-right, bill number, dates, summary and totals, then every record with
 /// its charge over as many pages as needed, each numbered "n / N"; in French or English.
-@Suite("Bill PDF", .enabled(if: PDFTools.hasPDFToText, "needs pdftotext (poppler-utils)"))
+@Suite("Bill PDF", .enabled(if: PDFTools.available, "needs qpdf and pdftotext (poppler-utils)"))
 struct BillPDFTests {
     /// 120 records fill the first page's lower half, the whole second page and part of a third.
     static let recordCount = 120
@@ -35,11 +35,9 @@ struct BillPDFTests {
 
         // then
         #expect(pdf.starts(with: Data("%PDF-1.4".utf8)))
-        if let check = try PDFTools.check(pdf) {
-            #expect(check.status == 0, "\(check.output)")
-            #expect(check.output.contains("No syntax or stream encoding errors found"))
-        }
-        // else: qpdf is not installed here, so the structural check is skipped.
+        let check = try PDFTools.check(pdf)
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("No syntax or stream encoding errors found"))
     }
 
     @Test("the first page shows the Account ID top-right, the bill number, the dates and the totals")
@@ -205,10 +203,8 @@ struct BillPDFTests {
         let charges = Self.recordCharges(try PDFTools.text(pdf, mode: .raw), .english)
 
         // then
-        if let check = try PDFTools.check(pdf) {
-            #expect(check.status == 0, "\(check.output)")
-        }
-        // else: qpdf is not installed here, so the structural check is skipped.
+        let check = try PDFTools.check(pdf)
+        #expect(check.status == 0, "\(check.output)")
         let firstLine = try #require(layout.first?.split(separator: "\n").first.map(String.init))
         #expect(firstLine.contains("Client") && firstLine.contains("C200"))
         #expect(text.contains("Group bill"))

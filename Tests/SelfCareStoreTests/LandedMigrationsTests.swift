@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SelfCareStore
 import SelfCareTestSupport
+import SQLKit
 import Testing
 
 /// Landed migrations are never edited: a database migrated before an edit would never get it. Each migration's text is
@@ -87,10 +88,29 @@ struct OutboxColumnsMigrationTests {
                 let applied = try await Migrator(database: test.database, migrations: Array(Migrator.all.prefix(27)))
                     .migrate(now: StoreFixture.migratedAt)
 
-                // then both columns are there and queues read them
+                // then both columns are there, and the indexes the queues read them with
                 #expect(applied.map(\.version) == [27])
-                #expect(try await test.count("outbox_messages", where: "priority = 5 AND claim_token IS NULL") == 0)
+                let selected = try await test.database.read { db in
+                    try await db.raw("SELECT priority, claim_token FROM outbox_messages WHERE 1 = 0").all().count
+                }
+                #expect(selected == 0)
+                #expect(try await Self.indexColumns("outbox_messages_due", test) == ["status", "priority", "next_attempt_at"])
+                #expect(try await Self.indexColumns("outbox_messages_sent", test) == ["sent_at"])
             }
+        }
+    }
+
+    /// The columns of index `name`, in order (empty when there is no such index).
+    static func indexColumns(_ name: String, _ test: TestDatabase) async throws -> [String] {
+        try await test.database.read { db in
+            let query: SQLQueryString = test.url.engine == .postgres
+                ? """
+                    SELECT a.attname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                    WHERE c.relname = \(bind: name) ORDER BY array_position(i.indkey::int2[], a.attnum)
+                    """
+                : "SELECT name FROM pragma_index_info(\(bind: name)) ORDER BY seqno"
+            return try await db.raw(query).all().map { try $0.decode(column: "name", as: String.self) }
         }
     }
 }

@@ -75,8 +75,13 @@ struct PaymentRepositoryTests {
             let (_, members, group, user) = try await Self.givenBills(test)
             let ofGroup = try await Self.start(test, [PaymentItem(target: .groupBill(group), amount: Money(cents: 100))], user: user, at: Self.now)
 
-            // when / then
-            for member in members { #expect(try await Self.underWay(test, bills: [member.id]) == ofGroup) }
+            // when
+            var held: [String?] = []
+            for member in members { held.append(try await Self.underWay(test, bills: [member.id])) }
+
+            // then the company's two lines, each held by the group's payment
+            #expect(members.count == 2)
+            #expect(held == [ofGroup, ofGroup])
         }
     }
 
