@@ -52,8 +52,7 @@ struct OutboxRepositoryTests {
 
     /// One worker's claim, in its own transaction as the worker makes it.
     static func claim(_ database: Database, limit: Int = 50, at now: Date, lease: Int64 = lease) async throws -> [OutboxMessage] {
-        let engine = database.engine
-        return try await database.transaction { db in
+        try await database.transaction { db in
             try await OutboxRepository().claimDue(limit: limit, now: now, lease: lease, on: db)
         }
     }

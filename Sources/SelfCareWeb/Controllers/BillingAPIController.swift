@@ -27,7 +27,6 @@ struct BillingAPIController {
 
     @Sendable func listBillingAccounts(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
-        let query = request.uri.queryParameters
         let (offset, limit) = try paging(request, defaultLimit: 1000)
         let (rows, total) = try await subscribers.balances(identity, search: "", offset: offset, limit: limit)
         var response = try JSONResponse.make(rows.map(APIBillingAccount.init))

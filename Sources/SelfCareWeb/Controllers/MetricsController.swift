@@ -35,36 +35,41 @@ struct MetricsController {
         let registry = metrics.registry
         for channel in ["sms", "email"] {
             for status in ["queued", "sending", "sent", "delivered", "failed"] {
-                registry.makeGauge(name: "selfcare_outbox_messages", labels: [("channel", channel), ("status", status)],
+                gauge("selfcare_outbox_messages", labels: [("channel", channel), ("status", status)],
                                    help: "Messages in the outbox by channel and status.")
                     .set(Double(outbox.counts["\(channel).\(status)"] ?? 0))
             }
         }
-        registry.makeGauge(name: "selfcare_outbox_oldest_waiting_seconds", help: "Seconds the oldest message not yet handed over has waited.")
+        gauge("selfcare_outbox_oldest_waiting_seconds", help: "Seconds the oldest message not yet handed over has waited.")
             .set(Double(oldest))
-        registry.makeGauge(name: "selfcare_outbox_sent_last_hour", help: "Messages handed to the SMSC or the mail relay in the last hour.")
+        gauge("selfcare_outbox_sent_last_hour", help: "Messages handed to the SMSC or the mail relay in the last hour.")
             .set(Double(outbox.sentRecently))
         let average = outbox.sentRecently == 0 ? 0 : Double(outbox.latencyTotalSeconds) / Double(outbox.sentRecently)
-        registry.makeGauge(name: "selfcare_outbox_latency_seconds", labels: [("stat", "average")],
+        gauge("selfcare_outbox_latency_seconds", labels: [("stat", "average")],
                            help: "Seconds from queueing to hand-over, over the last hour.").set(average)
-        registry.makeGauge(name: "selfcare_outbox_latency_seconds", labels: [("stat", "max")],
+        gauge("selfcare_outbox_latency_seconds", labels: [("stat", "max")],
                            help: "Seconds from queueing to hand-over, over the last hour.").set(Double(outbox.latencyLongestSeconds))
         for status in ["pending", "succeeded", "failed", "canceled"] {
-            registry.makeGauge(name: "selfcare_payments", labels: [("status", status)], help: "Card payments by status.")
+            gauge("selfcare_payments", labels: [("status", status)], help: "Card payments by status.")
                 .set(Double(payments[status] ?? 0))
         }
         for (state, count) in [("in_use", pool.inUse), ("max", pool.capacity)] {
-            registry.makeGauge(name: "selfcare_db_connections", labels: [("state", state)],
+            gauge("selfcare_db_connections", labels: [("state", state)],
                                help: "Database connections of this instance: held by a request or task, and the most it opens.")
                 .set(Double(count))
         }
         if let billRun, let seconds = billRun.seconds {
-            registry.makeGauge(name: "selfcare_bill_run_duration_seconds", help: "How long the bill run of the latest closed period took.")
+            gauge("selfcare_bill_run_duration_seconds", help: "How long the bill run of the latest closed period took.")
                 .set(seconds)
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+
+    /// The registry's gauge `name` with `labels`, described by `help`.
+    private func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> Gauge {
+        metrics.registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
     }
 
     /// Open in development; in production only with the configured bearer token.

@@ -35,7 +35,6 @@ struct NotificationAPIController {
 
     @Sendable func listMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
-        let query = request.uri.queryParameters
         let (offset, limit) = try paging(request, defaultLimit: 50, maximumLimit: 200)
         let messages = try await subscribers.notifications(identity, offset: offset, limit: limit)
         return try JSONResponse.make(messages.map(Self.message))
