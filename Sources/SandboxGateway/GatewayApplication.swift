@@ -163,7 +163,26 @@ public struct SandboxGateway: Sendable {
         }
         router.post("/pay/{id}/cancel") { request, context -> Response in
             guard let session = try await load(try context.parameters.require("id")) else { return html(HostedPage.closed(french: isFrench(request)), status: .gone) }
+            // The payer gave up: the checkout expires at once (and says so by its event), so the merchant need not wait
+            // for its hour to run out. One already completed or expired stays as it is.
+            if isOpen(session) { try await expire(session) }
             return Response(status: .seeOther, headers: [.location: Self.appending(sessionID: session.id, to: session.cancelURL)])
+        }
+    }
+
+    /// Ends an open checkout the payer canceled: expired, unpaid, `canceled`, with a `checkout.session.expired` event.
+    private func expire(_ session: CheckoutSession) async throws {
+        let now = clock.now()
+        let (sessions, answerOf) = (self.sessions, self.answer)
+        _ = try await database.transaction { db in
+            try await sessions.complete(
+                session.id, status: "expired", paymentStatus: "unpaid", brand: nil, last4: nil, failureCode: "canceled",
+                eventType: "checkout.session.expired",
+                eventBody: { updated in
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    return try encoder.encode(GatewayEvent(type: "checkout.session.expired", timestamp: Timestamp.format(now), data: answerOf(updated)))
+                }, now: now, on: db)
         }
     }
 

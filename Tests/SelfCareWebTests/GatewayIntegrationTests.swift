@@ -114,6 +114,33 @@ struct GatewayIntegrationTests {
             #expect(logs.allSatisfy { !$0.contains("cvc=\(Self.cvc)") })
         }
     }
+
+    @Test("a payment canceled on the card page ends at once: the page says so, nothing is charged, and the bill can be paid again")
+    func canceledOnTheCardPage() async throws {
+        try await Live.run { live in
+            // given Aline on the gateway's card page for her October bill
+            let bill = try await live.portal.bill(of: Subscribers.aline, period: Billing.october)
+            let browser = try await live.portal.signedInBrowser(Subscribers.aline.rawValue, acceptLanguage: "en")
+            let (submitted, _) = try await browser.payBill(bill.billNo)
+            let cardPageURL = try #require(submitted.headers[.location])
+
+            // when she cancels there and comes back, then pays again at once
+            let canceled = try await live.card.post(cardPageURL + "/cancel", fields: [])
+            let back = try await browser.get(Live.pathAndQuery(try #require(canceled.location)))
+            let page = try await browser.follow(back)
+            let again = try await live.pay(browser, bill: bill.billNo, number: "4242424242424242")
+            let cardPageAfter = try await live.card.get(cardPageURL)
+
+            // then the first payment failed as canceled, the card page is closed, and the second paid the bill
+            let first = try #require(Page.first(back.headers[.location] ?? "", /\/payments\/(pay_[A-Za-z0-9_-]+)/))
+            #expect(canceled.status == 303)
+            #expect(try await live.portal.payment(first).status == "failed")
+            #expect(page.text.contains("You canceled the payment on the card page."))
+            #expect(cardPageAfter.status == 410)
+            #expect(try await live.portal.payment(again).status == "succeeded")
+            #expect(try await live.portal.bill(number: bill.billNo).state == .settled)
+        }
+    }
 }
 
 /// One live portal and one live sandbox gateway talking to each other over loopback HTTP.

@@ -34,8 +34,11 @@ package struct PaymentService: Sendable {
         }
     }
 
-    /// Creates the payment (or finds the one made with the same key) and its checkout at the gateway.
-    package func start(_ identity: AuthenticatedUser, lines: [Line], idempotencyKey: String, returnURL: String?) async throws -> Result<StoredPayment, ServiceError> {
+    /// Creates the payment (or finds the one made with the same key) and its checkout at the gateway. A refusal's
+    /// times are written in `language`, the one the answer is shown in.
+    package func start(
+        _ identity: AuthenticatedUser, lines: [Line], idempotencyKey: String, returnURL: String?, language: Language
+    ) async throws -> Result<StoredPayment, ServiceError> {
         guard !lines.isEmpty else { return .failure(.field("bills", "error.payment.nothingChosen", code: "no_bills")) }
         guard !idempotencyKey.isEmpty, idempotencyKey.unicodeScalars.count <= 200 else {
             return .failure(.field("idempotencyKey", "error.payment.key", code: "invalid_idempotency_key"))
@@ -115,8 +118,8 @@ package struct PaymentService: Sendable {
             let until = payment.createdAt.addingTimeInterval(Self.holdLifetime)
             return .failure(ServiceError(
                 field: "bills", messageKey: own ? "error.payment.inProgress" : "error.payment.inProgressElsewhere", code: "payment_in_progress",
-                values: ["since": DisplayFormat.time(payment.createdAt, identity.user.language),
-                         "until": DisplayFormat.time(until, identity.user.language),
+                values: ["since": DisplayFormat.time(payment.createdAt, language),
+                         "until": DisplayFormat.time(until, language),
                          "payment": own ? payment.id : ""],
                 kind: .conflict))
         }

@@ -91,7 +91,7 @@ struct PaymentAPIController {
         let result: Result<StoredPayment, ServiceError>
         do {
             result = try await payments.start(identity, lines: body.bills.map { .init(number: $0.id, amount: $0.amount) },
-                                              idempotencyKey: key, returnURL: body.returnUrl)
+                                              idempotencyKey: key, returnURL: body.returnUrl, language: context.language)
         } catch {
             throw APIError(status: .serviceUnavailable, code: "gateway_unavailable", message: "The card gateway cannot be reached; try again shortly.")
         }

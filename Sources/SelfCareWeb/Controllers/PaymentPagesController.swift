@@ -39,7 +39,8 @@ struct PaymentPagesController {
         }
         let result: Result<StoredPayment, ServiceError>
         do {
-            result = try await payments.start(identity, lines: lines, idempotencyKey: form.idempotencyKey, returnURL: nil)
+            result = try await payments.start(
+                identity, lines: lines, idempotencyKey: form.idempotencyKey, returnURL: nil, language: context.language)
         } catch {
             context.logger.error("payment not started: \(error)")
             return try message(request, context, titleKey: "payment.unavailableTitle", textKey: "payment.unavailable", status: .serviceUnavailable)
@@ -123,7 +124,8 @@ struct PaymentPagesController {
             cardPage: payment.status == .pending ? payment.redirectURL ?? "" : "")
         if payment.status == .failed {
             let code = payment.failureCode ?? "failed"
-            let key = ["card_declined", "insufficient_funds", "expired_card", "processing_error", "authentication_failed"].contains(code)
+            let key = ["card_declined", "insufficient_funds", "expired_card", "processing_error", "authentication_failed", "canceled"]
+                .contains(code)
                 ? "payment.failure.\(code)" : "payment.failure.other"
             model.failure = pages.localizer.text(key, language)
         }
