@@ -149,6 +149,31 @@ struct OutboxTests {
         }
     }
 
+    @Test("a browser gets /dev/messages as a page in its language, the code readable; a client asking for JSON gets JSON")
+    func devMessagesPage() async throws {
+        try await WebTest.withPortal { portal in
+            // given
+            try await portal.register(Subscribers.aline.rawValue, number: Subscribers.alineLine)
+            try await portal.services.outboxWorker.runOnce()
+            let code = try await portal.latestCode(to: Subscribers.alineLine)
+
+            // when
+            let page = try await portal.client.execute(
+                uri: "/dev/messages", method: .get,
+                headers: [.accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", .acceptLanguage: "fr"])
+            let json = try await portal.client.execute(uri: "/dev/messages", method: .get, headers: [.accept: "application/json"])
+
+            // then
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(page.text.contains("Messages envoyés (développement)"))
+            #expect(page.text.contains(code))
+            #expect(page.text.contains(Subscribers.alineLine.e164))
+            #expect(json.headers[.contentType]?.hasPrefix("application/json") == true)
+            #expect(try JSONSerialization.jsonObject(with: Data(json.text.utf8)) is [[String: Any]])
+        }
+    }
+
     @Test("GET /dev/messages does not exist in production")
     func devMessagesOnlyInDevelopment() async throws {
         try await WebTest.withPortal(publicURL: "https://selfcare.example.mu", mode: .production) { portal in

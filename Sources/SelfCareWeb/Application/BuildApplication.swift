@@ -127,13 +127,13 @@ package struct Portal: Sendable {
             .addRoutes(to: router)
         WebhookController(payments: payments).addRoutes(to: router)
         OpenAPIController(document: document).addRoutes(to: router)
-        if configuration.mode == .development {
-            DevMessagesController(database: database).addRoutes(to: router)
-        }
 
         let pagesGroup = router.group()
             .add(middleware: CookieSessionMiddleware(authentication: authentication, cookies: cookies))
             .add(middleware: CSRFMiddleware(cookies: cookies))
+        if configuration.mode == .development {
+            DevMessagesController(database: database, pages: pages).addRoutes(to: pagesGroup)
+        }
         HomeController(pages: pages).addRoutes(to: pagesGroup)
         APIDocsController(pages: pages, reference: try APIReferencePage(yaml: String(decoding: document.data, as: UTF8.self)))
             .addRoutes(to: pagesGroup)

@@ -6,9 +6,10 @@ import SelfCareServices
 import SelfCareStore
 
 /// Development only: `GET /dev/messages`, the SMS and e-mails the dev sink itself delivered, newest first (never what
-/// went through a real SMSC or relay).
+/// went through a real SMSC or relay): a page for a browser, JSON for `Accept: application/json` and other clients.
 struct DevMessagesController {
     let database: Database
+    let pages: PageRenderer
 
     struct Message: Encodable {
         var channel: String
@@ -29,11 +30,23 @@ struct DevMessagesController {
         let messages = try await database.read { db in
             try await OutboxRepository().delivered(providerPrefix: DevMessageSink.providerPrefix, limit: limit, on: db)
         }
+        if Self.wantsPage(request.headers[.accept]) {
+            let model = DevMessagesPage(messages: messages, context.language, pages.localizer)
+            return try pages.page("dev-messages", titleKey: "devMessages.title", request: request, context: context, model: model)
+                .response(from: request, context: context)
+        }
         let formatter = ISO8601DateFormatter()
         let body = messages.map {
             Message(channel: $0.channel.rawValue, to: $0.recipient, subject: $0.subject, body: $0.body,
                     createdAt: formatter.string(from: $0.createdAt))
         }
         return try JSONResponse.make(body)
+    }
+
+    /// True when `accept` asks for HTML ahead of JSON, as a browser does; scripts (no header, `*/*`, JSON) get JSON.
+    static func wantsPage(_ accept: String?) -> Bool {
+        guard let accept = accept?.lowercased(), let html = accept.range(of: "text/html") else { return false }
+        guard let json = accept.range(of: "application/json") else { return true }
+        return html.lowerBound < json.lowerBound
     }
 }
