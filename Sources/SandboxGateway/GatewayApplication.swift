@@ -50,6 +50,7 @@ public struct SandboxGateway: Sendable {
         var amount: Int64
         var currency: String
         var reference: String
+        var description: String?
         var successUrl: String
         var cancelUrl: String
     }
@@ -84,11 +85,14 @@ public struct SandboxGateway: Sendable {
             }
             let body = try await request.body.collect(upTo: 64 * 1024)
             guard let create = try? JSONDecoder().decode(CreateRequest.self, from: Data(buffer: body)), create.amount > 0,
-                  create.currency == "MUR", create.successUrl.hasPrefix("http"), create.cancelUrl.hasPrefix("http") else {
-                return try json(["error": ["code": "invalid_request", "message": "amount (cents > 0), currency MUR, reference, successUrl and cancelUrl are required"]],
+                  create.currency == "MUR", create.successUrl.hasPrefix("http"), create.cancelUrl.hasPrefix("http"),
+                  (create.description?.count ?? 0) <= 500 else {
+                return try json(["error": ["code": "invalid_request",
+                                           "message": "amount (cents > 0), currency MUR, reference, successUrl and cancelUrl are required; description has at most 500 characters"]],
                                 status: .badRequest)
             }
-            let digest = SHA256.hash(data: Data("\(create.amount)|\(create.currency)|\(create.reference)|\(create.successUrl)|\(create.cancelUrl)".utf8))
+            let digest = SHA256.hash(data: Data(
+                "\(create.amount)|\(create.currency)|\(create.reference)|\(create.successUrl)|\(create.cancelUrl)|\(create.description ?? "")".utf8))
                 .map { String(format: "%02x", $0) }.joined()
             let now = clock.now()
             let publicURL = configuration.publicURL
@@ -100,7 +104,7 @@ public struct SandboxGateway: Sendable {
                 let session = CheckoutSession(
                     id: "cs_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased(), status: "open",
                     paymentStatus: "unpaid", amount: create.amount, currency: create.currency, reference: create.reference,
-                    successURL: create.successUrl, cancelURL: create.cancelUrl, expiresAt: now.addingTimeInterval(3600),
+                    description: create.description, successURL: create.successUrl, cancelURL: create.cancelUrl, expiresAt: now.addingTimeInterval(3600),
                     requestDigest: digest)
                 try await sessions.insert(session, idempotencyKey: key, now: now, on: db)
                 return session
@@ -124,7 +128,7 @@ public struct SandboxGateway: Sendable {
                 return html(HostedPage.closed(french: french), status: .gone)
             }
             if session.cardLast4 != nil { return html(HostedPage.challenge(session, french: french)) }
-            return html(HostedPage.cardForm(session, french: french, error: nil, values: [:]))
+            return html(HostedPage.cardForm(session, merchant: configuration.merchantName, french: french, error: nil, values: [:]))
         }
         router.post("/pay/{id}") { request, context -> Response in
             let french = isFrench(request)
@@ -134,7 +138,7 @@ public struct SandboxGateway: Sendable {
             let form = parseForm(String(buffer: try await request.body.collect(upTo: 16 * 1024)))
             let number = (form["card_number"] ?? "").filter { !$0.isWhitespace && $0 != "-" }
             if let problem = problem(number: number, form: form, french: french) {
-                return html(HostedPage.cardForm(session, french: french, error: problem, values: form), status: .unprocessableContent)
+                return html(HostedPage.cardForm(session, merchant: configuration.merchantName, french: french, error: problem, values: form), status: .unprocessableContent)
             }
             let brand = TestCards.brand(of: number)
             let last4 = String(number.suffix(4))
@@ -148,7 +152,7 @@ public struct SandboxGateway: Sendable {
                 try await database.transaction { db in try await sessions.rememberCard(session.id, brand: brand, last4: last4, on: db) }
                 return Response(status: .seeOther, headers: [.location: "/pay/\(session.id)"])
             case .invalidNumber:
-                return html(HostedPage.cardForm(session, french: french, error: french ? "Numéro de carte invalide." : "Invalid card number.", values: form),
+                return html(HostedPage.cardForm(session, merchant: configuration.merchantName, french: french, error: french ? "Numéro de carte invalide." : "Invalid card number.", values: form),
                             status: .unprocessableContent)
             }
         }

@@ -10,9 +10,15 @@ public struct GatewayConfiguration: Sendable {
     public var secretKey: String
     public var webhookSecret: String
     public var webhookURL: String
+    /// The merchant the card page says the payer pays.
+    public var merchantName: String
     package var database: DatabaseURL
 
-    package init(host: String, port: Int, publicURL: String, secretKey: String, webhookSecret: String, webhookURL: String, database: DatabaseURL) {
+    package init(
+        host: String, port: Int, publicURL: String, secretKey: String, webhookSecret: String, webhookURL: String,
+        merchantName: String = "SelfCare", database: DatabaseURL
+    ) {
+        self.merchantName = merchantName
         self.host = host
         self.port = port
         self.publicURL = publicURL

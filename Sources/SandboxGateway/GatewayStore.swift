@@ -38,6 +38,9 @@ enum GatewaySchema {
             """,
             "CREATE INDEX gateway_events_due ON gateway_events (delivered_at, next_attempt_at)",
         ]),
+        Migration(2, "updateCheckoutSessionsAddDescription", [
+            "ALTER TABLE checkout_sessions ADD COLUMN description TEXT",
+        ]),
     ]
 }
 
@@ -49,6 +52,8 @@ struct CheckoutSession: Sendable, Codable {
     var amount: Int64
     var currency: String
     var reference: String
+    /// What the merchant says is paid, shown on the card page.
+    var description: String?
     var successURL: String
     var cancelURL: String
     var cardBrand: String?
@@ -61,10 +66,11 @@ struct CheckoutSession: Sendable, Codable {
 struct GatewayRepository: Sendable {
     func insert(_ session: CheckoutSession, idempotencyKey: String, now: Date, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO checkout_sessions (id, idempotency_key, request_digest, amount, currency, reference, success_url, cancel_url,
-                status, payment_status, created_at, expires_at)
+            INSERT INTO checkout_sessions (id, idempotency_key, request_digest, amount, currency, reference, description, success_url,
+                cancel_url, status, payment_status, created_at, expires_at)
             VALUES (\(bind: session.id), \(bind: idempotencyKey), \(bind: session.requestDigest), \(bind: session.amount),
-                \(bind: session.currency), \(bind: session.reference), \(bind: session.successURL), \(bind: session.cancelURL),
+                \(bind: session.currency), \(bind: session.reference), \(bind: session.description), \(bind: session.successURL),
+                \(bind: session.cancelURL),
                 \(bind: session.status), \(bind: session.paymentStatus), \(bind: Int64(now.timeIntervalSince1970)),
                 \(bind: Int64(session.expiresAt.timeIntervalSince1970)))
             """).run()
@@ -129,7 +135,7 @@ struct GatewayRepository: Sendable {
             id: try row.decode(column: "id", as: String.self), status: try row.decode(column: "status", as: String.self),
             paymentStatus: try row.decode(column: "payment_status", as: String.self), amount: try row.decode(column: "amount", as: Int64.self),
             currency: try row.decode(column: "currency", as: String.self), reference: try row.decode(column: "reference", as: String.self),
-            successURL: try row.decode(column: "success_url", as: String.self), cancelURL: try row.decode(column: "cancel_url", as: String.self),
+            description: try optional("description"), successURL: try row.decode(column: "success_url", as: String.self), cancelURL: try row.decode(column: "cancel_url", as: String.self),
             cardBrand: try optional("card_brand"), cardLast4: try optional("card_last4"), failureCode: try optional("failure_code"),
             expiresAt: Date(timeIntervalSince1970: TimeInterval(try row.decode(column: "expires_at", as: Int64.self))),
             requestDigest: try row.decode(column: "request_digest", as: String.self))

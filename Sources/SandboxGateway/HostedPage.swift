@@ -1,4 +1,5 @@
 import Foundation
+import SelfCareCore
 
 /// The hosted card page and the 3-D Secure challenge, in French or English, plain HTML that works without script.
 enum HostedPage {
@@ -7,9 +8,9 @@ enum HostedPage {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// The amount as the merchant's own pages write it in that language (`Rs 1,714.08`, `1 714,08 Rs`).
     static func amount(_ cents: Int64, french: Bool) -> String {
-        let text = "\(cents / 100)\(french ? "," : ".")\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
-        return french ? "\(text) Rs" : "Rs \(text)"
+        Money(cents: cents).formatted(french ? .french : .english)
     }
 
     static func layout(title: String, french: Bool, body: String) -> String {
@@ -30,12 +31,14 @@ enum HostedPage {
         """
     }
 
-    static func cardForm(_ session: CheckoutSession, french: Bool, error: String?, values: [String: String]) -> String {
+    static func cardForm(_ session: CheckoutSession, merchant: String, french: Bool, error: String?, values: [String: String]) -> String {
         let t = { (fr: String, en: String) in french ? fr : en }
         let errorHTML = error.map { "<p class=\"error\" role=\"alert\">\(escape($0))</p>" } ?? ""
         return layout(title: t("Paiement par carte", "Card payment"), french: french, body: """
             <h1>\(t("Paiement par carte", "Card payment"))</h1>
+            <p>\(t("Payé à", "Paid to")) <strong>\(escape(merchant))</strong></p>
             <p class="amount">\(amount(session.amount, french: french))</p>
+            \(session.description.map { "<p>\(t("Pour", "For")) \(escape($0))</p>" } ?? "")
             <p class="muted">\(t("Référence", "Reference")) \(escape(session.reference))</p>
             \(errorHTML)
             <form method="post" action="/pay/\(escape(session.id))?lang=\(french ? "fr" : "en")" autocomplete="on">
@@ -46,7 +49,7 @@ enum HostedPage {
             <div class="row"><div><label for="exp_month">\(t("Mois d'expiration", "Expiry month"))</label>
             <input id="exp_month" name="exp_month" inputmode="numeric" autocomplete="cc-exp-month" placeholder="MM" required value="\(escape(values["exp_month"] ?? ""))"></div>
             <div><label for="exp_year">\(t("Année", "Year"))</label>
-            <input id="exp_year" name="exp_year" inputmode="numeric" autocomplete="cc-exp-year" placeholder="AAAA" required value="\(escape(values["exp_year"] ?? ""))"></div>
+            <input id="exp_year" name="exp_year" inputmode="numeric" autocomplete="cc-exp-year" placeholder="\(t("AAAA", "YYYY"))" required value="\(escape(values["exp_year"] ?? ""))"></div>
             <div><label for="cvc">CVC</label><input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required></div></div>
             <button type="submit">\(t("Payer", "Pay")) \(amount(session.amount, french: french))</button>
             </form>

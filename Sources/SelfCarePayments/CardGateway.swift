@@ -26,8 +26,11 @@ public struct GatewayCheckout: Sendable, Equatable, Decodable {
 
 /// The card gateway's server-to-server API: create a hosted checkout, ask how it went. The portal never sees a card.
 public protocol CardGateway: Sendable {
-    /// Creates (or, for the same idempotency key, finds again) a checkout; returns its id and hosted page URL.
-    func createCheckout(amountCents: Int64, reference: String, successURL: String, cancelURL: String, idempotencyKey: String) async throws -> (id: String, url: String)
+    /// Creates (or, for the same idempotency key, finds again) a checkout; returns its id and hosted page URL. The
+    /// description says on the card page what is paid.
+    func createCheckout(
+        amountCents: Int64, reference: String, description: String?, successURL: String, cancelURL: String, idempotencyKey: String
+    ) async throws -> (id: String, url: String)
     func checkout(id: String) async throws -> GatewayCheckout
 }
 
@@ -62,6 +65,7 @@ public struct HTTPCardGateway: CardGateway {
         var amount: Int64
         var currency = "MUR"
         var reference: String
+        var description: String?
         var successUrl: String
         var cancelUrl: String
     }
@@ -71,11 +75,14 @@ public struct HTTPCardGateway: CardGateway {
         var url: String
     }
 
-    public func createCheckout(amountCents: Int64, reference: String, successURL: String, cancelURL: String, idempotencyKey: String) async throws -> (id: String, url: String) {
+    public func createCheckout(
+        amountCents: Int64, reference: String, description: String?, successURL: String, cancelURL: String, idempotencyKey: String
+    ) async throws -> (id: String, url: String) {
         var request = try makeRequest("/v1/checkout/sessions", method: "POST")
         request.setValue(idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(CreateBody(amount: amountCents, reference: reference, successUrl: successURL, cancelUrl: cancelURL))
+        request.httpBody = try JSONEncoder().encode(CreateBody(
+            amount: amountCents, reference: reference, description: description, successUrl: successURL, cancelUrl: cancelURL))
         let created: Created = try await send(request)
         return (created.id, created.url)
     }

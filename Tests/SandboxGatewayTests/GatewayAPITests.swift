@@ -203,7 +203,8 @@ struct GatewayAPITests {
             // then
             #expect(english.status == .ok)
             #expect(english.text.contains(#"<html lang="en">"#))
-            #expect(english.text.contains("Rs 1250.50"))
+            #expect(english.text.contains("Rs\u{00A0}1,250.50"))
+            #expect(english.text.contains(#"placeholder="YYYY""#))
             for field in ["card_number", "exp_month", "exp_year", "cvc", "cardholder_name"] {
                 #expect(english.text.contains(#"<label for="\#(field)">"#), "label for \(field)")
                 #expect(english.text.contains(#"name="\#(field)""#), "field \(field)")
@@ -211,7 +212,8 @@ struct GatewayAPITests {
             #expect(french.status == .ok)
             #expect(french.text.contains(#"<html lang="fr">"#))
             #expect(french.text.contains("Numéro de carte"))
-            #expect(french.text.contains("1250,50 Rs"))
+            #expect(french.text.contains("1\u{202F}250,50\u{00A0}Rs"))
+            #expect(french.text.contains(#"placeholder="AAAA""#))
         }
     }
 

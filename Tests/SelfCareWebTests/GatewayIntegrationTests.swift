@@ -49,6 +49,11 @@ struct GatewayIntegrationTests {
             #expect(cardPageURL.hasPrefix("http://127.0.0.1:\(live.gatewayPort)/pay/cs_"))
             #expect(cardPage.status == 200)
             #expect(cardPage.text.contains(#"name="card_number""#))
+            // and it names the merchant and the bill, writes the amount as the portal does, and asks for the year in English
+            #expect(cardPage.text.contains("Paid to <strong>Test Merchant</strong>"))
+            #expect(cardPage.text.contains("For \(bill.billNo)"))
+            #expect(cardPage.text.contains(bill.remaining.formatted(.english)))
+            #expect(cardPage.text.contains(#"placeholder="YYYY""#))
             #expect(decided.status == 303)
             let sessionID = String(cardPageURL.split(separator: "/").last!)
             #expect(returnURL.contains("/payments/pay_"))
@@ -170,6 +175,7 @@ struct Live: Sendable {
                 GatewayConfiguration(host: "127.0.0.1", port: gatewayPort, publicURL: "http://127.0.0.1:\(gatewayPort)",
                                      secretKey: GatewayIntegrationTests.secretKey, webhookSecret: GatewayIntegrationTests.webhookSecret,
                                      webhookURL: "http://127.0.0.1:\(portalPort)/webhooks/gateway",
+                                     merchantName: "Test Merchant",
                                      database: .sqlite(path: folder.appendingPathComponent("gateway.sqlite").path)),
                 clock: portal.clock, logger: logger)
             let (listening, listener) = AsyncStream.makeStream(of: Void.self)

@@ -45,7 +45,9 @@ final class FakeCardGateway: CardGateway {
 
     // MARK: CardGateway
 
-    func createCheckout(amountCents: Int64, reference: String, successURL: String, cancelURL: String, idempotencyKey: String) async throws -> (id: String, url: String) {
+    func createCheckout(
+        amountCents: Int64, reference: String, description: String?, successURL: String, cancelURL: String, idempotencyKey: String
+    ) async throws -> (id: String, url: String) {
         try state.withLock { state in
             state.createCalls += 1
             if state.unreachable { throw CardGatewayError.unreachable("scripted: the gateway is down") }

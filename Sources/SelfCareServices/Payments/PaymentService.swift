@@ -135,6 +135,11 @@ package struct PaymentService: Sendable {
         case underWay(StoredPayment)
     }
 
+    /// What the card page says is paid: the bill numbers (never more about the payer), which read in any language.
+    static func checkoutDescription(_ numbers: [String]) -> String {
+        numbers.prefix(5).joined(separator: ", ") + (numbers.count > 5 ? " (+\(numbers.count - 5))" : "")
+    }
+
     /// Opens the gateway checkout of a pending payment that has none yet; returns the payment as it now is.
     private func openCheckout(_ payment: StoredPayment) async throws -> StoredPayment {
         guard payment.status == .pending, payment.gatewaySessionID == nil else { return payment }
@@ -149,8 +154,10 @@ package struct PaymentService: Sendable {
         }
         // The payment id is the gateway's idempotency key: concurrent starts of one payment get one checkout.
         let back = "\(publicURL)/payments/\(payment.id)/return?rt=\(returnToken(payment.id))"
+        let numbers = try await database.read { db in try await payments.documentNumbers(paymentID: payment.id, on: db) }
         let checkout = try await gateway.createCheckout(
-            amountCents: payment.amount.cents, reference: payment.id, successURL: back, cancelURL: back, idempotencyKey: payment.id)
+            amountCents: payment.amount.cents, reference: payment.id, description: Self.checkoutDescription(numbers), successURL: back,
+            cancelURL: back, idempotencyKey: payment.id)
         try await database.transaction { db in
             try await payments.attachCheckout(paymentID: payment.id, sessionID: checkout.id, redirectURL: checkout.url, now: now, on: db)
         }

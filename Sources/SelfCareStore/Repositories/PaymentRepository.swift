@@ -134,6 +134,15 @@ package struct PaymentRepository: Sendable {
         }
     }
 
+    /// The numbers of the bills and group bills a payment pays, in number order.
+    package func documentNumbers(paymentID: String, on db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("""
+            SELECT COALESCE(b.bill_no, g.group_bill_no) AS number FROM payment_items i
+            LEFT JOIN bills b ON b.id = i.bill_id LEFT JOIN group_bills g ON g.id = i.group_bill_id
+            WHERE i.payment_id = \(bind: paymentID) ORDER BY number
+            """).all().map { try $0.value("number") }
+    }
+
     /// Applies a successful payment: allocations to its bills (a group bill's amount goes to its member bills in
     /// Account ID order), bill and group bill states, the payment's card, and a receipt. Returns the receipt.
     package func settle(_ payment: StoredPayment, brand: String?, last4: String?, now: Date, on db: any SQLDatabase) async throws -> StoredReceipt {

@@ -41,7 +41,9 @@ package struct AppDependencies: Sendable {
 
 /// Stands in when no card gateway is configured: payments cannot start, and say so.
 struct UnavailableGateway: CardGateway {
-    func createCheckout(amountCents: Int64, reference: String, successURL: String, cancelURL: String, idempotencyKey: String) async throws -> (id: String, url: String) {
+    func createCheckout(
+        amountCents: Int64, reference: String, description: String?, successURL: String, cancelURL: String, idempotencyKey: String
+    ) async throws -> (id: String, url: String) {
         throw CardGatewayError.unreachable("no card gateway is configured")
     }
 

@@ -15,6 +15,8 @@ struct Gateway: AsyncParsableCommand {
     @Option(name: .long, help: "The gateway's own database (default .selfcare/gateway.sqlite).") var database: String?
     @Option(name: .customLong("webhook-url"), help: "Where events are posted (the portal's /webhooks/gateway).") var webhookURL: String
     @Option(name: .customLong("public-url"), help: "The address browsers reach the card page at.") var publicURL: String?
+    @Option(name: .customLong("merchant-name"), help: "The merchant the card page names (default OPERATOR_NAME, else SelfCare).")
+    var merchantName: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -28,7 +30,8 @@ struct Gateway: AsyncParsableCommand {
         logger.logLevel = .info
         let gateway = try await SandboxGateway.open(
             GatewayConfiguration(host: host, port: port, publicURL: publicURL ?? "http://\(host):\(port)", secretKey: secretKey,
-                                 webhookSecret: webhookSecret, webhookURL: webhookURL, database: store),
+                                 webhookSecret: webhookSecret, webhookURL: webhookURL,
+                                 merchantName: merchantName ?? environment["OPERATOR_NAME"] ?? "SelfCare", database: store),
             logger: logger)
         print("Sandbox card gateway at http://\(host):\(port), events to \(webhookURL)")
         try await gateway.application().runService()

@@ -75,7 +75,7 @@ private func startSandboxGateway(_ configuration: inout AppConfiguration, logger
     let gateway = try await SandboxGateway.open(
         GatewayConfiguration(host: configuration.host, port: port, publicURL: "http://\(host):\(port)", secretKey: secretKey,
                              webhookSecret: webhookSecret, webhookURL: configuration.publicURL + "/webhooks/gateway",
-                             database: .sqlite(path: folder + "/gateway.sqlite")),
+                             merchantName: configuration.branding.operatorName, database: .sqlite(path: folder + "/gateway.sqlite")),
         logger: logger)
     configuration.gateway = GatewaySettings(url: "http://127.0.0.1:\(port)", secretKey: secretKey, webhookSecret: webhookSecret)
     logger.info("sandbox card gateway at http://\(host):\(port)")
