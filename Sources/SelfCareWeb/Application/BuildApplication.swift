@@ -89,7 +89,7 @@ package struct Portal: Sendable {
             publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
             codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
             webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger,
-            apiTokenRequestsPerMinute: configuration.apiTokenRequestsPerMinute,
+            apiRequestsPerMinute: configuration.apiRequestsPerMinute,
             callbackPolicy: CallbackPolicy(production: configuration.mode == .production),
             webhookPoster: dependencies.webhookPoster ?? HTTPWebhookPoster()))
         pages = try await PageRenderer(
@@ -148,7 +148,8 @@ package struct Portal: Sendable {
         let api = router.group("api/v1")
             .add(middleware: APIErrorMiddleware())
             .add(middleware: BearerSessionMiddleware(authentication: authentication, apiTokens: services.apiTokens))
-            .add(middleware: PersonalTokenMiddleware(apiTokens: services.apiTokens))
+            .add(middleware: APIRateLimitMiddleware(limiter: services.apiRequests))
+            .add(middleware: PersonalTokenMiddleware())
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: api)
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)

@@ -30,8 +30,8 @@ package struct AppConfiguration: Sendable {
     package var trustedProxies = TrustedProxies()
     /// How long a connection may stay silent before the server closes it (`HTTP_IDLE_TIMEOUT`, seconds).
     package var idleTimeout: Int = AppConfiguration.defaultIdleTimeout
-    /// Requests a personal API token may make per minute (`API_TOKEN_RATE_LIMIT`).
-    package var apiTokenRequestsPerMinute = 120
+    /// API requests a login may make per minute, its session and all its personal tokens together (`API_TOKEN_RATE_LIMIT`).
+    package var apiRequestsPerMinute = 120
     /// Where spans go; nil keeps tracing off.
     package var tracing: TracingSettings?
 
@@ -148,7 +148,7 @@ package struct AppConfiguration: Sendable {
         configuration.paymentReturnOrigins = origins
         configuration.trustedProxies = trustedProxies
         configuration.idleTimeout = idleTimeout
-        configuration.apiTokenRequestsPerMinute = apiTokenRate
+        configuration.apiRequestsPerMinute = apiTokenRate
         configuration.tracing = tracing
         return configuration
     }
