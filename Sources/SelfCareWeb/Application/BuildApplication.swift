@@ -108,7 +108,7 @@ package struct Portal: Sendable {
     /// the raw path: page routes read the session cookie, API routes the Bearer token, and each refuses the other kind.
     package func router() async throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
-        if let tracer { router.add(middleware: RequestTracingMiddleware(tracer: tracer)) }
+        if let tracer { router.add(middleware: RequestTracingMiddleware(tracer: tracer, trustedProxies: configuration.trustedProxies)) }
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
         router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
