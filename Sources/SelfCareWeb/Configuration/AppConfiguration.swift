@@ -20,7 +20,8 @@ package struct AppConfiguration: Sendable {
     package var smtp: SMTPSettings?
     package var gateway: GatewaySettings?
     package var branding: Branding
-    /// Bearer token `/metrics` asks for; without one the metrics are open in development and off in production.
+    /// Bearer token `/metrics` asks for (32 characters at least in production); without one the metrics are open in
+    /// development and off in production.
     package var metricsToken: String?
     /// Keys that protect codes and Client IDs at rest; without them development keeps generated ones in the database.
     package var keys = SecretKeySettings()
@@ -120,6 +121,7 @@ package struct AppConfiguration: Sendable {
         let smtp = SMTPSettings.load(value, production: production, problems: &problems)
         let gateway = GatewaySettings.load(value, production: production, problems: &problems)
         let keys = SecretKeySettings.load(value, production: production, problems: &problems)
+        if production { ProductionSecrets.check(value, problems: &problems) }
         let tracing = TracingSettings.load(value, problems: &problems)
         let origins = Self.returnOrigins(value("PAYMENT_RETURN_ORIGINS"), production: production, problems: &problems)
         var trustedProxies = TrustedProxies()
