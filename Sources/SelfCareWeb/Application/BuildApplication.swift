@@ -21,6 +21,7 @@ package func buildApplication(
     let router: Router<AppRequestContext>
     do {
         try await Migrator(database: database).migrate()
+        try await DemoDataInProduction.check(configuration, database: database)
         portal = try await Portal(
             configuration: configuration, database: database, dependencies: dependencies, logger: logger, tracer: tracing?.tracer)
         router = try await portal.router()

@@ -35,6 +35,9 @@ package struct AppConfiguration: Sendable {
     package var apiRequestsPerMinute = 120
     /// Where spans go; nil keeps tracing off.
     package var tracing: TracingSettings?
+    /// Production serves a database holding the demo data set only when this says so
+    /// (`--serve-demo-data-in-production`, `SELFCARE_SERVE_DEMO_DATA_IN_PRODUCTION=true`).
+    package var servesDemoDataInProduction = false
 
     /// Slow clients holding connections open are cut after this many silent seconds.
     package static let defaultIdleTimeout = 30
@@ -141,6 +144,13 @@ package struct AppConfiguration: Sendable {
             }
         }
 
+        var servesDemoData = false
+        if let text = value(DemoDataInProduction.setting)?.lowercased() {
+            if ["true", "1", "yes"].contains(text) { servesDemoData = true } else if !["false", "0", "no"].contains(text) {
+                problems.append("\(DemoDataInProduction.setting) must be true or false, not '\(text)'")
+            }
+        }
+
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = AppConfiguration(
             mode: mode, host: host, port: port, publicURL: publicURL, database: database,
@@ -152,6 +162,7 @@ package struct AppConfiguration: Sendable {
         configuration.idleTimeout = idleTimeout
         configuration.apiRequestsPerMinute = apiTokenRate
         configuration.tracing = tracing
+        configuration.servesDemoDataInProduction = servesDemoData
         return configuration
     }
 
