@@ -241,8 +241,8 @@ struct ProductionSettingsTests {
         let problems = try ConfigurationTests.problems(settings)
 
         // then
-        #expect(problems.contains("SELFCARE_CLIENT_ID_KEY must carry at least 256 bits: 43 or more base64 characters (or 64 hex digits); "
-            + "make one with: openssl rand -base64 48"))
+        #expect(problems.contains("SELFCARE_CLIENT_ID_KEY must carry at least 256 bits, as 43 or more base64 characters or 64 hex digits: "
+            + "make one with openssl rand -base64 48"))
     }
 
     @Test("production keys of 256 bits load, written in base64 (padded or not, URL-safe too) or hex", arguments: [

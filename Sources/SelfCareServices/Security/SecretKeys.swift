@@ -7,13 +7,13 @@ package enum SecretKeys {
     /// How the deploy example's values that must be replaced begin (`deploy/selfcare.env.example`).
     package static let placeholder = "CHANGE-ME"
     /// How to make a key that passes.
-    package static let howToMake = "make one with: openssl rand -base64 48"
+    package static let howToMake = "make one with openssl rand -base64 48"
 
     /// What is wrong with `key` as the production value of the setting `name`, nil when nothing is.
     package static func productionProblem(name: String, key: String) -> String? {
-        if key.hasPrefix(placeholder) { return "\(name) still holds the example's \(placeholder) placeholder; \(howToMake)" }
+        if key.hasPrefix(placeholder) { return "\(name) still holds the example's \(placeholder) placeholder: \(howToMake)" }
         guard encodedBits(key) >= productionBits else {
-            return "\(name) must carry at least \(productionBits) bits: 43 or more base64 characters (or 64 hex digits); \(howToMake)"
+            return "\(name) must carry at least \(productionBits) bits, as 43 or more base64 characters or 64 hex digits: \(howToMake)"
         }
         return nil
     }

@@ -13,16 +13,16 @@ enum ProductionSecrets {
 
     static func check(_ value: (String) -> String?, problems: inout [String]) {
         for name in placeholders where value(name)?.contains(SecretKeys.placeholder) == true {
-            problems.append("\(name) still holds the example's \(SecretKeys.placeholder) placeholder; set the real value")
+            problems.append("\(name) still holds the example's \(SecretKeys.placeholder) placeholder: set the real value")
         }
         if let token = value("METRICS_TOKEN"), token.count < minimumMetricsTokenLength {
-            problems.append("METRICS_TOKEN must have at least \(minimumMetricsTokenLength) characters in production, not \(token.count); "
-                + "make one with: openssl rand -base64 32")
+            problems.append("METRICS_TOKEN must have at least \(minimumMetricsTokenLength) characters in production, not \(token.count) "
+                + "(make one with openssl rand -base64 32)")
         }
         for (index, name) in distinct.enumerated() {
             guard let secret = value(name) else { continue }
             for other in distinct[(index + 1)...] where value(other) == secret {
-                problems.append("\(name) and \(other) must differ: each secret protects something else; \(SecretKeys.howToMake)")
+                problems.append("\(name) and \(other) must differ: one leaked secret must not open what another protects")
             }
         }
     }
