@@ -1,6 +1,7 @@
 import Foundation
 import SelfCareCore
 import SelfCareStore
+import SelfCareTestSupport
 import Testing
 @testable import SelfCareServices
 @testable import SelfCareWeb
@@ -297,6 +298,29 @@ struct ProductionSettingsTests {
         for name in placeholders {
             #expect(problems.contains("\(name) still holds the example's CHANGE-ME placeholder"), "\(name) not named in \(problems)")
         }
+    }
+
+    @Test("the command line in production refuses a missing or weak SELFCARE_CLIENT_ID_KEY in one line, before issuing anything",
+          arguments: [nil, "too short a key", "CHANGE-ME-openssl-rand-base64-48"] as [String?])
+    func commandLineKey(key: String?) async throws {
+        // given
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-cli-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var environment = ["SELFCARE_MODE": "production"]
+        environment["SELFCARE_CLIENT_ID_KEY"] = key
+
+        // when
+        let outcome = try await CommandRun(
+            ["issue-client-id", "--client", "C200", "--database", "sqlite://" + folder.appendingPathComponent("cli.sqlite").path],
+            environment: environment
+        ).run()
+
+        // then
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.split(separator: "\n").count == 1)
+        #expect(outcome.standardError.hasPrefix("selfcare: SELFCARE_CLIENT_ID_KEY"), "\(outcome.standardError)")
+        #expect(outcome.standardOutput.isEmpty)
     }
 
     @Test("development keeps its defaults: no keys, a 32-character key, and a short metrics token are accepted")
