@@ -44,7 +44,8 @@ public enum ClientNetwork {
                     guard let octets = ipv4Octets(piece) else { return nil }
                     result += [octets[0] << 8 | octets[1], octets[2] << 8 | octets[3]]
                 } else {
-                    guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit), let value = UInt16(piece, radix: 16) else { return nil }
+                    guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit),
+                          let value = UInt16(piece, radix: 16) else { return nil }
                     result.append(value)
                 }
             }

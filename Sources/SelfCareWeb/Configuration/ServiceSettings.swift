@@ -131,7 +131,9 @@ package struct SecretKeySettings: Sendable, Equatable {
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SecretKeySettings {
         func key(_ name: String) -> String? {
             guard let text = value(name) else {
-                if production { problems.append("\(name) is missing (at least \(SecretKeys.productionBits) random bits: \(SecretKeys.howToMake))") }
+                if production {
+                    problems.append("\(name) is missing (at least \(SecretKeys.productionBits) random bits: \(SecretKeys.howToMake))")
+                }
                 return nil
             }
             if production, let problem = SecretKeys.productionProblem(name: name, key: text) {
