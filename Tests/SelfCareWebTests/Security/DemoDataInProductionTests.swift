@@ -13,10 +13,14 @@ import Testing
 struct DemoDataInProductionTests {
     /// A production environment for `selfcare serve` on `database`; its SMSC, relay and gateway are never reached before
     /// the refusal.
-    static func productionEnvironment(database: URL) -> [String: String] {
-        [
+    static func productionEnvironment(database: DatabaseURL) -> [String: String] {
+        let url: String = switch database {
+        case .sqlite(let path): "sqlite://" + path
+        case .postgres(let url): url
+        }
+        return [
             "SELFCARE_MODE": "production", "HOST": "127.0.0.1", "PORT": "0", "PUBLIC_URL": "https://selfcare.example.mu",
-            "DATABASE_URL": "sqlite://" + database.path,
+            "DATABASE_URL": url,
             "SELFCARE_CODE_KEY": "Qm9Ou3rJ0m7yZb6mT1u8kq2Vx0Lw3cR5sE9dF4gH7jK2nP6tY1aZ8xC3vB5nM0qW",
             "SELFCARE_CLIENT_ID_KEY": "c2VWm4Hq8Rz1Tn6Lp3Xk9Dj2Bf5Gs7Yw0Ua4Ei1Oo8Nc6Mv3Zb9Qr2Tt5Ly7Ph0",
             "GATEWAY_URL": "https://127.0.0.1:9", "GATEWAY_SECRET_KEY": "sk_live_8f3b1c9d2e7a4f6b0c5d8e1f3a9b7c2d4e6f8a0b",
@@ -26,18 +30,25 @@ struct DemoDataInProductionTests {
         ]
     }
 
-    /// A migrated SQLite database under `folder` holding one client of the demo data set (reference `DEMO-IND-001`).
-    static func demoDatabase(in folder: URL) async throws -> URL {
+    /// A migrated database of `engine` (SQLite under `folder`) holding one client, by default one of the demo data set
+    /// (`DEMO-IND-001`), and how to remove it.
+    static func demoDatabase(
+        _ engine: DatabaseEngine = .sqlite, in folder: URL, reference: String = "DEMO-IND-001"
+    ) async throws -> (DatabaseURL, @Sendable () async -> Void) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("portal.sqlite")
-        let database = try await Database.open(.sqlite(path: file.path), logger: WebTest.logger)
+        let (url, drop) = try await TestDatabases.fresh(engine, in: folder)
+        let database: Database
+        do { database = try await Database.open(url, logger: WebTest.logger) } catch {
+            await drop()
+            throw error
+        }
         do {
             try await Migrator(database: database).migrate(now: Subscribers.start)
             let plans = folder.appendingPathComponent("plans.json")
             try Data(Subscribers.plansJSON.utf8).write(to: plans)
             _ = try await PlanImporter(database: database).importFile(at: plans.path, now: Subscribers.start)
             let customers = folder.appendingPathComponent("customers.csv")
-            let row = ["DEMO-IND-001", "Aarav Ramgoolam", "individual", "aarav.1@example.mu", "", Subscribers.aline.rawValue,
+            let row = [reference, "Aarav Ramgoolam", "individual", "aarav.1@example.mu", "", Subscribers.aline.rawValue,
                        Subscribers.alineLine.e164, "POST499", "2026-01-15"]
             try Data(([CustomerRow.header, row].map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").utf8).write(to: customers)
             let report = try await CustomerImporter(database: database, newAccountID: { Subscribers.unknownAccount })
@@ -45,28 +56,31 @@ struct DemoDataInProductionTests {
             #expect(report.rejected.isEmpty)
         } catch {
             await database.close()
+            await drop()
             throw error
         }
         await database.close()
-        return file
+        return (url, drop)
     }
 
     static func folder() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-demo-production-\(UUID().uuidString)")
     }
 
-    @Test("the portal in production on a database holding demo clients refuses to start, naming the problem and the flag")
-    func refused() async throws {
+    @Test("the portal in production on a database holding demo clients refuses to start, naming the problem and the flag",
+          arguments: TestDatabases.engines)
+    func refused(engine: DatabaseEngine) async throws {
         // given
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try await Self.demoDatabase(in: folder)
-        let configuration = try AppConfiguration.load(Self.productionEnvironment(database: file))
+        let (url, drop) = try await Self.demoDatabase(engine, in: folder)
+        let configuration = try AppConfiguration.load(Self.productionEnvironment(database: url))
 
         // when
         let error = await #expect(throws: DemoDataInProduction.self) {
             _ = try await buildApplication(configuration: configuration, logger: WebTest.logger)
         }
+        await drop()
 
         // then
         let message = try #require(error).description
@@ -75,13 +89,34 @@ struct DemoDataInProductionTests {
         #expect(!message.contains("\n"))
     }
 
+    @Test("production serves a database whose client references only look like the demo's",
+          arguments: TestDatabases.engines, ["demo-IND-001", "XDEMO-IND-001", "DEMO"])
+    func lookAlikeServed(engine: DatabaseEngine, reference: String) async throws {
+        // given
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (url, drop) = try await Self.demoDatabase(engine, in: folder, reference: reference)
+        let configuration = try AppConfiguration.load(Self.productionEnvironment(database: url))
+
+        // when
+        let app = try await buildApplication(
+            configuration: configuration, logger: WebTest.logger, dependencies: AppDependencies(runsOutboxWorker: false))
+
+        // then
+        try await app.test(.router) { client in
+            let health = try await client.execute(uri: "/health", method: .get)
+            #expect(health.status == .ok)
+        }
+        await drop()
+    }
+
     @Test("with the flag's setting, production serves the demo database")
     func servedOnPurpose() async throws {
         // given
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try await Self.demoDatabase(in: folder)
-        var settings = Self.productionEnvironment(database: file)
+        let (url, _) = try await Self.demoDatabase(in: folder)
+        var settings = Self.productionEnvironment(database: url)
         settings["SELFCARE_SERVE_DEMO_DATA_IN_PRODUCTION"] = "true"
         let configuration = try AppConfiguration.load(settings)
 
@@ -113,8 +148,8 @@ struct DemoDataInProductionTests {
         // given
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try await Self.demoDatabase(in: folder)
-        let environment = Self.productionEnvironment(database: file)
+        let (url, _) = try await Self.demoDatabase(in: folder)
+        let environment = Self.productionEnvironment(database: url)
         let running = "SelfCare is running at"
 
         // when
