@@ -23,6 +23,8 @@
 #   tokens of its own, so that it cannot log the other operations out half-way.
 # - Login limits (5 failures per identifier, 30 per client address in 15 minutes) are left as they are: the fuzzed
 #   logins use other identifiers, and every token is obtained before any fuzzing starts. 429 is a documented answer.
+# - Each login's API requests are limited per minute (API_TOKEN_RATE_LIMIT, its sessions and tokens together); the run
+#   sends hundreds a minute with one token, so the limit is raised to keep every answer about the operation tested.
 # - PAYMENT_RETURN_ORIGINS allows https://app.example.mu, the origin of the document's own `returnUrl` examples.
 # - The portal accepts callbacks to any http(s) address in development, so the run happens in a network namespace of
 #   its own with only the loopback interface (unshare; root or user namespaces): nothing fuzzed can leave the machine.
@@ -101,7 +103,7 @@ CLIENT_ID=$("$BIN" issue-client-id --client B001 --database "$DB")
 PORT=$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
 URL="http://127.0.0.1:$PORT"
 # The customers are already loaded, so the development start loads no demo data.
-SELFCARE_MODE=development PAYMENT_RETURN_ORIGINS=https://app.example.mu \
+SELFCARE_MODE=development PAYMENT_RETURN_ORIGINS=https://app.example.mu API_TOKEN_RATE_LIMIT=100000 \
     "$BIN" serve --port "$PORT" --database "$DB" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 150); do curl -sf "$URL/health" >/dev/null && break; sleep 0.2; done

@@ -12,8 +12,8 @@
 #   SKIP_BROWSER=1          skip the headless Chromium journeys (also skipped when arguments are given)
 #   SKIP_PEERS=1            do not start the SMSC and mail relays the messaging interop tests talk to
 #   SKIP_DEPLOY=1           skip the deployment tests: deploy files, backup and restore, several instances behind
-#                           nginx, a bill run over several processes with workers killed (also skipped when arguments
-#                           are given)
+#                           nginx, a bill run over several processes with workers killed, event deliveries against DNS
+#                           rebinding and stalled receivers (also skipped when arguments are given)
 #   SKIP_CONFORMANCE=1      skip the API conformance run: schemathesis against the OpenAPI document, logged in with
 #                           an Account ID and with a Client ID (also skipped when arguments are given)
 #   TEST_SCRIPT_DRY_RUN=1   instead of `swift test`, check the database with
@@ -310,17 +310,32 @@ if [ "${TEST_SCRIPT_DRY_RUN:-0}" = "1" ]; then
         log "dry run: would run swift test $*"
     fi
 else
+    # One build for everything that follows; it may print no warning about the project's own code.
+    build_log="$(mktemp /tmp/selfcare-build-log.XXXXXX)"
+    log "swift build --build-tests"
+    if ! swift build --build-tests >"$build_log" 2>&1; then
+        cat "$build_log" >&2
+        rm -f "$build_log"
+        die "swift build failed"
+    fi
+    if grep -E "^$repo_root/(Sources|Tests)/[^:]+:[0-9]+:[0-9]+: warning:" "$build_log" >&2; then
+        log "error: the build warns about the project's own code (above)"
+        rc=1
+    fi
+    rm -f "$build_log"
     # Browser journeys first (they need only the executable), so swift test's summary stays the last lines.
     if [ "${SKIP_BROWSER:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
         scripts/browser-tests.sh || rc=$?
     fi
-    # Deployment: the files under deploy/ parse, a backup restores, several instances behind nginx survive a kill, and
-    # a bill run split over processes survives its workers being killed.
+    # Deployment: the files under deploy/ parse, a backup restores, several instances behind nginx survive a kill, a
+    # bill run split over processes survives its workers being killed, and event deliveries neither follow a DNS name
+    # rebound to loopback nor wait behind a stalled receiver.
     if [ "${SKIP_DEPLOY:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then
         scripts/deploy-files-test.sh || rc=$?
         scripts/backup-restore-test.sh || rc=$?
         scripts/multi-instance-test.sh || rc=$?
         scripts/bill-run-workers-test.sh || rc=$?
+        scripts/hub-delivery-test.sh || rc=$?
     fi
     # API conformance: schemathesis, every check and phase, against the JSON API and its OpenAPI document.
     if [ "${SKIP_CONFORMANCE:-0}" != "1" ] && { [ $# -eq 0 ] || [ "$strict" = "1" ]; }; then

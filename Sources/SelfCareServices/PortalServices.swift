@@ -22,8 +22,8 @@ package struct PortalServiceSettings: Sendable {
     package var gateway: any CardGateway
     package var webhookSecret: String
     package var logger: Logger
-    /// Requests a personal API token may make per minute.
-    package var apiTokenRequestsPerMinute: Int
+    /// API requests a login may make per minute, its sessions and personal tokens together.
+    package var apiRequestsPerMinute: Int
     /// Where event subscriptions may send their calls.
     package var callbackPolicy: CallbackPolicy
     /// Sends the calls of event subscriptions, each to the address its policy checked.
@@ -32,10 +32,10 @@ package struct PortalServiceSettings: Sendable {
     package init(
         clock: any WallClock, scrypt: ScryptParameters, loginThrottling: LoginThrottlePolicy, branding: Branding, publicURL: String,
         returnOrigins: Set<String>, codeKey: String?, clientIDKey: String?, gateway: any CardGateway, webhookSecret: String, logger: Logger,
-        apiTokenRequestsPerMinute: Int = 120, callbackPolicy: CallbackPolicy = CallbackPolicy(production: false),
+        apiRequestsPerMinute: Int = 120, callbackPolicy: CallbackPolicy = CallbackPolicy(production: false),
         callbackPoster: any CallbackPosting = PinnedCallbackClient()
     ) {
-        self.apiTokenRequestsPerMinute = apiTokenRequestsPerMinute
+        self.apiRequestsPerMinute = apiRequestsPerMinute
         self.callbackPolicy = callbackPolicy
         self.callbackPoster = callbackPoster
         self.clock = clock
@@ -64,6 +64,8 @@ package struct PortalServices: Sendable {
     package let payments: PaymentService
     package let alerts: UsageAlertService
     package let apiTokens: APITokenService
+    /// Each login's budget of API requests.
+    package let apiRequests: APIRequestLimiter
     package let hub: HubService
     /// Sends queued events to their subscriptions.
     package let hubDeliveries: HubDeliveryWorker
@@ -101,7 +103,8 @@ package struct PortalServices: Sendable {
             logger: settings.logger)
         alertEvaluator = UsageAlertEvaluator(database: database, operatorName: branding.operatorName, portalURL: settings.publicURL)
         alerts = UsageAlertService(database: database, clock: clock, evaluator: alertEvaluator)
-        apiTokens = APITokenService(database: database, clock: clock, requestsPerWindow: settings.apiTokenRequestsPerMinute)
+        apiTokens = APITokenService(database: database, clock: clock)
+        apiRequests = APIRequestLimiter(database: database, clock: clock, requestsPerWindow: settings.apiRequestsPerMinute)
         hub = HubService(database: database, clock: clock, policy: settings.callbackPolicy)
         hubDeliveries = HubDeliveryWorker(
             database: database, clock: clock, poster: settings.callbackPoster, policy: settings.callbackPolicy, logger: settings.logger,

@@ -20,8 +20,16 @@ struct DatabaseOption: ParsableArguments {
 }
 
 /// The key Client IDs are stored with: `SELFCARE_CLIENT_ID_KEY` (the portal's), else the database's own (development).
+/// With `SELFCARE_MODE=production` the key must pass the portal's production rule.
 func clientIDKey(for database: Database) async throws -> ClientIDKey {
-    let configured = ProcessInfo.processInfo.environment["SELFCARE_CLIENT_ID_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    let environment = ProcessInfo.processInfo.environment
+    let configured = environment["SELFCARE_CLIENT_ID_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    if environment["SELFCARE_MODE"] == "production" {
+        guard let configured else {
+            throw CommandFailure("SELFCARE_CLIENT_ID_KEY is missing: production keeps Client IDs under the portal's key, give the CLI the same")
+        }
+        if let problem = SecretKeys.productionProblem(name: "SELFCARE_CLIENT_ID_KEY", key: configured) { throw CommandFailure(problem) }
+    }
     if let configured, configured.count < SecretKeys.minimumLength {
         throw CommandFailure("SELFCARE_CLIENT_ID_KEY must have at least \(SecretKeys.minimumLength) characters")
     }

@@ -8,7 +8,7 @@ import Testing
 @testable import SelfCareWeb
 
 /// Issue 14: personal API tokens — created from a login session and shown once, stored as digests, scoped (read-only by
-/// default), rate-limited per token, refused once revoked.
+/// default), rate-limited with their login, refused once revoked.
 @Suite("Personal API tokens")
 struct APITokenTests {
     static let aline = Subscribers.aline.rawValue
@@ -137,28 +137,51 @@ struct APITokenTests {
         }
     }
 
-    @Test("each token is limited per minute: RateLimit headers, then 429 with Retry-After; another token is not affected")
-    func rateLimited() async throws {
-        try await Billing.withPortal(configure: { $0.apiTokenRequestsPerMinute = 3 }) { portal in
-            // given
+    @Test("a login's tokens share one budget a minute: RateLimit headers, then 429 with Retry-After for each of them")
+    func tokensShareTheLoginsBudget() async throws {
+        try await Billing.withPortal(configure: { $0.apiRequestsPerMinute = 5 }) { portal in
+            // given two tokens of one login, made with its session (two requests of the budget)
             let session = try await portal.token(Self.aline)
             let first = try #require(try await Self.create(portal, session: session).json["token"] as? String)
             let second = try #require(try await Self.create(portal, session: session, name: "Other").json["token"] as? String)
 
-            // when
+            // when the two tokens take turns
             var answers: [TestResponse] = []
-            for _ in 0..<4 { answers.append(try await portal.api(.get, "/api/v1/customerBill", token: first)) }
-            let other = try await portal.api(.get, "/api/v1/customerBill", token: second)
+            for token in [first, second, first, second] { answers.append(try await portal.api(.get, "/api/v1/customerBill", token: token)) }
             portal.clock.advance(by: 61)
-            let later = try await portal.api(.get, "/api/v1/customerBill", token: first)
+            let later = try await portal.api(.get, "/api/v1/customerBill", token: second)
 
             // then
             #expect(answers.map(\.status) == [.ok, .ok, .ok, .tooManyRequests])
             #expect(answers.map { $0.headers[HTTPField.Name("RateLimit-Remaining")!] } == ["2", "1", "0", "0"])
-            #expect(answers[0].headers[HTTPField.Name("RateLimit-Limit")!] == "3")
+            #expect(answers[0].headers[HTTPField.Name("RateLimit-Limit")!] == "5")
             #expect(answers[3].headers[.retryAfter].flatMap(Int.init).map { (1...60).contains($0) } == true)
-            #expect(other.status == .ok)
+            #expect(answers[3].errorCode == "rate_limited")
             #expect(later.status == .ok)
+        }
+    }
+
+    @Test("API calls with the login's session draw on the same budget as its tokens; another login keeps its own")
+    func sessionCallsCount() async throws {
+        try await Billing.withPortal(configure: { $0.apiRequestsPerMinute = 3 }) { portal in
+            // given a token of Aline's login (one request of her budget), and a session of the company's login
+            let session = try await portal.token(Self.aline)
+            let token = try #require(try await Self.create(portal, session: session).json["token"] as? String)
+            let company = try await portal.token(Subscribers.companyClientID.grouped)
+
+            // when her session makes two calls, then her token one
+            let sessionCalls = [try await portal.api(.get, "/api/v1/billingAccount", token: session),
+                                try await portal.api(.get, "/api/v1/customerBill", token: session)]
+            let tokenCall = try await portal.api(.get, "/api/v1/customerBill", token: token)
+            let companyCall = try await portal.api(.get, "/api/v1/customerBill", token: company)
+
+            // then
+            #expect(sessionCalls.map(\.status) == [.ok, .ok])
+            #expect(sessionCalls.map { $0.headers[HTTPField.Name("RateLimit-Remaining")!] } == ["1", "0"])
+            #expect(tokenCall.status == .tooManyRequests)
+            #expect(tokenCall.headers[.retryAfter] != nil)
+            #expect(companyCall.status == .ok)
+            #expect(companyCall.headers[HTTPField.Name("RateLimit-Remaining")!] == "2")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import SelfCareCore
 import SelfCareMessaging
 import SelfCareStore
@@ -325,6 +326,37 @@ struct OneTimeCodeTests {
             #expect(codesSentThatDay == 4, "no code is sent while the identifier's codes are blocked")
             #expect(nextDayAnswer.status == .ok)
             #expect(try await portal.count("audit_events", where: "action = 'codesLocked'") == 1)
+        }
+    }
+
+    @Test("the daily cap of 20 codes per client address counts an IPv6 client by its /64")
+    func dailyCapPerIPv6Network() async throws {
+        try await WebTest.withPortal(framework: .live, configure: { $0.trustedProxies = try! TrustedProxies("127.0.0.1, ::1") }) { portal in
+            // given 20 registrations from 20 addresses of 2001:db8:7:7::/64, each for another identifier
+            func register(_ identifier: String, from address: String) async throws -> TestResponse {
+                let body = try JSONSerialization.data(withJSONObject: [
+                    "identifier": identifier, "fullName": "Aline Ramdin", "email": "aline@example.mu", "acceptTerms": true,
+                ])
+                return try await portal.client.execute(
+                    uri: "/api/v1/registrations", method: .post,
+                    headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"],
+                    body: ByteBuffer(bytes: body))
+            }
+            for index in 0..<20 {
+                _ = try await register(AccountID(body: 500_000_000 + index).rawValue, from: "2001:db8:7:7::\(index + 1)")
+            }
+
+            // when Aline registers from a 21st address of that /64, then from the next /64
+            let sameNetwork = try await register(Self.identifier, from: "2001:db8:7:7:abcd::1")
+            let sentFromSameNetwork = try await portal.sms(to: Self.line).count
+            let nextNetwork = try await register(Self.identifier, from: "2001:db8:7:8::1")
+            let sentFromNextNetwork = try await portal.sms(to: Self.line).count
+
+            // then
+            #expect(sameNetwork.status == .accepted)
+            #expect(sentFromSameNetwork == 0)
+            #expect(nextNetwork.status == .accepted)
+            #expect(sentFromNextNetwork == 1)
         }
     }
 }

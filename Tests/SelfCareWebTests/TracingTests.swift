@@ -8,13 +8,14 @@ import SelfCareTestSupport
 import Testing
 @testable import SelfCareWeb
 
-/// Issue 15.4: a span per request and per database statement, exported over OTLP/HTTP, and off unless configured.
+/// Issue 15.4: a span per request and per database statement, exported over OTLP/HTTP, and off unless configured; a
+/// caller's trace is continued only through a trusted proxy (issue 21).
 @Suite("Tracing")
 struct TracingTests {
-    @Test("a request reaches an OTLP collector as a server span continuing the caller's trace, its statements as children",
+    @Test("a request from a trusted proxy reaches a collector as a span continuing the caller's trace, statements as children",
           arguments: TestDatabases.engines)
     func requestReachesCollector(engine: DatabaseEngine) async throws {
-        // given a collector, and a caller that sends its own trace context
+        // given a collector, and a trusted proxy (the test client on loopback) that sends its own trace context
         let collector = OTLPCollector()
         let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
         let callerSpanID = "00f067aa0ba902b7"
@@ -24,10 +25,9 @@ struct TracingTests {
 
         // when the portal, tracing to it, answers one request and stops (its exporter sends what is left)
         try await collector.run { endpoint in
-            try await WebTest.withPortal(engine: engine, configure: { configuration in
-                var tracing = TracingSettings(tracesEndpoint: endpoint, encoding: .json)
-                tracing.exportDelay = .milliseconds(10)
-                configuration.tracing = tracing
+            try await WebTest.withPortal(engine: engine, framework: .live, configure: { configuration in
+                configuration.tracing = Self.settings(endpoint)
+                configuration.trustedProxies = try! TrustedProxies("127.0.0.1, ::1")
             }) { portal in
                 let response = try await portal.client.execute(uri: "/health/ready", method: .get, headers: sent)
                 #expect(response.status == .ok)
@@ -46,6 +46,46 @@ struct TracingTests {
         #expect(!statements.isEmpty)
         #expect(statements.allSatisfy { $0.traceID == traceID && $0.attributes["db.system.name"] == (engine == .sqlite ? "sqlite" : "postgresql") })
         #expect(statements.contains { $0.name == "SELECT" && $0.attributes["db.query.text"]?.contains("schema_migrations") == true })
+    }
+
+    @Test("a caller that is not a trusted proxy gets a trace of its own, linked to the trace it sent, even with sampling off")
+    func untrustedCallerStartsItsOwnTrace() async throws {
+        // given a collector, a trusted proxy elsewhere, and a caller on loopback that sends a trace context, not sampled
+        let collector = OTLPCollector()
+        let traceID = "0af7651916cd43dd8448eb211c80319c"
+        let callerSpanID = "b7ad6b7169203331"
+        var headers = HTTPFields()
+        headers[HTTPField.Name("traceparent")!] = "00-\(traceID)-\(callerSpanID)-00"
+        let sent = headers
+
+        // when
+        try await collector.run { endpoint in
+            try await WebTest.withPortal(framework: .live, configure: { configuration in
+                configuration.tracing = Self.settings(endpoint)
+                configuration.trustedProxies = try! TrustedProxies("10.0.0.0/8")
+            }) { portal in
+                let response = try await portal.client.execute(uri: "/health/ready", method: .get, headers: sent)
+                #expect(response.status == .ok)
+            }
+        }
+
+        // then the request is traced, in a new trace of its own, and the caller's trace is only a link
+        let spans = collector.spans
+        let server = try #require(spans.first { $0.kind == 2 && $0.name == "GET /health/ready" })
+        #expect(server.traceID != traceID)
+        #expect(server.traceID.count == 32)
+        #expect(server.parentSpanID.isEmpty)
+        #expect(server.links == [OTLPCollector.ReceivedLink(traceID: traceID, spanID: callerSpanID)])
+        #expect(!spans.contains { $0.traceID == traceID })
+        let statements = spans.filter { $0.kind == 3 && $0.parentSpanID == server.spanID }
+        #expect(!statements.isEmpty && statements.allSatisfy { $0.traceID == server.traceID })
+    }
+
+    /// Tracing to `endpoint` as JSON, sent at once.
+    static func settings(_ endpoint: String) -> TracingSettings {
+        var tracing = TracingSettings(tracesEndpoint: endpoint, encoding: .json)
+        tracing.exportDelay = .milliseconds(10)
+        return tracing
     }
 
     @Test("off unless an endpoint is set; read by the OpenTelemetry names; a protocol not built in is named")
@@ -79,6 +119,13 @@ final class OTLPCollector: Sendable {
         var kind: Int
         var attributes: [String: String]
         var serviceName: String?
+        var links: [ReceivedLink]
+    }
+
+    /// A span's link to a span of another trace.
+    struct ReceivedLink: Sendable, Equatable {
+        var traceID: String
+        var spanID: String
     }
 
     private let received = Mutex<[ReceivedSpan]>([])
@@ -108,7 +155,10 @@ final class OTLPCollector: Sendable {
                     found.append(ReceivedSpan(
                         traceID: Self.hex(span["traceId"]), spanID: Self.hex(span["spanId"]), parentSpanID: Self.hex(span["parentSpanId"]),
                         name: span["name"] as? String ?? "", kind: span["kind"] as? Int ?? 0, attributes: Self.attributes(span["attributes"]),
-                        serviceName: resourceAttributes["service.name"]))
+                        serviceName: resourceAttributes["service.name"],
+                        links: (span["links"] as? [[String: Any]] ?? []).map {
+                            ReceivedLink(traceID: Self.hex($0["traceId"]), spanID: Self.hex($0["spanId"]))
+                        }))
                 }
             }
         }

@@ -20,34 +20,20 @@ package struct IssuedAPIToken: Sendable {
     package var stored: StoredAPIToken
 }
 
-/// How many more requests a token may make in the current window.
-package struct RateLimitState: Sendable, Hashable {
-    package var limit: Int
-    package var remaining: Int
-    /// Seconds until the window ends.
-    package var reset: Int
-
-    package var isExceeded: Bool { remaining < 0 }
-}
-
 /// Personal API tokens: created and revoked from a login session, named, scoped (read-only by default), stored as
-/// digests, seen with their last use, rate-limited per token. A token sees what its login sees, within its scopes.
+/// digests, seen with their last use. A token sees what its login sees, within its scopes, and draws on its login's
+/// request budget (`APIRequestLimiter`).
 package struct APITokenService: Sendable {
     private let database: Database
     private let clock: any WallClock
     private let tokens = APITokenRepository()
-    /// Requests a token may make per window.
-    package let requestsPerWindow: Int
-    package let window: TimeInterval
 
     package static let prefix = "sct_"
     static let maximumTokens = 20
 
-    package init(database: Database, clock: any WallClock, requestsPerWindow: Int = 120, window: TimeInterval = 60) {
+    package init(database: Database, clock: any WallClock) {
         self.database = database
         self.clock = clock
-        self.requestsPerWindow = requestsPerWindow
-        self.window = window
     }
 
     /// A new token for the login of `identity`, which must be a login session.
@@ -123,17 +109,6 @@ package struct APITokenService: Sendable {
         }
         return AuthenticatedUser(user: user, tokenDigest: digest, csrfToken: "",
                                  personalToken: PersonalToken(id: stored.id, scopes: Set(stored.scopes.compactMap(APIScope.init))))
-    }
-
-    /// Counts one request of the token; `remaining` below zero means it is over its limit until `reset`.
-    package func hit(_ token: PersonalToken) async throws -> RateLimitState {
-        let now = clock.now()
-        let window = self.window
-        let (hits, start) = try await database.transaction { db in
-            try await RateLimitRepository().hit("api-token:\(token.id)", window: window, now: now, on: db)
-        }
-        let reset = max(Int((start.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)), 1)
-        return RateLimitState(limit: requestsPerWindow, remaining: requestsPerWindow - hits, reset: reset)
     }
 
     private static func requireSession(_ identity: AuthenticatedUser) throws {

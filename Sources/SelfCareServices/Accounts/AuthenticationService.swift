@@ -112,14 +112,14 @@ package struct AuthenticationService: Sendable {
         return .success(issued)
     }
 
-    /// Counts the attempt in the client address's window, the portal's window and the identifier's run of failures,
-    /// in one transaction, or says which limit refuses it.
+    /// Counts the attempt in the client address's window (an IPv6 client's /64), the portal's window and the identifier's
+    /// run of failures, in one transaction, or says which limit refuses it.
     private func admit(subject: String, clientAddress: String?, now: Date) async throws -> Admission {
         let (policy, throttles, limits) = (throttling, self.throttles, self.limits)
         return try await database.transaction { db -> Admission in
             var windows: [(key: String, start: Date)] = []
             if let clientAddress {
-                let key = "login:address:\(clientAddress)"
+                let key = "login:address:\(ClientNetwork.throttleKey(for: clientAddress))"
                 let (hits, start) = try await limits.hit(key, window: policy.addressWindow, now: now, on: db)
                 guard hits <= policy.failuresPerAddress else {
                     let seconds = Int(start.addingTimeInterval(policy.addressWindow).timeIntervalSince(now).rounded(.up))

@@ -24,7 +24,8 @@ struct OneTimeCodes: Sendable {
     }
 
     /// Queues a new code by SMS to `msisdn`, unless a limit refuses it: a minute since the last code for `subject`,
-    /// the hourly and daily maximum for `subject`, the daily maximum for the client address, or a day of wrong codes.
+    /// the hourly and daily maximum for `subject`, the daily maximum for the client address (an IPv6 client's /64), or a
+    /// day of wrong codes.
     /// Without a number (unknown or already registered identifier) the code is stored but sent nowhere, so the flow
     /// answers like a real one.
     func issue(
@@ -45,7 +46,8 @@ struct OneTimeCodes: Sendable {
             let today = try await codes.countIssued(subject: subject, since: now.addingTimeInterval(-Self.day), on: db)
             guard today < policy.maximumCodesPerDay else { throw tooManyToday }
             if let clientAddress {
-                let (hits, _) = try await limits.hit("codes:address:\(clientAddress)", window: Self.day, now: now, on: db)
+                let key = "codes:address:\(ClientNetwork.throttleKey(for: clientAddress))"
+                let (hits, _) = try await limits.hit(key, window: Self.day, now: now, on: db)
                 guard hits <= policy.maximumCodesPerAddressPerDay else { throw tooManyToday }
             }
             var generator = SystemRandomNumberGenerator()

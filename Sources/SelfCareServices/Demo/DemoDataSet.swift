@@ -38,6 +38,9 @@ package struct DemoDataSet: Sendable {
         return periods
     }
 
+    /// How every demo client's reference begins, and so how a database holding the demo data set is recognised.
+    package static let referencePrefix = "DEMO-"
+
     /// References of the clients that get a Client ID.
     package static let corporateReferences = ["DEMO-BIZ-001", "DEMO-CORP-001", "DEMO-GOV-001", "DEMO-FAM-001"]
 

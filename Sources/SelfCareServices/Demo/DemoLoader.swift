@@ -29,6 +29,11 @@ package struct DemoLoader: Sendable {
         try await database.read { db in try await !CustomerRepository().hasClients(on: db) }
     }
 
+    /// True when the database holds clients of the demo data set (references `DEMO-…`), whose logins are published.
+    package static func holdsDemoData(_ database: Database) async throws -> Bool {
+        try await database.read { db in try await CustomerRepository().hasClients(referencePrefix: DemoDataSet.referencePrefix, on: db) }
+    }
+
     /// Loads everything for `seed`, as of `now`; `log` receives one line per step. With `history`, two logins are made
     /// ready and given a past of payments.
     package func load(

@@ -19,6 +19,13 @@ package struct CustomerRepository: Sendable {
         try await db.raw("SELECT id FROM clients LIMIT 1").first() != nil
     }
 
+    /// True when a stored client's reference begins with `prefix` (compared case-sensitively on both engines).
+    package func hasClients(referencePrefix prefix: String, on db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("""
+            SELECT id FROM clients WHERE substr(client_ref, 1, length(\(bind: prefix))) = \(bind: prefix) LIMIT 1
+            """).first() != nil
+    }
+
     /// The client whose confidential Client ID has this keyed digest (`ClientIDKey.digest`), if any.
     package func client(clientIDDigest digest: String, on db: any SQLDatabase) async throws -> StoredClient? {
         try await db.raw("SELECT * FROM clients WHERE client_id_digest = \(bind: digest)").first().map(Self.client(from:))

@@ -21,6 +21,7 @@ package func buildApplication(
     let router: Router<AppRequestContext>
     do {
         try await Migrator(database: database).migrate()
+        try await DemoDataInProduction.check(configuration, database: database)
         portal = try await Portal(
             configuration: configuration, database: database, dependencies: dependencies, logger: logger, tracer: tracing?.tracer)
         router = try await portal.router()
@@ -89,7 +90,7 @@ package struct Portal: Sendable {
             publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
             codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
             webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger,
-            apiTokenRequestsPerMinute: configuration.apiTokenRequestsPerMinute,
+            apiRequestsPerMinute: configuration.apiRequestsPerMinute,
             callbackPolicy: CallbackPolicy(
                 production: configuration.mode == .production, extraPorts: configuration.callbackPorts,
                 resolver: dependencies.hostResolver ?? SystemHostResolver()),
@@ -110,7 +111,7 @@ package struct Portal: Sendable {
     /// the raw path: page routes read the session cookie, API routes the Bearer token, and each refuses the other kind.
     package func router() async throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
-        if let tracer { router.add(middleware: RequestTracingMiddleware(tracer: tracer)) }
+        if let tracer { router.add(middleware: RequestTracingMiddleware(tracer: tracer, trustedProxies: configuration.trustedProxies)) }
         router.add(middleware: SecurityHeadersMiddleware(
             strictTransportSecurity: configuration.usesHTTPS, formTargets: configuration.gateway.map { [$0.url] } ?? []))
         router.add(middleware: HTTPMetricsMiddleware(metrics: metrics))
@@ -150,7 +151,8 @@ package struct Portal: Sendable {
         let api = router.group("api/v1")
             .add(middleware: APIErrorMiddleware())
             .add(middleware: BearerSessionMiddleware(authentication: authentication, apiTokens: services.apiTokens))
-            .add(middleware: PersonalTokenMiddleware(apiTokens: services.apiTokens))
+            .add(middleware: APIRateLimitMiddleware(limiter: services.apiRequests))
+            .add(middleware: PersonalTokenMiddleware())
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: api)
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)

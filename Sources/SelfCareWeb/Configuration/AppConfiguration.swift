@@ -20,7 +20,8 @@ package struct AppConfiguration: Sendable {
     package var smtp: SMTPSettings?
     package var gateway: GatewaySettings?
     package var branding: Branding
-    /// Bearer token `/metrics` asks for; without one the metrics are open in development and off in production.
+    /// Bearer token `/metrics` asks for (32 characters at least in production); without one the metrics are open in
+    /// development and off in production.
     package var metricsToken: String?
     /// Keys that protect codes and Client IDs at rest; without them development keeps generated ones in the database.
     package var keys = SecretKeySettings()
@@ -30,12 +31,15 @@ package struct AppConfiguration: Sendable {
     package var trustedProxies = TrustedProxies()
     /// How long a connection may stay silent before the server closes it (`HTTP_IDLE_TIMEOUT`, seconds).
     package var idleTimeout: Int = AppConfiguration.defaultIdleTimeout
-    /// Requests a personal API token may make per minute (`API_TOKEN_RATE_LIMIT`).
-    package var apiTokenRequestsPerMinute = 120
+    /// API requests a login may make per minute, its session and all its personal tokens together (`API_TOKEN_RATE_LIMIT`).
+    package var apiRequestsPerMinute = 120
     /// Where spans go; nil keeps tracing off.
     package var tracing: TracingSettings?
     /// Ports besides 443 that event callbacks may use in production (`HUB_CALLBACK_PORTS`).
     package var callbackPorts: Set<Int> = []
+    /// Production serves a database holding the demo data set only when this says so
+    /// (`--serve-demo-data-in-production`, `SELFCARE_SERVE_DEMO_DATA_IN_PRODUCTION=true`).
+    package var servesDemoDataInProduction = false
 
     /// Slow clients holding connections open are cut after this many silent seconds.
     package static let defaultIdleTimeout = 30
@@ -122,6 +126,7 @@ package struct AppConfiguration: Sendable {
         let smtp = SMTPSettings.load(value, production: production, problems: &problems)
         let gateway = GatewaySettings.load(value, production: production, problems: &problems)
         let keys = SecretKeySettings.load(value, production: production, problems: &problems)
+        if production { ProductionSecrets.check(value, problems: &problems) }
         let tracing = TracingSettings.load(value, problems: &problems)
         let origins = Self.returnOrigins(value("PAYMENT_RETURN_ORIGINS"), production: production, problems: &problems)
         var trustedProxies = TrustedProxies()
@@ -142,6 +147,13 @@ package struct AppConfiguration: Sendable {
         }
         let callbackPorts = Self.callbackPorts(value("HUB_CALLBACK_PORTS"), problems: &problems)
 
+        var servesDemoData = false
+        if let text = value(DemoDataInProduction.setting)?.lowercased() {
+            if ["true", "1", "yes"].contains(text) { servesDemoData = true } else if !["false", "0", "no"].contains(text) {
+                problems.append("\(DemoDataInProduction.setting) must be true or false, not '\(text)'")
+            }
+        }
+
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         var configuration = AppConfiguration(
             mode: mode, host: host, port: port, publicURL: publicURL, database: database,
@@ -151,9 +163,10 @@ package struct AppConfiguration: Sendable {
         configuration.paymentReturnOrigins = origins
         configuration.trustedProxies = trustedProxies
         configuration.idleTimeout = idleTimeout
-        configuration.apiTokenRequestsPerMinute = apiTokenRate
+        configuration.apiRequestsPerMinute = apiTokenRate
         configuration.tracing = tracing
         configuration.callbackPorts = callbackPorts
+        configuration.servesDemoDataInProduction = servesDemoData
         return configuration
     }
 

@@ -126,10 +126,18 @@ package struct SecretKeySettings: Sendable, Equatable {
     /// Keys shorter than this are refused in any mode rather than silently replaced.
     package static let minimumLength = SecretKeys.minimumLength
 
+    /// Production requires both keys, each of at least 256 bits (`SecretKeys.productionProblem`); development takes
+    /// any of at least 32 characters, or none.
     static func load(_ value: (String) -> String?, production: Bool, problems: inout [String]) -> SecretKeySettings {
         func key(_ name: String) -> String? {
             guard let text = value(name) else {
-                if production { problems.append("\(name) is missing (at least \(minimumLength) random characters, e.g. openssl rand -base64 48)") }
+                if production {
+                    problems.append("\(name) is missing (at least \(SecretKeys.productionBits) random bits: \(SecretKeys.howToMake))")
+                }
+                return nil
+            }
+            if production, let problem = SecretKeys.productionProblem(name: name, key: text) {
+                problems.append(problem)
                 return nil
             }
             guard text.count >= minimumLength else {

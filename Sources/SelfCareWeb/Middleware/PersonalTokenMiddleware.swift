@@ -2,12 +2,10 @@ import Hummingbird
 import SelfCareServices
 
 /// What a personal API token may reach: each operation needs one of its scopes, and a few only a login session may
-/// use (managing tokens, changing settings, logging out). Each token is rate-limited, with `RateLimit-*` headers on
-/// every answer and 429 with `Retry-After` past the limit.
+/// use (managing tokens, changing settings, logging out). The request was counted against its login's budget first
+/// (`APIRateLimitMiddleware`).
 struct PersonalTokenMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-
-    let apiTokens: APITokenService
 
     /// What an operation asks of a token.
     enum Requirement: Equatable {
@@ -17,31 +15,15 @@ struct PersonalTokenMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token = context.identity?.personalToken else { return try await next(request, context) }
-        let state = try await apiTokens.hit(token)
-        var headers: HTTPFields = [:]
-        headers[.init("RateLimit-Limit")!] = String(state.limit)
-        headers[.init("RateLimit-Remaining")!] = String(max(state.remaining, 0))
-        headers[.init("RateLimit-Reset")!] = String(state.reset)
-        if state.isExceeded {
-            var response = try JSONResponse.error(
-                .tooManyRequests, code: "rate_limited", message: "This token made \(state.limit) requests in the last minute; try again in \(state.reset) s.")
-            response.headers.append(contentsOf: headers)
-            response.headers[.retryAfter] = String(state.reset)
-            return response
-        }
-        var response: Response
         switch Self.requirement(method: request.method, route: context.endpointPath ?? "") {
         case .loginSession:
-            response = try JSONResponse.error(
-                .forbidden, code: "session_required", message: "A personal token cannot do this; log in to do it.")
+            return try JSONResponse.error(.forbidden, code: "session_required", message: "A personal token cannot do this; log in to do it.")
         case .anyOf(let scopes) where scopes.isDisjoint(with: token.scopes):
             let names = scopes.map(\.rawValue).sorted().joined(separator: " or ")
-            response = try JSONResponse.error(.forbidden, code: "insufficient_scope", message: "This token needs the scope \(names).")
+            return try JSONResponse.error(.forbidden, code: "insufficient_scope", message: "This token needs the scope \(names).")
         case .anyOf:
-            response = try await next(request, context)
+            return try await next(request, context)
         }
-        response.headers.append(contentsOf: headers)
-        return response
     }
 
     /// The requirement of the route `route` (as the router names it, e.g. `/api/v1/customerBill/{id}`) for `method`.

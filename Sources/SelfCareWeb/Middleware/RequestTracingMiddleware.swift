@@ -1,17 +1,26 @@
 import Hummingbird
 import Tracing
 
-/// One server span per request, continuing the caller's trace when it sends a W3C `traceparent`: named by method and
-/// the route that matched (never the raw path), with the status; the database statements it runs are its children.
+/// One server span per request: named by method and the route that matched (never the raw path), with the status; the
+/// database statements it runs are its children. A request relayed by a trusted proxy continues the W3C `traceparent`
+/// it carries; any other caller's trace context is not believed (it could pick the trace or turn sampling off): the
+/// request starts a trace of its own, linked to the caller's.
 struct RequestTracingMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let tracer: any Tracer
+    /// Peers whose trace context is continued.
+    let trustedProxies: TrustedProxies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var parent = ServiceContext.current ?? .topLevel
-        tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
-        return try await tracer.withSpan(request.method.rawValue, context: parent, ofKind: .server) { span in
+        let current = ServiceContext.current ?? .topLevel
+        var caller = current
+        tracer.extract(request.headers, into: &caller, using: HTTPFieldsExtractor())
+        // Runs before ClientAddressMiddleware: the address is still the connection's peer, not what a header claims.
+        let trusted = context.clientAddress.map(trustedProxies.contains) ?? false
+        let sentContext = request.headers[.init("traceparent")!] != nil
+        return try await tracer.withSpan(request.method.rawValue, context: trusted ? caller : current, ofKind: .server) { span in
+            if !trusted && sentContext { span.addLink(SpanLink(context: caller, attributes: [:])) }
             span.attributes["http.request.method"] = request.method.rawValue
             span.attributes["url.path"] = request.uri.path
             do {

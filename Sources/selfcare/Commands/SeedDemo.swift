@@ -11,6 +11,10 @@ struct SeedDemo: AsyncParsableCommand {
     @Option(name: .long, help: "Seed of the data set (the same seed gives the same data).") var seed: UInt64 = 1
 
     func run() async throws {
+        if ProcessInfo.processInfo.environment["SELFCARE_MODE"]?.trimmingCharacters(in: .whitespaces) == "production" {
+            fail("seed-demo is refused in production (SELFCARE_MODE=production): the demo data set's logins and password are published; "
+                + "load it into a development database only")
+        }
         let identifiers = try await withDatabase(database) { db in
             let key = try await clientIDKey(for: db)
             return try await DemoLoader(database: db, clientIDKey: key).load(seed: seed, now: Date()) { line in

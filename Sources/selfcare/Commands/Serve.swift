@@ -19,6 +19,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Database URL (DATABASE_URL).") var database: String?
     @Option(name: .long, help: "development or production (SELFCARE_MODE).") var mode: String?
     @Option(name: .customLong("public-url"), help: "The portal's public address (PUBLIC_URL).") var publicURL: String?
+    @Flag(name: .customLong("serve-demo-data-in-production"),
+          help: "Serve a database holding the demo data set, whose logins are published, in production (SELFCARE_SERVE_DEMO_DATA_IN_PRODUCTION).")
+    var serveDemoDataInProduction = false
 
     func run() async throws {
         var settings = ProcessInfo.processInfo.environment
@@ -27,6 +30,7 @@ struct Serve: AsyncParsableCommand {
         settings["DATABASE_URL"] = database ?? settings["DATABASE_URL"]
         settings["SELFCARE_MODE"] = mode ?? settings["SELFCARE_MODE"]
         settings["PUBLIC_URL"] = publicURL ?? settings["PUBLIC_URL"]
+        if serveDemoDataInProduction { settings[DemoDataInProduction.setting] = "true" }
         var configuration: AppConfiguration
         do { configuration = try AppConfiguration.load(settings) } catch { fail(error.description) }
 

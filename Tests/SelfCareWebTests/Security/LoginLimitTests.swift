@@ -67,6 +67,68 @@ struct LoginLimitTests {
         }
     }
 
+    @Test("failures from many addresses of one IPv6 /64 are counted together; the next /64 is not held back",
+          arguments: TestDatabases.engines)
+    func perIPv6Network(engine: DatabaseEngine) async throws {
+        var policy = LoginThrottlePolicy()
+        policy.failuresPerAddress = 3
+        let limited = policy
+        try await WebTest.withPortal(
+            engine: engine, framework: .live, configure: { $0.trustedProxies = try! TrustedProxies("127.0.0.1, ::1") },
+            dependencies: { $0.loginThrottling = limited }
+        ) { portal in
+            // given three failures, each from another address of 2001:db8:1:2::/64, each for another identifier
+            for index in 0..<3 {
+                let identifier = AccountID(body: 500_000_000 + index).rawValue
+                #expect(try await Self.failedLogin(portal, identifier, from: "2001:db8:1:2:\(index + 1)::\(index + 7)").status == .unauthorized)
+            }
+
+            // when
+            let sameNetwork = try await Self.failedLogin(portal, AccountID(body: 600_000_000).rawValue, from: "2001:db8:1:2:ffff::1")
+            let nextNetwork = try await Self.failedLogin(portal, AccountID(body: 600_000_001).rawValue, from: "2001:db8:1:3::1")
+
+            // then
+            #expect(sameNetwork.status == .tooManyRequests)
+            #expect(sameNetwork.errorCode == "too_many_attempts")
+            #expect(nextNetwork.status == .unauthorized)
+            let addresses = Set(try await portal.auditEvents().compactMap(\.clientAddress))
+            #expect(addresses.contains("2001:db8:1:2:ffff::1"), "the audit trail keeps the whole address")
+        }
+    }
+
+    @Test("an IPv4-mapped IPv6 address counts as the IPv4 address it maps")
+    func ipv4Mapped() async throws {
+        var policy = LoginThrottlePolicy()
+        policy.failuresPerAddress = 3
+        let limited = policy
+        try await WebTest.withPortal(
+            framework: .live, configure: { $0.trustedProxies = try! TrustedProxies("127.0.0.1, ::1") },
+            dependencies: { $0.loginThrottling = limited }
+        ) { portal in
+            // given three failures from 203.0.113.5, written IPv4-mapped
+            for index in 0..<3 {
+                _ = try await Self.failedLogin(portal, AccountID(body: 500_000_000 + index).rawValue, from: "::ffff:203.0.113.5")
+            }
+
+            // when
+            let plain = try await Self.failedLogin(portal, AccountID(body: 600_000_000).rawValue, from: "203.0.113.5")
+            let neighbour = try await Self.failedLogin(portal, AccountID(body: 600_000_001).rawValue, from: "::ffff:203.0.113.6")
+
+            // then
+            #expect(plain.status == .tooManyRequests)
+            #expect(neighbour.status == .unauthorized)
+        }
+    }
+
+    /// A wrong password for `identifier` through the API, sent by a trusted proxy on loopback for `address`.
+    static func failedLogin(_ portal: PortalTest, _ identifier: String, from address: String) async throws -> TestResponse {
+        let body = try JSONSerialization.data(withJSONObject: ["identifier": identifier, "password": "not the password at all"])
+        return try await portal.client.execute(
+            uri: "/api/v1/sessions", method: .post,
+            headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"],
+            body: ByteBuffer(bytes: body))
+    }
+
     @Test("X-Forwarded-For is ignored unless the peer is a trusted proxy")
     func untrustedForwardedFor() async throws {
         try await WebTest.withPortal(framework: .live) { portal in
