@@ -10,9 +10,13 @@ import NIOSSL
 package struct PinnedCallbackClient: CallbackPosting {
     private let tls: NIOSSLContext?
 
-    /// A client trusting the system's certificate authorities.
+    /// A client trusting the system's certificate authorities. A call given up closes its connection at once: the
+    /// receiver's answer to TLS's close is not waited for (5 s by default), so a stalled receiver holds a lane no
+    /// longer than the call's deadline.
     package init() {
-        tls = try? NIOSSLContext(configuration: .makeClientConfiguration())
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.shutdownTimeout = .milliseconds(200)
+        tls = try? NIOSSLContext(configuration: configuration)
     }
 
     package func post(_ call: CallbackCall) async -> CallbackOutcome {
