@@ -61,4 +61,18 @@ struct UsageAlertLevelsTests {
             try UsageAlertSettings(thresholds: thresholds, channels: channels, spendLimit: limitCents.map { Money(cents: $0) })
         }
     }
+
+    @Test("every field in error is named, each once, in field order")
+    func everyProblem() {
+        // when
+        let problems = UsageAlertSettings.problems(thresholds: [0, 0, 150], channels: ["fax", "sms", "sms"], spendLimit: Money(cents: 0))
+
+        // then
+        #expect(problems == [
+            AlertSettingsError(field: "thresholds", reason: .thresholdOutOfRange),
+            AlertSettingsError(field: "channels", reason: .unknownChannel),
+            AlertSettingsError(field: "spendLimit", reason: .spendLimitOutOfRange),
+        ])
+        #expect(UsageAlertSettings.problems(thresholds: [50, 80], channels: ["sms"], spendLimit: nil).isEmpty)
+    }
 }

@@ -74,6 +74,26 @@ struct SpendControlPagesTests {
         }
     }
 
+    @Test("every field in error is named at once, not only the first", arguments: [("50, 150", "lots"), ("eighty", "-5")])
+    func everyErrorAtOnce(thresholds: String, spendLimit: String) async throws {
+        try await Billing.withPortal { portal in
+            // given
+            let browser = try await portal.signedInBrowser(Self.aline, acceptLanguage: "en")
+            try await browser.get(Self.alertsPath)
+
+            // when
+            let response = try await browser.post(Self.alertsPath, ["thresholds": thresholds, "sms": "on", "spendLimit": spendLimit])
+
+            // then
+            #expect(response.status == .unprocessableContent)
+            for field in ["thresholds", "spendLimit"] {
+                #expect(response.text.contains(##"<a href="#\##(field)">"##), "\(field) in the summary")
+                #expect(response.text.contains(#"<p class="field-error" id="\#(field)-error">"#), "\(field) error")
+            }
+            #expect(try await Self.storedSettings(portal) == nil)
+        }
+    }
+
     @Test("another login's line has no alerts page, and its form changes nothing")
     func othersLine() async throws {
         try await Billing.withPortal { portal in

@@ -200,13 +200,13 @@ struct SubscriberPagesTests {
 
             // then
             let roaming = try #require(rows.first { $0[1].hasPrefix("Roaming calls") })
-            #expect(roaming[1] == "Roaming calls (FR)")
+            #expect(roaming[1] == "Roaming calls (France)")
             #expect(roaming[2] == "+23057100002" && roaming[3] == "0:45" && roaming[4] == "Charged" && roaming[5] == "Rs\u{00A0}35.00")
             let sms = try #require(rows.first { $0[1].hasPrefix("National SMS") })
             #expect(sms[1] == "National SMS")
             #expect(sms[4] == "Included" && sms[5] == "Rs\u{00A0}0.00")
             let data = try #require(rows.first { $0[1].hasPrefix("Roaming data") })
-            #expect(data[1] == "Roaming data (ZA)" && data[3] == "2 MB")
+            #expect(data[1] == "Roaming data (South Africa)" && data[3] == "2 MB")
             #expect(rows.allSatisfy { !$0[1].contains("()") })
         }
     }

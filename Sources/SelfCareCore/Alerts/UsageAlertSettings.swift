@@ -30,27 +30,29 @@ public struct UsageAlertSettings: Sendable, Hashable {
 
     /// Settings checked against the rules; the first field in error is named.
     public init(thresholds: [Int], channels: [String], spendLimit: Money?) throws(AlertSettingsError) {
-        guard thresholds.count <= Self.maximumThresholds else {
-            throw AlertSettingsError(field: "thresholds", reason: .tooManyThresholds)
+        if let first = Self.problems(thresholds: thresholds, channels: channels, spendLimit: spendLimit).first { throw first }
+        self.init(unchecked: thresholds, channels: channels.compactMap(AlertChannel.init(rawValue:)), spendLimit: spendLimit)
+    }
+
+    /// Every field that breaks a rule, each once with its first reason, in the order thresholds, channels, spend limit.
+    public static func problems(thresholds: [Int], channels: [String], spendLimit: Money?) -> [AlertSettingsError] {
+        var problems: [AlertSettingsError] = []
+        if thresholds.count > maximumThresholds {
+            problems.append(AlertSettingsError(field: "thresholds", reason: .tooManyThresholds))
+        } else if !thresholds.allSatisfy({ (1...100).contains($0) }) {
+            problems.append(AlertSettingsError(field: "thresholds", reason: .thresholdOutOfRange))
+        } else if Set(thresholds).count != thresholds.count {
+            problems.append(AlertSettingsError(field: "thresholds", reason: .duplicateThreshold))
         }
-        guard thresholds.allSatisfy({ (1...100).contains($0) }) else {
-            throw AlertSettingsError(field: "thresholds", reason: .thresholdOutOfRange)
+        if channels.contains(where: { AlertChannel(rawValue: $0) == nil }) {
+            problems.append(AlertSettingsError(field: "channels", reason: .unknownChannel))
+        } else if Set(channels).count != channels.count {
+            problems.append(AlertSettingsError(field: "channels", reason: .duplicateChannel))
         }
-        guard Set(thresholds).count == thresholds.count else {
-            throw AlertSettingsError(field: "thresholds", reason: .duplicateThreshold)
+        if let spendLimit, spendLimit.cents <= 0 || spendLimit >= spendLimitCeiling {
+            problems.append(AlertSettingsError(field: "spendLimit", reason: .spendLimitOutOfRange))
         }
-        var parsed: [AlertChannel] = []
-        for name in channels {
-            guard let channel = AlertChannel(rawValue: name) else { throw AlertSettingsError(field: "channels", reason: .unknownChannel) }
-            guard !parsed.contains(channel) else { throw AlertSettingsError(field: "channels", reason: .duplicateChannel) }
-            parsed.append(channel)
-        }
-        if let spendLimit {
-            guard spendLimit.cents > 0, spendLimit < Self.spendLimitCeiling else {
-                throw AlertSettingsError(field: "spendLimit", reason: .spendLimitOutOfRange)
-            }
-        }
-        self.init(unchecked: thresholds, channels: parsed, spendLimit: spendLimit)
+        return problems
     }
 
     /// Settings read back from storage, where they were stored checked.

@@ -42,7 +42,8 @@ package struct UsageAlertService: Sendable {
                                 mayChangeSpendLimit: Self.mayChangeSpendLimit(identity, clientKind: kind))
     }
 
-    /// Replaces the line's settings after checking them, then sends at once any level the line has already reached.
+    /// Replaces the line's settings after checking them (every field in error named at once, as `FormErrors`), then sends
+    /// at once any level the line has already reached.
     package func update(
         _ account: StoredAccount, thresholds: [Int], channels: [String], spendLimit: String?, by identity: AuthenticatedUser
     ) async throws -> UsageAlertStatus {
@@ -105,19 +106,34 @@ package struct UsageAlertService: Sendable {
         }
     }
 
-    /// Settings from what a form or the API sent; the spend limit as a decimal amount in MUR.
-    static func settings(thresholds: [Int], channels: [String], spendLimit: String?) throws -> UsageAlertSettings {
+    /// Settings from what a form or the API sent; the spend limit as a decimal amount in MUR. Every field in error is
+    /// named at once.
+    static func settings(thresholds: [Int], channels: [String], spendLimit: String?) throws(FormErrors) -> UsageAlertSettings {
+        let (limit, errors) = check(thresholds: thresholds, channels: channels, spendLimit: spendLimit)
+        guard errors.isEmpty, let settings = try? UsageAlertSettings(thresholds: thresholds, channels: channels, spendLimit: limit) else {
+            throw FormErrors(errors: errors)
+        }
+        return settings
+    }
+
+    /// What is wrong with the channels and spend limit a form sent whose thresholds could not be read.
+    package static func otherProblems(channels: [String], spendLimit: String?) -> [ServiceError] {
+        check(thresholds: [], channels: channels, spendLimit: spendLimit).errors
+    }
+
+    private static func check(thresholds: [Int], channels: [String], spendLimit: String?) -> (limit: Money?, errors: [ServiceError]) {
         var limit: Money?
+        var errors: [ServiceError] = []
         if let text = spendLimit?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            guard let amount = try? Money(decimal: text) else {
-                throw ServiceError.field("spendLimit", "error.alerts.spendLimitAmount", code: "invalid_amount")
+            if let amount = try? Money(decimal: text) {
+                limit = amount
+            } else {
+                errors.append(.field("spendLimit", "error.alerts.spendLimitAmount", code: "invalid_amount"))
             }
-            limit = amount
         }
-        do {
-            return try UsageAlertSettings(thresholds: thresholds, channels: channels, spendLimit: limit)
-        } catch {
-            throw ServiceError.field(error.field, "error.alerts.\(error.reason.rawValue)", code: "invalid_\(error.field)")
+        let rules = UsageAlertSettings.problems(thresholds: thresholds, channels: channels, spendLimit: limit).map { problem in
+            ServiceError.field(problem.field, "error.alerts.\(problem.reason.rawValue)", code: "invalid_\(problem.field)")
         }
+        return (limit, rules.filter { $0.field != "spendLimit" } + errors + rules.filter { $0.field == "spendLimit" })
     }
 }

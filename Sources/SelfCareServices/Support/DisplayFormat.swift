@@ -35,6 +35,11 @@ package enum DisplayFormat {
         return language == .french ? "\(day) à \(clock)" : "\(day), \(clock)"
     }
 
+    /// A country's name from its ISO 3166 code (`IN` → `Inde` / `India`); the code itself when the name is unknown.
+    package static func country(_ code: String, _ language: Language) -> String {
+        Locale(identifier: language.rawValue).localizedString(forRegionCode: code) ?? code
+    }
+
     /// `3 oct. 14:22` style local time of a record.
     package static func time(_ date: Date, _ language: Language) -> String {
         let text = Timestamp.format(date)

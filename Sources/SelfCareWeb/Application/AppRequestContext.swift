@@ -32,7 +32,7 @@ extension AppRequestContext {
     /// The logged-in identity an API call needs, or 401 with a JSON error.
     func apiIdentity() throws -> AuthenticatedUser {
         guard let identity else {
-            throw APIError(status: .unauthorized, code: "unauthorized", message: "A valid Bearer token is required.")
+            throw APIError(status: .unauthorized, code: "unauthorized", key: "unauthorized")
         }
         return identity
     }

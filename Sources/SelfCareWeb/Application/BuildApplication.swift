@@ -149,10 +149,10 @@ package struct Portal: Sendable {
         APIAccessPagesController(pages: pages, apiTokens: services.apiTokens, hub: services.hub).addRoutes(to: signedIn)
 
         let api = router.group("api/v1")
-            .add(middleware: APIErrorMiddleware())
+            .add(middleware: APIErrorMiddleware(localizer: pages.localizer))
             .add(middleware: BearerSessionMiddleware(authentication: authentication, apiTokens: services.apiTokens))
-            .add(middleware: APIRateLimitMiddleware(limiter: services.apiRequests))
-            .add(middleware: PersonalTokenMiddleware())
+            .add(middleware: APIRateLimitMiddleware(limiter: services.apiRequests, localizer: pages.localizer))
+            .add(middleware: PersonalTokenMiddleware(localizer: pages.localizer))
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: api)
         BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)

@@ -8,8 +8,9 @@ func paging(_ request: Request, defaultLimit: Int, maximumLimit: Int = 1000) thr
     func number(_ name: String, range: ClosedRange<Int>, default value: Int) throws -> Int {
         guard let text = query.get(name) else { return value }
         guard let parsed = Int(text), range.contains(parsed) else {
-            throw APIError(status: .badRequest, code: "invalid_parameter",
-                           message: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'.", field: name)
+            throw APIError(status: .badRequest, code: "invalid_parameter", key: "wholeNumber", values: [
+                "name": name, "from": String(range.lowerBound), "to": String(range.upperBound), "value": text,
+            ], field: name)
         }
         return parsed
     }

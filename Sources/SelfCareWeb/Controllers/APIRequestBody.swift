@@ -14,13 +14,13 @@ enum APIRequestBody {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let DecodingError.keyNotFound(key, context) {
             let field = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
-            throw APIError(status: status, code: "missing_field", message: "The field '\(field)' is required.", field: field)
+            throw APIError(status: status, code: "missing_field", key: "missingField", values: ["field": field], field: field)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
             let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
             let field = context.codingPath.filter { $0.intValue == nil }.map(\.stringValue).joined(separator: ".")
-            throw APIError(status: status, code: "invalid_field", message: "The field '\(field)' has the wrong type.", field: field)
+            throw APIError(status: status, code: "invalid_field", key: "invalidField", values: ["field": field], field: field)
         } catch {
-            throw APIError(status: .badRequest, code: "invalid_json", message: "The body must be a JSON object.")
+            throw APIError(status: .badRequest, code: "invalid_json", key: "jsonObject")
         }
     }
 }

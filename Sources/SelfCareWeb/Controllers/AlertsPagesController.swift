@@ -35,8 +35,14 @@ struct AlertsPagesController {
             _ = try await alerts.update(account, thresholds: thresholds, channels: form.channels, spendLimit: spendLimit, by: identity)
             return .seeOther("/accounts/\(account.account.id.rawValue)/alerts?saved=1")
         } catch let error as ServiceError {
-            return try page(account, status: current, form: form, saved: false, errors: [error], request: request, context: context,
+            // Thresholds that are not numbers: the other fields are checked all the same, so every error shows at once.
+            let others = error.field == "thresholds"
+                ? UsageAlertService.otherProblems(channels: form.channels, spendLimit: current.mayChangeSpendLimit ? form.spendLimit : nil) : []
+            return try page(account, status: current, form: form, saved: false, errors: [error] + others, request: request, context: context,
                             status: error.kind == .forbidden ? .forbidden : .unprocessableContent)
+        } catch let errors as FormErrors {
+            return try page(account, status: current, form: form, saved: false, errors: errors.errors, request: request, context: context,
+                            status: .unprocessableContent)
         }
     }
 

@@ -111,12 +111,13 @@ struct AuthAPIController {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let DecodingError.keyNotFound(key, _) {
-            throw APIError(status: .badRequest, code: "missing_field", message: "The field '\(key.stringValue)' is required.", field: key.stringValue)
+            throw APIError(status: .badRequest, code: "missing_field", key: "missingField", values: ["field": key.stringValue],
+                           field: key.stringValue)
         } catch let DecodingError.typeMismatch(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw APIError(status: .badRequest, code: "invalid_field", message: "The field '\(field)' has the wrong type.", field: field)
+            throw APIError(status: .badRequest, code: "invalid_field", key: "invalidField", values: ["field": field], field: field)
         } catch {
-            throw APIError(status: .badRequest, code: "invalid_json", message: "The body must be a JSON object.")
+            throw APIError(status: .badRequest, code: "invalid_json", key: "jsonObject")
         }
     }
 

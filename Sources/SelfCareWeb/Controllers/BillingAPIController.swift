@@ -51,14 +51,14 @@ struct BillingAPIController {
         let to = try query.get("to").map { try day($0, name: "to") } ?? today
         let (offset, limit) = try paging(request, defaultLimit: 100)
         // A bounded range, checked before any record is read: at most 13 periods, none in the future.
-        guard from <= to else { throw APIError(status: .badRequest, code: "invalid_range", message: "from must not be after to.", field: "from") }
+        guard from <= to else { throw APIError(status: .badRequest, code: "invalid_range", key: "fromAfterTo", field: "from") }
         guard to <= today else {
-            throw APIError(status: .badRequest, code: "invalid_range", message: "to must not be in the future (today is \(today)).", field: "to")
+            throw APIError(status: .badRequest, code: "invalid_range", key: "toInFuture", values: ["today": today.description], field: "to")
         }
         let months = (to.year - from.year) * 12 + to.month - from.month + 1
         guard months <= SubscriberService.maximumUsagePeriods else {
-            throw APIError(status: .badRequest, code: "invalid_range",
-                           message: "from and to may span at most \(SubscriberService.maximumUsagePeriods) months, not \(months).", field: "from")
+            throw APIError(status: .badRequest, code: "invalid_range", key: "rangeTooLong",
+                           values: ["most": String(SubscriberService.maximumUsagePeriods), "months": String(months)], field: "from")
         }
         let (records, total) = try await subscribers.usagePage(of: account, from: from, to: to, offset: offset, limit: limit)
         var response = try JSONResponse.make(records.map { APIUsage($0.usage, accountID: account.account.id, billed: $0.billed) })
@@ -80,7 +80,7 @@ struct BillingAPIController {
         var state: BillState?
         if let text = query.get("state") {
             guard let parsed = BillState(rawValue: text) else {
-                throw APIError(status: .badRequest, code: "invalid_state", message: "state must be one of new, sent, partiallyPaid, settled, onHold.")
+                throw APIError(status: .badRequest, code: "invalid_state", key: "billState")
             }
             state = parsed
         }
@@ -121,13 +121,13 @@ struct BillingAPIController {
         return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
     }
 
-    private var notFound: APIError { APIError(status: .notFound, code: "not_found", message: "No such resource for this login.") }
+    private var notFound: APIError { APIError(status: .notFound, code: "not_found", key: "notFound") }
 
     private func clientLogin(_ context: AppRequestContext) async throws -> AuthenticatedUser {
         let identity = try context.apiIdentity()
         guard case .client = identity.user.scope else {
             try await subscribers.recordDenied(identity, "group bills (Account ID login)")
-            throw APIError(status: .forbidden, code: "client_login_required", message: "Group bills are for Client ID logins.")
+            throw APIError(status: .forbidden, code: "client_login_required", key: "clientLoginRequired")
         }
         return identity
     }
@@ -139,18 +139,17 @@ struct BillingAPIController {
             return account
         }
         if let own = try await subscribers.ownAccount(identity) { return own }
-        throw APIError(status: .badRequest, code: "missing_parameter", message: "billingAccount.id is required for a Client ID login.",
-                       field: "billingAccount.id")
+        throw APIError(status: .badRequest, code: "missing_parameter", key: "accountRequired", field: "billingAccount.id")
     }
 
     private func day(_ text: String, name: String) throws -> CalendarDay {
         if let day = try? CalendarDay(String(text.prefix(10))) { return day }
-        throw APIError(status: .badRequest, code: "invalid_parameter", message: "\(name) must be a date like 2026-10-31.", field: name)
+        throw APIError(status: .badRequest, code: "invalid_parameter", key: "date", values: ["name": name], field: name)
     }
 
     private func format(_ request: Request) throws -> DocumentResponse.Format {
         guard let format = DocumentResponse.Format(rawValue: request.uri.queryParameters.get("format") ?? "pdf") else {
-            throw APIError(status: .badRequest, code: "invalid_parameter", message: "format must be pdf or csv.", field: "format")
+            throw APIError(status: .badRequest, code: "invalid_parameter", key: "formatPDFOrCSV", field: "format")
         }
         return format
     }

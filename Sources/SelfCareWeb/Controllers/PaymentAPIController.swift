@@ -81,19 +81,19 @@ struct PaymentAPIController {
     @Sendable func createPayment(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
         guard let key = request.headers[.init("Idempotency-Key")!], !key.isEmpty else {
-            throw APIError(status: .badRequest, code: "missing_idempotency_key", message: "The Idempotency-Key header is required.")
+            throw APIError(status: .badRequest, code: "missing_idempotency_key", key: "missingIdempotencyKey")
         }
         let buffer = try await request.body.collect(upTo: 64 * 1024)
         let body: Body
         do { body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) } catch {
-            throw APIError(status: .badRequest, code: "invalid_json", message: "The body must be {\"bills\": [{\"id\", \"amount\"}], \"returnUrl\"}.")
+            throw APIError(status: .badRequest, code: "invalid_json", key: "paymentBody")
         }
         let result: Result<StoredPayment, ServiceError>
         do {
             result = try await payments.start(identity, lines: body.bills.map { .init(number: $0.id, amount: $0.amount) },
                                               idempotencyKey: key, returnURL: body.returnUrl, language: context.language)
         } catch {
-            throw APIError(status: .serviceUnavailable, code: "gateway_unavailable", message: "The card gateway cannot be reached; try again shortly.")
+            throw APIError(status: .serviceUnavailable, code: "gateway_unavailable", key: "gatewayUnavailable")
         }
         switch result {
         case .success(let payment): return try JSONResponse.make(try await answer(payment, withReceipt: false), status: .created)
@@ -134,11 +134,11 @@ struct PaymentAPIController {
             return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, model: model)
                 .response(from: request, context: context)
         default:
-            throw APIError(status: .badRequest, code: "invalid_parameter", message: "format must be pdf or html.", field: "format")
+            throw APIError(status: .badRequest, code: "invalid_parameter", key: "formatPDFOrHTML", field: "format")
         }
     }
 
-    private var notFound: APIError { APIError(status: .notFound, code: "not_found", message: "No such payment for this login.") }
+    private var notFound: APIError { APIError(status: .notFound, code: "not_found", key: "paymentNotFound") }
 
     private func answer(_ payment: StoredPayment, withReceipt: Bool) async throws -> Answer {
         var answer = Answer(

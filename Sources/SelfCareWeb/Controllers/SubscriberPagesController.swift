@@ -199,7 +199,8 @@ struct SubscriberPagesController {
     private func accountRows(_ rows: [AccountBalance], _ language: Language) async throws -> [AccountRow] {
         var result: [AccountRow] = []
         for row in rows {
-            let rating = try await subscribers.consumption(of: row.account).rating
+            let consumption = try await subscribers.consumption(of: row.account)
+            let rating = consumption.rating
             let usage = [
                 DisplayFormat.quantity(rating.voiceMinutes.used, unit: .minute, language),
                 DisplayFormat.quantity(rating.sms.used, unit: .message, language),
@@ -207,7 +208,7 @@ struct SubscriberPagesController {
             ].joined(separator: " · ")
             result.append(AccountRow(
                 accountId: row.account.account.id.rawValue, accountIdGrouped: row.account.account.id.grouped,
-                msisdn: row.account.account.line.msisdn.formatted, plan: row.account.account.line.planCode,
+                msisdn: row.account.account.line.msisdn.formatted, plan: consumption.plan.name,
                 due: row.amountDue.formatted(language), nextDue: row.nextDueDate.map { DisplayFormat.day($0, language) } ?? "",
                 usage: usage, outOfBundle: rating.usageCharges.formatted(language)))
         }
@@ -252,7 +253,7 @@ struct SubscriberPagesController {
                     time: DisplayFormat.time(usage.record.startedAt, language),
                     kind: localizer.text("class.\(usage.chargeClass.rawValue)", language),
                     destination: usage.record.destination ?? "",
-                    roaming: usage.record.roamingCountry,
+                    roaming: usage.record.roamingCountry.map { DisplayFormat.country($0, language) },
                     amount: DisplayFormat.usageAmount(usage, language),
                     bundle: usage.isFullyIncluded ? localizer.text("usage.inBundle", language)
                         : (usage.includedQuantity > 0 ? localizer.text("usage.partly", language) : localizer.text("usage.charged", language)),

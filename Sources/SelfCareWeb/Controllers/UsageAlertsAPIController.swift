@@ -29,7 +29,7 @@ struct UsageAlertsAPIController {
         let account = try await account(context, identity)
         let body = try await APIRequestBody.decode(APIUsageAlerts.Body.self, request, invalidStatus: .unprocessableContent)
         if let unit = body.spendLimit?.unit, unit != Money.currency {
-            throw APIError(status: .unprocessableContent, code: "invalid_spendLimit", message: "spendLimit.unit must be \(Money.currency).",
+            throw APIError(status: .unprocessableContent, code: "invalid_spendLimit", key: "currency", values: ["currency": Money.currency],
                            field: "spendLimit.unit")
         }
         do {
@@ -38,6 +38,8 @@ struct UsageAlertsAPIController {
             return try JSONResponse.make(APIUsageAlerts(account: account, status: status))
         } catch let error as ServiceError {
             throw APIError(error, localizer: localizer, language: context.language)
+        } catch let errors as FormErrors {
+            throw APIError(errors.errors[0], localizer: localizer, language: context.language)
         }
     }
 
@@ -61,8 +63,7 @@ struct UsageAlertsAPIController {
         } else if let own = try await subscribers.ownAccount(identity) {
             account = own
         } else {
-            throw APIError(status: .badRequest, code: "missing_parameter", message: "billingAccount.id is required for a Client ID login.",
-                           field: "billingAccount.id")
+            throw APIError(status: .badRequest, code: "missing_parameter", key: "accountRequired", field: "billingAccount.id")
         }
         let consumption = try await subscribers.consumption(of: account)
         return try JSONResponse.make(APIUsageConsumption(
@@ -74,5 +75,5 @@ struct UsageAlertsAPIController {
         return account
     }
 
-    private static let notFound = APIError(status: .notFound, code: "not_found", message: "No such resource for this login.")
+    private static let notFound = APIError(status: .notFound, code: "not_found", key: "notFound")
 }

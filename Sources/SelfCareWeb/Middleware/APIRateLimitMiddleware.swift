@@ -7,6 +7,7 @@ struct APIRateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let limiter: APIRequestLimiter
+    let localizer: Localizer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let identity = context.identity else { return try await next(request, context) }
@@ -19,7 +20,7 @@ struct APIRateLimitMiddleware: RouterMiddleware {
         if state.isExceeded {
             response = try JSONResponse.error(
                 .tooManyRequests, code: "rate_limited",
-                message: "This login made \(state.limit) requests in the last minute; try again in \(state.reset) s.")
+                message: localizer.text("apiError.rateLimited", context.language, ["limit": String(state.limit), "seconds": String(state.reset)]))
             response.headers[.retryAfter] = String(state.reset)
         } else {
             response = try await next(request, context)

@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareCore
 import Logging
 import SelfCareServices
 
@@ -76,35 +77,67 @@ struct ErrorPageMiddleware: RouterMiddleware {
     }
 }
 
-/// The JSON API's routes: every error becomes `{"error": {"code", "message"}}`, whatever path reached the route.
+/// The JSON API's routes: every error becomes `{"error": {"code", "message"}}`, whatever path reached the route, its
+/// message in the caller's language.
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+
+    let localizer: Localizer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as APIError {
+            return try error.written(localizer, context.language).response(from: request, context: context)
         } catch let error as HTTPError {
             return try JSONResponse.error(error.status, code: ErrorPageMiddleware.code(for: error.status), message: error.body ?? error.status.reasonPhrase)
         } catch let error as HTTPResponseError {
             return try error.response(from: request, context: context)
         } catch PasswordHasherError.busy {
-            var response = try JSONResponse.error(.serviceUnavailable, code: "busy", message: "Too many logins at once; try again in a few seconds.")
+            var response = try JSONResponse.error(.serviceUnavailable, code: "busy", message: localizer.text("apiError.busy", context.language))
             response.headers[.retryAfter] = "5"
             return response
         } catch {
             context.logger.error("request failed: \(String(reflecting: error))")
-            return try JSONResponse.error(.internalServerError, code: "internal_error", message: "Something went wrong on our side.")
+            return try JSONResponse.error(.internalServerError, code: "internal_error", message: localizer.text("apiError.internal", context.language))
         }
     }
 }
 
-/// An API refusal with its own code and message.
+/// An API refusal with its own code and message: a message already written, or a key of the locale files
+/// (`apiError.*`) that `APIErrorMiddleware` writes in the caller's language.
 struct APIError: HTTPResponseError {
     var status: HTTPResponse.Status
     var code: String
     var message: String
     var field: String?
     var retryAfter: Int?
+    var key: String?
+    var values: [String: String] = [:]
+
+    init(status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.retryAfter = retryAfter
+    }
+
+    /// A refusal whose message is `apiError.<key>` in the caller's language, filled with `values`.
+    init(status: HTTPResponse.Status, code: String, key: String, values: [String: String] = [:], field: String? = nil) {
+        self.init(status: status, code: code, message: key, field: field)
+        self.key = "apiError.\(key)"
+        self.values = values
+    }
+
+    /// The same refusal with its message written in `language`.
+    func written(_ localizer: Localizer, _ language: Language) -> APIError {
+        guard let key else { return self }
+        var written = self
+        written.message = localizer.text(key, language, values)
+        written.key = nil
+        return written
+    }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try JSONResponse.error(status, code: code, message: message, field: field)

@@ -7,6 +7,8 @@ import SelfCareServices
 struct PersonalTokenMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
+    let localizer: Localizer
+
     /// What an operation asks of a token.
     enum Requirement: Equatable {
         case anyOf(Set<APIScope>)
@@ -17,10 +19,11 @@ struct PersonalTokenMiddleware: RouterMiddleware {
         guard let token = context.identity?.personalToken else { return try await next(request, context) }
         switch Self.requirement(method: request.method, route: context.endpointPath ?? "") {
         case .loginSession:
-            return try JSONResponse.error(.forbidden, code: "session_required", message: "A personal token cannot do this; log in to do it.")
+            return try JSONResponse.error(.forbidden, code: "session_required", message: localizer.text("apiError.sessionRequired", context.language))
         case .anyOf(let scopes) where scopes.isDisjoint(with: token.scopes):
-            let names = scopes.map(\.rawValue).sorted().joined(separator: " or ")
-            return try JSONResponse.error(.forbidden, code: "insufficient_scope", message: "This token needs the scope \(names).")
+            let names = scopes.map(\.rawValue).sorted().joined(separator: localizer.text("apiError.or", context.language))
+            return try JSONResponse.error(
+                .forbidden, code: "insufficient_scope", message: localizer.text("apiError.insufficientScope", context.language, ["scopes": names]))
         case .anyOf:
             return try await next(request, context)
         }

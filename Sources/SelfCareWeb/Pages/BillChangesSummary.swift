@@ -73,7 +73,9 @@ extension ChangesSummary {
         case .monthlyFeeChanged(let from, let to):
             return localizer.text("changes.reason.feeChanged", language, ["from": from.formatted(language), "to": to.formatted(language)])
         case .newRoamingCountries(let countries):
-            return localizer.text("changes.reason.newRoaming", language, ["countries": countries.joined(separator: ", ")])
+            return localizer.text("changes.reason.newRoaming", language, [
+                "countries": countries.map { DisplayFormat.country($0, language) }.joined(separator: ", "),
+            ])
         case .newCharge(let chargeClass, let amount):
             return localizer.text("changes.reason.newCharge", language, ["class": label(chargeClass), "amount": amount.formatted(language)])
         case .chargeChanged(let chargeClass, let from, let to):
