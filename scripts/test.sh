@@ -221,7 +221,7 @@ start_postgres() {
         port="$(free_port)"
         log "starting PostgreSQL on 127.0.0.1:$port"
         if as_pg_user "$pg_bin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/postgres.log" -w -s -t 60 \
-                -o "-k $pg_tmp/sock -p $port -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+                -o "-k $pg_tmp/sock -p $port -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
                 start >/dev/null; then
             break
         fi
