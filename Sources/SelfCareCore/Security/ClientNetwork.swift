@@ -17,6 +17,16 @@ public enum ClientNetwork {
         return groups[0..<4].map { String($0, radix: 16) }.joined(separator: ":") + "::/64"
     }
 
+    /// The 4 bytes of an IPv4 address or the 16 of an IPv6 one (brackets and a zone ignored); nil when `address` is no
+    /// IP address.
+    public static func bytes(of address: String) -> [UInt8]? {
+        var bare = Substring(address)
+        if bare.hasPrefix("["), bare.hasSuffix("]") { bare = bare.dropFirst().dropLast() }
+        if let ipv4 = ipv4Octets(bare) { return ipv4.map { UInt8($0) } }
+        if let zone = bare.firstIndex(of: "%") { bare = bare[..<zone] }
+        return ipv6Groups(bare)?.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+    }
+
     /// The four octets of a dotted-quad IPv4 address (decimal, no leading zeros), nil if it is not one.
     static func ipv4Octets(_ text: Substring) -> [UInt16]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)

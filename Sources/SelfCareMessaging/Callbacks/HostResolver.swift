@@ -1,4 +1,5 @@
 import NIOPosix
+import SelfCareCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,17 +16,8 @@ package struct SystemHostResolver: HostResolving {
 
     package func addresses(of host: String) async -> [String] {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if let literal = Self.numeric(bare) { return [literal] }
+        if ClientNetwork.bytes(of: bare) != nil { return [bare] }
         return (try? await NIOThreadPool.singleton.runIfActive { Self.lookUp(bare) }) ?? []
-    }
-
-    /// `text` as an IP address in its canonical form, when it is one.
-    private static func numeric(_ text: String) -> String? {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return text }
-        if inet_pton(AF_INET6, text, &v6) == 1 { return text }
-        return nil
     }
 
     private static func lookUp(_ host: String) -> [String] {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SelfCareCore
 
 /// Callback calls over HTTP/1.1, each on a connection of its own to the address the caller checked: the name is never
 /// resolved again here, so a DNS answer that changes between the check and the call cannot redirect it. Redirects
@@ -44,7 +45,7 @@ package struct PinnedCallbackClient: CallbackPosting {
     private func exchange(_ call: CallbackCall, host: String, port: Int, address: SocketAddress, secure: Bool) async throws -> CallbackOutcome {
         let tls = secure ? self.tls : nil
         let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(call.timeout.components.seconds * 1000)))
+            .connectTimeout(TimeAmount(call.timeout))
             .connect(to: address) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
@@ -91,7 +92,7 @@ package struct PinnedCallbackClient: CallbackPosting {
     }
 
     private static func isIPLiteral(_ host: String) -> Bool {
-        (try? SocketAddress(ipAddress: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: 0)) != nil
+        ClientNetwork.bytes(of: host) != nil
     }
 
     /// The category of a failure, from the error's type and code alone.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SelfCareCore
 
 /// The IPv4 and IPv6 ranges a callback may never reach in production: every range the IANA special-purpose address
 /// registries list as not globally reachable (loopback, private, shared, link-local, unspecified, benchmarking,
@@ -9,9 +7,11 @@ import Glibc
 package enum SpecialPurposeAddresses {
     /// Why `address` (numeric, IPv4 or IPv6) is not a public address, or nil when it is one.
     package static func restriction(_ address: String) -> String? {
-        if let bytes = ipv4(address) { return restriction(ipv4: bytes) }
-        if let bytes = ipv6(address) { return restriction(ipv6: bytes) }
-        return "not an IP address"
+        switch ClientNetwork.bytes(of: address) {
+        case let bytes? where bytes.count == 4: restriction(ipv4: bytes)
+        case let bytes?: restriction(ipv6: bytes)
+        case nil: "not an IP address"
+        }
     }
 
     private struct Range {
@@ -88,18 +88,5 @@ package enum SpecialPurposeAddresses {
             return restriction(ipv4: Array(bytes[2..<6])).map { "6to4 of \($0)" }
         }
         return nil
-    }
-
-    private static func ipv4(_ text: String) -> [UInt8]? {
-        var address = in_addr()
-        guard inet_pton(AF_INET, text, &address) == 1 else { return nil }
-        return withUnsafeBytes(of: &address) { Array($0) }
-    }
-
-    private static func ipv6(_ text: String) -> [UInt8]? {
-        var address = in6_addr()
-        let bare = text.split(separator: "%", maxSplits: 1).first.map(String.init) ?? text
-        guard inet_pton(AF_INET6, bare, &address) == 1 else { return nil }
-        return withUnsafeBytes(of: &address) { Array($0) }
     }
 }

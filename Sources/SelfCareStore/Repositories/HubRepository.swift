@@ -214,11 +214,12 @@ package struct HubRepository: Sendable {
             ORDER BY COALESCE(s.last_attempt_at, 0), s.id LIMIT \(bind: limit)\(unsafeRaw: lock)
             """).all().map { try $0.decode(column: "id", as: String.self) }
         guard !candidates.isEmpty else { return [] }
-        return try await db.raw("""
+        let claimed = Set(try await db.raw("""
             UPDATE hub_subscriptions SET claim_token = \(bind: claimToken), claimed_until = \(bind: now.storedSeconds + lease)
             WHERE id IN \(SQLBindList(candidates)) AND (claimed_until IS NULL OR claimed_until <= \(bind: now.storedSeconds))
             RETURNING id
-            """).all().map { try $0.decode(column: "id", as: String.self) }.sorted { candidates.firstIndex(of: $0)! < candidates.firstIndex(of: $1)! }
+            """).all().map { try $0.decode(column: "id", as: String.self) })
+        return candidates.filter(claimed.contains)
     }
 
     /// The next delivery due of a subscription this claimant holds, if the subscription is still live, unpaused, and
