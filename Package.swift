@@ -83,6 +83,9 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -90,11 +93,7 @@ let package = Package(
             name: "SelfCareWeb",
             dependencies: [
                 "SelfCareCore",
-                "SelfCareStore",
                 "SelfCareServices",
-                "SelfCareDocuments",
-                "SelfCareMessaging",
-                "SelfCarePayments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
@@ -102,23 +101,24 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "OTel", package: "swift-otel"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources")]
+            resources: [.copy("Resources")],
+            // A member of a type from a module Web does not import (a storage row's column) does not compile.
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .executableTarget(
             name: "selfcare",
             dependencies: [
                 "SelfCareCore",
-                "SelfCareStore",
                 "SelfCareServices",
                 "SelfCareWeb",
                 "SandboxGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -132,6 +132,7 @@ let package = Package(
             path: "Tests/SelfCareTestSupport"
         ),
         .testTarget(name: "SelfCareCoreTests", dependencies: ["SelfCareCore"]),
+        .testTarget(name: "SelfCareArchitectureTests"),
         .testTarget(
             name: "SelfCareDocumentsTests",
             dependencies: ["SelfCareDocuments", "SelfCareCore", "SelfCareTestSupport", .product(name: "Crypto", package: "swift-crypto")]

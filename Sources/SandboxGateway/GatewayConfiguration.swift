@@ -28,3 +28,16 @@ public struct GatewayConfiguration: Sendable {
         self.database = database
     }
 }
+
+extension GatewayConfiguration {
+    /// The gateway's store: the database `text` names when given, else `gateway.sqlite` in `folder`.
+    package static func store(_ text: String?, folder: String) throws -> DatabaseURL {
+        guard let text else { return .sqlite(path: folder + "/gateway.sqlite") }
+        do { return try DatabaseURL(text) } catch { throw GatewayStoreAddressError(description: "--database: \(error.description)") }
+    }
+}
+
+/// A gateway store address that cannot be read.
+package struct GatewayStoreAddressError: Error, CustomStringConvertible {
+    package var description: String
+}

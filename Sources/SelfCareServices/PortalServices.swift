@@ -60,7 +60,10 @@ package struct PortalServices: Sendable {
     package let registrations: RegistrationService
     package let authentication: AuthenticationService
     package let resets: PasswordResetService
-    package let subscribers: SubscriberService
+    package let accounts: AccountService
+    package let bills: BillService
+    package let usage: UsageService
+    package let documents: DocumentService
     package let payments: PaymentService
     package let alerts: UsageAlertService
     package let apiTokens: APITokenService
@@ -96,7 +99,9 @@ package struct PortalServices: Sendable {
         resets = PasswordResetService(
             database: database, clock: clock, codes: codes, hasher: hasher, passwordCheck: passwordCheck, branding: branding,
             directory: directory)
-        subscribers = SubscriberService(database: database, clock: clock, branding: branding, publicURL: settings.publicURL)
+        accounts = AccountService(database: database, clock: clock)
+        bills = BillService(database: database, clock: clock)
+        usage = UsageService(database: database, clock: clock)
         payments = PaymentService(
             database: database, clock: clock, gateway: settings.gateway, webhookSecret: settings.webhookSecret,
             publicURL: settings.publicURL, returnOrigins: settings.returnOrigins, returnKey: codeKey, branding: branding,
@@ -110,6 +115,9 @@ package struct PortalServices: Sendable {
             database: database, clock: clock, poster: settings.callbackPoster, policy: settings.callbackPolicy, logger: settings.logger,
             operatorName: branding.operatorName, portalURL: settings.publicURL)
         receiptAttachments = ReceiptAttachments(database: database, payments: payments, localizer: localizer)
+        documents = DocumentService(
+            database: database, bills: bills, usage: usage, payments: payments, branding: branding, publicURL: settings.publicURL,
+            localizer: localizer)
     }
 
     /// The key one-time codes are hashed with: the configured one (production requires it), else one generated once per

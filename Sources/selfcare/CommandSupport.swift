@@ -3,37 +3,11 @@ import Foundation
 import Logging
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// The `--database` option every command takes.
 struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: "sqlite:///path/file.sqlite or postgres://user:pass@host:port/db (default: DATABASE_URL, else .selfcare/selfcare.sqlite)")
     var database: String?
-
-    /// The database to use: the option, else `DATABASE_URL`, else the development file.
-    func resolved() throws -> DatabaseURL {
-        guard let text = database ?? ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty else {
-            return DatabaseURL.development()
-        }
-        do { return try DatabaseURL(text) } catch { throw CommandFailure("--database: \(error.description)") }
-    }
-}
-
-/// The key Client IDs are stored with: `SELFCARE_CLIENT_ID_KEY` (the portal's), else the database's own (development).
-/// With `SELFCARE_MODE=production` the key must pass the portal's production rule.
-func clientIDKey(for database: Database) async throws -> ClientIDKey {
-    let environment = ProcessInfo.processInfo.environment
-    let configured = environment["SELFCARE_CLIENT_ID_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-    if environment["SELFCARE_MODE"] == "production" {
-        guard let configured else {
-            throw CommandFailure("SELFCARE_CLIENT_ID_KEY is missing: production keeps Client IDs under the portal's key, give the CLI the same")
-        }
-        if let problem = SecretKeys.productionProblem(name: "SELFCARE_CLIENT_ID_KEY", key: configured) { throw CommandFailure(problem) }
-    }
-    if let configured, configured.count < SecretKeys.minimumLength {
-        throw CommandFailure("SELFCARE_CLIENT_ID_KEY must have at least \(SecretKeys.minimumLength) characters")
-    }
-    return try await ClientIDKeyring(database: database).key(configured: configured, now: Date())
 }
 
 /// A failure reported as one line on stderr and a non-zero exit.
@@ -49,21 +23,24 @@ func commandLogger() -> Logger {
     return logger
 }
 
-/// Opens and migrates the database, runs `body`, closes the database, and turns any error into one stderr line.
-func withDatabase<R: Sendable>(_ option: DatabaseOption, _ body: (Database) async throws -> R) async throws -> R {
-    let database: Database
+/// Opens and migrates the database through the back office, runs `body`, closes it, and turns any error into one
+/// stderr line.
+func withBackOffice<R: Sendable>(
+    _ option: DatabaseOption, migrating: Bool = true, _ body: (BackOffice) async throws -> R
+) async throws -> R {
+    let office: BackOffice
     do {
-        database = try await Database.open(try option.resolved(), logger: commandLogger())
-        try await Migrator(database: database).migrate()
+        office = try await BackOffice.open(
+            database: option.database, environment: ProcessInfo.processInfo.environment, logger: commandLogger(), migrating: migrating)
     } catch {
-        fail("cannot open the database: \(String(describing: error))")
+        fail("cannot open the database: \(error.description)")
     }
     do {
-        let result = try await body(database)
-        await database.close()
+        let result = try await body(office)
+        await office.close()
         return result
     } catch {
-        await database.close()
+        await office.close()
         fail(String(describing: error))
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import SelfCareCore
-import SelfCareStore
 
 /// The other processes of a `bill-run --workers N` on PostgreSQL: this executable again, each with its slot, the
 /// database in its environment (never on a command line others can read) and its output discarded; errors go to
@@ -10,10 +9,10 @@ final class WorkerProcesses: Sendable {
     /// Each worker's end, told by its termination handler.
     private let exits: [AsyncStream<Void>]
 
-    init(count: Int, total: Int, period: BillingPeriod, database: DatabaseURL) throws {
+    init(count: Int, total: Int, period: BillingPeriod, database: String) throws {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = database.connectionString
+        environment["DATABASE_URL"] = database
         var started: [Process] = []
         var exits: [AsyncStream<Void>] = []
         for slot in 1...count {

@@ -13,13 +13,11 @@ struct ForecastTests {
         try await TestDatabase.with(engine) { test in
             // given October's usage and the clock on 31 October
             try await OctoberWorld.load(test)
-            let subscribers = SubscriberService(
-                database: test.database, clock: StoppedClock(Instant.mauritius(2026, 10, 31, 18)), branding: Branding(),
-                publicURL: "https://selfcare.example")
+            let usage = UsageService(database: test.database, clock: StoppedClock(Instant.mauritius(2026, 10, 31, 18)))
             let account = try #require(try await test.database.read { db in try await CustomerRepository().account(id: OctoberWorld.a1, on: db) })
 
             // when
-            let forecast = subscribers.forecast(try await subscribers.consumption(of: account))
+            let forecast = usage.forecast(try await usage.consumption(of: AccountView(account)))
             _ = try await OctoberWorld.bill(test)
 
             // then
@@ -34,14 +32,12 @@ struct ForecastTests {
         try await TestDatabase.with(engine) { test in
             // given A1's October usage (61.10 out of bundle) seen on 15 October, with every record already in
             try await OctoberWorld.load(test)
-            let subscribers = SubscriberService(
-                database: test.database, clock: StoppedClock(Instant.mauritius(2026, 10, 15, 12)), branding: Branding(),
-                publicURL: "https://selfcare.example")
+            let usage = UsageService(database: test.database, clock: StoppedClock(Instant.mauritius(2026, 10, 15, 12)))
             let account = try #require(try await test.database.read { db in try await CustomerRepository().account(id: OctoberWorld.a1, on: db) })
 
             // when
-            let consumption = try await subscribers.consumption(of: account)
-            let forecast = subscribers.forecast(consumption)
+            let consumption = try await usage.consumption(of: AccountView(account))
+            let forecast = usage.forecast(consumption)
 
             // then 61.10 × 31 / 15 = 126.273… → 126.28 (rounded up); 226.28 + VAT 33.94 = 260.22
             #expect(consumption.rating.usageCharges == (try Money(decimal: "61.10")))

@@ -51,7 +51,7 @@ struct BillChangesPageTests {
             // given
             try await Self.billNovemberWithNewPrices(portal)
             let browser = try await portal.signedInBrowser(Subscribers.companyClientID.grouped, acceptLanguage: "en")
-            let groups = try await portal.services.subscribers.groupBills(
+            let groups = try await portal.services.services.bills.groupBills(
                 try #require(try await portal.services.authentication.authenticate(token: try await portal.token(Subscribers.companyClientID.grouped), kind: .api)),
                 period: Billing.november.description)
             let group = try #require(groups.first)

@@ -45,7 +45,7 @@ struct MessageDeliveryInteropTests {
             #expect(mail.first?.subject.hasSuffix("est confirmé") == true)
             let statuses = try await portal.messages().map(\.status)
             #expect(statuses.allSatisfy { $0 == "sent" || $0 == "delivered" })
-            await portal.services.smppClient?.shutdown()
+            await portal.services.unbindSMSC()
         }
     }
 }

@@ -173,7 +173,7 @@ struct PortalTest: Sendable {
     /// A second `Database` on the portal's SQLite file.
     let database: Database
     /// The portal's services over `database`, sharing the portal's clock and code key.
-    let services: Portal
+    let services: PortalSystem
 
     static let scrypt = ScryptParameters(logN: 4, r: 8, p: 1)
 
@@ -359,7 +359,7 @@ extension WebTest {
                                                cardGateway: cardGateway)
             adjust(&dependencies)
             let app = try await buildApplication(configuration: configuration, logger: appLogger, dependencies: dependencies)
-            let services = try await Portal(configuration: configuration, database: database, dependencies: dependencies, logger: appLogger)
+            let services = try await PortalSystem(configuration: configuration, database: database, dependencies: dependencies, logger: appLogger)
             try await app.test(framework) { client in
                 try await body(PortalTest(client: client, clock: clock, database: database, services: services))
             }

@@ -140,12 +140,12 @@ struct SpendControlPagesTests {
     func forecasts() async throws {
         try await Billing.withPortal { portal in
             // given
-            let subscribers = portal.services.subscribers
+            let usage = portal.services.services.usage
             let alineAccount = try await portal.storedAccount(Subscribers.aline)
-            let alineForecast = subscribers.forecast(try await subscribers.consumption(of: alineAccount))
+            let alineForecast = usage.forecast(try await usage.consumption(of: AccountView(alineAccount)))
             var companyForecast = Money.zero
             for id in Subscribers.companyAccounts + Billing.extraCompanyAccounts {
-                companyForecast = companyForecast + subscribers.forecast(try await subscribers.consumption(of: try await portal.storedAccount(id)))
+                companyForecast = companyForecast + usage.forecast(try await usage.consumption(of: AccountView(try await portal.storedAccount(id))))
             }
 
             // when

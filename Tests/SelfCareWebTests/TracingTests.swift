@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import SelfCareServices
 import SelfCareStore
 import SelfCareTestSupport
 import Testing

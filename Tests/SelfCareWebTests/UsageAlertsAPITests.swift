@@ -168,8 +168,8 @@ struct UsageAlertsAPITests {
         try await Billing.withPortal { portal in
             // given
             let token = try await portal.token(Self.aline)
-            let subscribers = portal.services.subscribers
-            let consumption = try await subscribers.consumption(of: try await portal.storedAccount(Subscribers.aline))
+            let usage = portal.services.services.usage
+            let consumption = try await usage.consumption(of: AccountView(try await portal.storedAccount(Subscribers.aline)))
 
             // when
             let answer = try await portal.api(.get, "/api/v1/usageConsumption?billingAccount.id=\(Self.aline)", token: token)
@@ -189,7 +189,7 @@ struct UsageAlertsAPITests {
             #expect(data["remaining"] as? Int64 == consumption.rating.dataBytes.remaining)
             #expect(BillingAPITests.money(answer.json["outOfBundleCharges"]) == consumption.rating.usageCharges)
             let forecast = try #require(BillingAPITests.money(answer.json["forecast"]))
-            #expect(forecast == subscribers.forecast(consumption))
+            #expect(forecast == usage.forecast(consumption))
             #expect(forecast >= BillAmounts(monthlyFee: consumption.plan.monthlyFee, rating: consumption.rating).total)
         }
     }

@@ -17,7 +17,7 @@ package enum APIScope: String, Sendable, Hashable, CaseIterable, Codable {
 /// A token just created: the secret, shown once, and what is kept of it.
 package struct IssuedAPIToken: Sendable {
     package var token: String
-    package var stored: StoredAPIToken
+    package var stored: APITokenView
 }
 
 /// Personal API tokens: created and revoked from a login session, named, scoped (read-only by default), stored as
@@ -59,14 +59,14 @@ package struct APITokenService: Sendable {
                 action: .apiTokenCreated, userID: userID, detail: "\(id) \(trimmed) [\(stored.scopes.joined(separator: " "))]", occurredAt: now),
                 on: db)
         }
-        return IssuedAPIToken(token: token, stored: stored)
+        return IssuedAPIToken(token: token, stored: APITokenView(stored))
     }
 
     /// The login's active tokens, newest first, with their last use.
-    package func list(for identity: AuthenticatedUser) async throws -> [StoredAPIToken] {
+    package func list(for identity: AuthenticatedUser) async throws -> [APITokenView] {
         try Self.requireSession(identity)
         let userID = identity.user.id
-        return try await database.read { db in try await tokens.active(userID: userID, on: db) }
+        return try await database.read { db in try await tokens.active(userID: userID, on: db) }.map(APITokenView.init)
     }
 
     /// Revokes one of the login's tokens: it stops working at once, and the event subscriptions it made end with it in
@@ -88,9 +88,9 @@ package struct APITokenService: Sendable {
     }
 
     /// A token of the login's, revoked or not.
-    package func token(id: String, for identity: AuthenticatedUser) async throws -> StoredAPIToken? {
+    package func token(id: String, for identity: AuthenticatedUser) async throws -> APITokenView? {
         let userID = identity.user.id
-        return try await database.read { db in try await tokens.token(id: id, userID: userID, on: db) }
+        return try await database.read { db in try await tokens.token(id: id, userID: userID, on: db) }.map(APITokenView.init)
     }
 
     /// The identity a personal token stands for, or nil when it is unknown or revoked.

@@ -10,6 +10,15 @@ package struct AuthenticatedUser: Sendable, Hashable {
     package var csrfToken: String
     /// The personal API token the request came with; nil for a login session, which may do everything its login may.
     package var personalToken: PersonalToken?
+
+    /// The login's id, name and language, as pages and answers use them.
+    package var userID: Int64 { user.id }
+    package var fullName: String { user.fullName }
+    package var language: Language { user.language }
+    /// True for a company's login by its Client ID (every line of the company), false for one line's.
+    package var isCompanyLogin: Bool {
+        if case .client = user.scope { true } else { false }
+    }
 }
 
 /// A personal API token in use: which one, and what it may do.

@@ -88,7 +88,17 @@ package struct RegistrationService: Sendable {
     }
 
     /// The registration, if it exists and has not expired (a day after it started).
-    package func registration(id: String) async throws -> Registration? {
+    /// True while registration `id` is under way (started, not yet finished or expired).
+    package func exists(id: String) async throws -> Bool {
+        try await registration(id: id) != nil
+    }
+
+    /// True when registration `id` has its code checked and waits for its password.
+    package func awaitsPassword(id: String) async throws -> Bool {
+        try await registration(id: id)?.status == .verified
+    }
+
+    func registration(id: String) async throws -> Registration? {
         let now = clock.now()
         return try await database.read { db in
             guard let registration = try await FlowRepository().registration(id: id, on: db),

@@ -30,7 +30,8 @@ package struct UsageAlertService: Sendable {
     }
 
     /// The line's settings (the standard ones until changed) and this period's alerts.
-    package func status(of account: StoredAccount, for identity: AuthenticatedUser) async throws -> UsageAlertStatus {
+    package func status(of view: AccountView, for identity: AuthenticatedUser) async throws -> UsageAlertStatus {
+        let account = view.row
         let period = BillingPeriod(containing: clock.now())
         let (stored, reached, spend, kind) = try await database.read { db in
             (try await alerts.settings(accountRowIDs: [account.id], on: db)[account.id],
@@ -45,10 +46,11 @@ package struct UsageAlertService: Sendable {
     /// Replaces the line's settings after checking them (every field in error named at once, as `FormErrors`), then sends
     /// at once any level the line has already reached.
     package func update(
-        _ account: StoredAccount, thresholds: [Int], channels: [String], spendLimit: String?, by identity: AuthenticatedUser
+        _ view: AccountView, thresholds: [Int], channels: [String], spendLimit: String?, by identity: AuthenticatedUser
     ) async throws -> UsageAlertStatus {
+        let account = view.row
         let settings = try Self.settings(thresholds: thresholds, channels: channels, spendLimit: spendLimit)
-        let current = try await status(of: account, for: identity)
+        let current = try await status(of: view, for: identity)
         if settings.spendLimit != current.settings.spendLimit, !current.mayChangeSpendLimit {
             throw ServiceError(field: "spendLimit", messageKey: "error.alerts.spendLimitAdmin", code: "spend_limit_admin_only", kind: .forbidden)
         }
@@ -62,12 +64,13 @@ package struct UsageAlertService: Sendable {
                 occurredAt: now), on: db)
         }
         try await evaluator.evaluate([current.period: [account.id]], now: now)
-        return try await status(of: account, for: identity)
+        return try await status(of: view, for: identity)
     }
 
     /// Records the login's consent to go over the line's spend limit for this period (once), in the audit trail too.
-    package func consentToGoOver(_ account: StoredAccount, by identity: AuthenticatedUser) async throws -> UsageAlertStatus {
-        let current = try await status(of: account, for: identity)
+    package func consentToGoOver(_ view: AccountView, by identity: AuthenticatedUser) async throws -> UsageAlertStatus {
+        let account = view.row
+        let current = try await status(of: view, for: identity)
         guard current.settings.spendLimit != nil else {
             throw ServiceError(field: nil, messageKey: "error.alerts.noSpendLimit", code: "no_spend_limit", kind: .conflict)
         }
@@ -87,7 +90,7 @@ package struct UsageAlertService: Sendable {
                     detail: "account \(account.account.id) may go over its spend limit in \(period)", occurredAt: now), on: db)
             }
         }
-        return try await status(of: account, for: identity)
+        return try await status(of: view, for: identity)
     }
 
     /// A company's or a government's lines have their spend limit set by the client's login; an individual's by either.

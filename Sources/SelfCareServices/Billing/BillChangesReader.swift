@@ -2,10 +2,11 @@ import Foundation
 import SelfCareCore
 import SelfCareStore
 
-extension SubscriberService {
-    /// Each bill next to its line's previous bill, by bill row id, read from the bills as issued (their charge lines, plan
+extension BillService {
+    /// Each bill next to its line's previous bill, by bill number, read from the bills as issued (their charge lines, plan
     /// versions and, when `countries`, the roaming countries of their frozen records) — never re-rated.
-    package func changes(of bills: [StoredBill], countries: Bool) async throws -> [Int64: BillChanges] {
+    package func changes(of views: [BillView], countries: Bool) async throws -> [String: BillChanges] {
+        let bills = views.map(\.row)
         guard !bills.isEmpty else { return [:] }
         return try await database.read { db in
             let queries = BillQueries()
@@ -34,11 +35,11 @@ extension SubscriberService {
                     planName: version?.plan.name ?? bill.planCode, planVersion: version?.version, roamingCountries: roaming,
                     activatedOn: account.account.line.activatedOn)
             }
-            var result: [Int64: BillChanges] = [:]
+            var result: [String: BillChanges] = [:]
             for bill in bills {
                 guard let current = try await facts(bill) else { continue }
                 let before = try await previous[bill.accountRowID].asyncMap(facts) ?? nil
-                result[bill.id] = BillChanges.between(current, previous: before)
+                result[bill.billNo] = BillChanges.between(current, previous: before)
             }
             return result
         }

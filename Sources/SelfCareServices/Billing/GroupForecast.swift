@@ -12,7 +12,7 @@ package struct GroupForecast: Sendable, Hashable {
     package var total: Money
 }
 
-extension SubscriberService {
+extension UsageService {
     /// The forecast over all of a client's lines, each rated with the plan version in force, reading the records of
     /// 500 lines per query; nil for a login of one line.
     package func groupForecast(_ identity: AuthenticatedUser) async throws -> GroupForecast? {

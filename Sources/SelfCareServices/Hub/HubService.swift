@@ -4,7 +4,7 @@ import SelfCareStore
 
 /// A subscription just made: its secret, shown once.
 package struct CreatedHubSubscription: Sendable {
-    package var subscription: StoredHubSubscription
+    package var subscription: SubscriptionView
     package var secret: String
 }
 
@@ -46,8 +46,8 @@ package struct HubService: Sendable {
                                  now: now, on: db)
         }
         return CreatedHubSubscription(
-            subscription: StoredHubSubscription(
-                id: id, userID: userID, callback: callback, eventTypes: types.map(\.rawValue), createdAt: now, tokenID: tokenID),
+            subscription: SubscriptionView(StoredHubSubscription(
+                id: id, userID: userID, callback: callback, eventTypes: types.map(\.rawValue), createdAt: now, tokenID: tokenID)),
             secret: secret)
     }
 
@@ -68,9 +68,9 @@ package struct HubService: Sendable {
         return readable
     }
 
-    package func subscriptions(for identity: AuthenticatedUser) async throws -> [StoredHubSubscription] {
+    package func subscriptions(for identity: AuthenticatedUser) async throws -> [SubscriptionView] {
         let userID = identity.user.id
-        return try await database.read { db in try await hub.subscriptions(userID: userID, on: db) }
+        return try await database.read { db in try await hub.subscriptions(userID: userID, on: db) }.map(SubscriptionView.init)
     }
 
     package func unsubscribe(id: String, for identity: AuthenticatedUser) async throws {
@@ -91,22 +91,22 @@ package struct HubService: Sendable {
     }
 
     /// One of the login's subscriptions, live or ended.
-    package func subscription(id: String, for identity: AuthenticatedUser) async throws -> StoredHubSubscription? {
+    package func subscription(id: String, for identity: AuthenticatedUser) async throws -> SubscriptionView? {
         let userID = identity.user.id
-        return try await database.read { db in try await hub.subscription(id: id, userID: userID, on: db) }
+        return try await database.read { db in try await hub.subscription(id: id, userID: userID, on: db) }.map(SubscriptionView.init)
     }
 
     /// The subscriptions that ended with one of the login's tokens when it was revoked.
-    package func endedWith(tokenID: String, for identity: AuthenticatedUser) async throws -> [StoredHubSubscription] {
+    package func endedWith(tokenID: String, for identity: AuthenticatedUser) async throws -> [SubscriptionView] {
         let userID = identity.user.id
-        return try await database.read { db in try await hub.endedWith(tokenID: tokenID, userID: userID, on: db) }
+        return try await database.read { db in try await hub.endedWith(tokenID: tokenID, userID: userID, on: db) }.map(SubscriptionView.init)
     }
 
     /// A subscription's latest deliveries, newest first.
-    package func deliveries(of id: String, for identity: AuthenticatedUser, limit: Int = 100) async throws -> [HubDelivery] {
+    package func deliveries(of id: String, for identity: AuthenticatedUser, limit: Int = 100) async throws -> [DeliveryView] {
         let userID = identity.user.id
         guard let deliveries = try await database.read({ db in try await hub.deliveries(subscriptionID: id, userID: userID, limit: limit, on: db) })
         else { throw ServiceError(field: nil, messageKey: "error.hub.notFound", code: "not_found", kind: .notFound) }
-        return deliveries
+        return deliveries.map(DeliveryView.init)
     }
 }

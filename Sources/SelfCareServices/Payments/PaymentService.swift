@@ -38,6 +38,13 @@ package struct PaymentService: Sendable {
     /// times are written in `language`, the one the answer is shown in.
     package func start(
         _ identity: AuthenticatedUser, lines: [Line], idempotencyKey: String, returnURL: String?, language: Language
+    ) async throws -> Result<PaymentView, ServiceError> {
+        try await startPayment(identity, lines: lines, idempotencyKey: idempotencyKey, returnURL: returnURL, language: language)
+            .map(PaymentView.init)
+    }
+
+    private func startPayment(
+        _ identity: AuthenticatedUser, lines: [Line], idempotencyKey: String, returnURL: String?, language: Language
     ) async throws -> Result<StoredPayment, ServiceError> {
         guard !lines.isEmpty else { return .failure(.field("bills", "error.payment.nothingChosen", code: "no_bills")) }
         guard !idempotencyKey.isEmpty, idempotencyKey.unicodeScalars.count <= 200 else {
@@ -184,15 +191,19 @@ package struct PaymentService: Sendable {
         return SecretTokens.constantTimeEqual(token, returnToken(paymentID))
     }
 
-    /// A payment as stored, whoever asks: the return page shows it as it stands when the gateway does not answer.
-    package func storedPayment(_ id: String) async throws -> StoredPayment? {
+    /// A payment as it stands, whoever asks: the return page shows it when the gateway does not answer.
+    package func paymentAsStored(_ id: String) async throws -> PaymentView? {
+        try await storedPayment(id).map(PaymentView.init)
+    }
+
+    func storedPayment(_ id: String) async throws -> StoredPayment? {
         try await database.read { db in try await PaymentRepository().payment(id: id, on: db) }
     }
 
     /// The user's payment, if it is theirs.
-    package func payment(_ id: String, for identity: AuthenticatedUser) async throws -> StoredPayment? {
-        let payment = try await database.read { db in try await PaymentRepository().payment(id: id, on: db) }
-        return payment?.userID == identity.user.id ? payment : nil
+    package func payment(_ id: String, for identity: AuthenticatedUser) async throws -> PaymentView? {
+        let payment = try await storedPayment(id)
+        return payment?.userID == identity.user.id ? payment.map(PaymentView.init) : nil
     }
 
     /// Asks the gateway how a payment went and settles it either way; returns the payment as it now is. A payment
@@ -200,7 +211,11 @@ package struct PaymentService: Sendable {
     /// the same: the card was charged, so the money goes to its bills, or to the payer's credit when they were paid
     /// meanwhile.
     @discardableResult
-    package func confirm(_ paymentID: String) async throws -> StoredPayment? {
+    package func confirm(_ paymentID: String) async throws -> PaymentView? {
+        try await confirmed(paymentID).map(PaymentView.init)
+    }
+
+    private func confirmed(_ paymentID: String) async throws -> StoredPayment? {
         let payments = self.payments
         guard let payment = try await database.read({ db in try await payments.payment(id: paymentID, on: db) }) else { return nil }
         guard payment.status != .succeeded, let sessionID = payment.gatewaySessionID else { return payment }
@@ -294,17 +309,25 @@ package struct PaymentService: Sendable {
         return settled
     }
 
-    /// The receipt of a succeeded payment, with the bills it paid.
-    package func receipt(for payment: StoredPayment) async throws -> (receipt: StoredReceipt, allocations: [(billNo: String, accountID: String, amount: Money)])? {
+    /// The receipt of a succeeded payment, with the bills it paid; nil before it succeeded.
+    package func receipt(forPayment paymentID: String) async throws -> ReceiptView? {
+        guard let (receipt, allocations) = try await storedReceipt(paymentID) else { return nil }
+        return ReceiptView(
+            number: receipt.number, issuedAt: receipt.issuedAt,
+            allocations: allocations.map { ReceiptView.Allocation(billNo: $0.billNo, accountID: $0.accountID, amount: $0.amount) },
+            credit: receipt.credit)
+    }
+
+    private func storedReceipt(_ paymentID: String) async throws -> (StoredReceipt, [(billNo: String, accountID: String, amount: Money)])? {
         try await database.read { db in
-            guard let receipt = try await PaymentRepository().receipt(paymentID: payment.id, on: db) else { return nil }
-            return (receipt, try await PaymentRepository().allocations(paymentID: payment.id, on: db))
+            guard let receipt = try await PaymentRepository().receipt(paymentID: paymentID, on: db) else { return nil }
+            return (receipt, try await PaymentRepository().allocations(paymentID: paymentID, on: db))
         }
     }
 
-    /// A succeeded payment's receipt as a document in `payerName`'s name (page, PDF, e-mail); nil before it succeeded.
-    package func receiptDocument(for payment: StoredPayment, payerName: String) async throws -> ReceiptDocument? {
-        guard let (receipt, allocations) = try await receipt(for: payment) else { return nil }
+    /// A succeeded payment's receipt as a document in `payerName`'s name (PDF, e-mail); nil before it succeeded.
+    func receiptDocument(for payment: StoredPayment, payerName: String) async throws -> ReceiptDocument? {
+        guard let (receipt, allocations) = try await storedReceipt(payment.id) else { return nil }
         return ReceiptDocument(
             operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
             payerName: payerName, amount: payment.amount, card: payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) },
@@ -316,7 +339,9 @@ package struct PaymentService: Sendable {
         try await database.read { db in try await PaymentRepository().totalCredit(userID: identity.user.id, on: db) }
     }
 
-    package func history(_ identity: AuthenticatedUser) async throws -> [StoredPayment] {
+    /// The login's latest 50 payments, newest first.
+    package func history(_ identity: AuthenticatedUser) async throws -> [PaymentView] {
         try await database.read { db in try await PaymentRepository().payments(userID: identity.user.id, limit: 50, on: db) }
+            .map(PaymentView.init)
     }
 }

@@ -39,6 +39,11 @@ package enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The folder holding the database file (SQLite); nil for a server's database.
+    package var folder: String? {
+        if case .sqlite(let path) = self { (path as NSString).deletingLastPathComponent } else { nil }
+    }
+
     /// The URL with any password hidden, for logs and messages.
     package var description: String {
         switch self {

@@ -302,18 +302,3 @@ extension Array {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
-
-/// What a bill run produced for a period (CONTRACT §1 `bill-run` summary).
-package struct PeriodSummary: Sendable, Equatable {
-    package var period: String
-    package var bills: Int
-    package var groupBills: Int
-    package var total: Money
-
-    package init(period: String, bills: Int, groupBills: Int, total: Money) {
-        self.period = period
-        self.bills = bills
-        self.groupBills = groupBills
-        self.total = total
-    }
-}

@@ -11,20 +11,6 @@ package struct OverLimitLine: Sendable, Hashable {
     package var since: Date
 }
 
-/// What a line has been charged out of bundle in a period, against its limit.
-package struct LineSpend: Sendable, Hashable {
-    package var charged: Money
-    package var limit: Money?
-    package var overSince: Date?
-    package var consent: SpendConsent?
-}
-
-/// A subscriber's consent to go over the spend limit for one period.
-package struct SpendConsent: Sendable, Hashable {
-    package var userID: Int64
-    package var at: Date
-}
-
 /// Usage alert settings, the alert levels reached, each line's spend and consents to go over the limit.
 package struct UsageAlertRepository: Sendable {
     package init() {}

@@ -2,108 +2,62 @@ import Foundation
 import Hummingbird
 import Logging
 import SelfCareCore
-import SelfCareMessaging
 import SelfCareServices
-
-import SelfCarePayments
-import SelfCareStore
-import ServiceLifecycle
+import NIOCore
 import Tracing
 
-/// The composition root shared by the executable and the tests: opens and migrates the database, wires the
-/// services, controllers and middleware, and returns the application ready to run.
+/// The HTTP side of the portal: starts the portal through its composition root (`PortalSystem`), adds the routes
+/// and middleware, and returns the application ready to run beside the portal's background services.
 package func buildApplication(
-    configuration: AppConfiguration, logger: Logger, dependencies: AppDependencies = AppDependencies()
+    configuration: AppConfiguration, logger: Logger, dependencies: AppDependencies = AppDependencies(),
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let tracing = try configuration.tracing.map { try PortalTracing($0, logger: logger) }
-    let database = try await Database.open(configuration.database, logger: logger, tracer: tracing?.tracer)
-    let portal: Portal
+    let system = try await PortalSystem.start(configuration: configuration, dependencies: dependencies, logger: logger)
     let router: Router<AppRequestContext>
     do {
-        try await Migrator(database: database).migrate()
-        try await DemoDataInProduction.check(configuration, database: database)
-        portal = try await Portal(
-            configuration: configuration, database: database, dependencies: dependencies, logger: logger, tracer: tracing?.tracer)
-        router = try await portal.router()
+        router = try await Portal(system: system).router()
     } catch {
-        // Nothing runs: the database is closed before the error is reported.
-        await database.close()
+        await system.close()
         throw error
-    }
-    // Services stop in reverse order: the span exporter goes last, sending what the others traced.
-    var services: [any Service] = (tracing.map { [$0.exporter] } ?? []) + [DatabaseService(database: database)]
-        + dependencies.companionServices
-    if dependencies.runsOutboxWorker {
-        // Services stop in reverse order: the SMSC link outlives the worker that sends over it.
-        if let smpp = portal.smppClient { services.append(SMPPLinkService(client: smpp)) }
-        services.append(OutboxWorkerService(worker: portal.outboxWorker))
-        services.append(PaymentReconcilerService(payments: portal.payments))
-        services.append(HubDeliveryService(worker: portal.services.hubDeliveries))
     }
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SelfCare"),
-        services: services,
-        onServerRunning: dependencies.onServerRunning,
+        services: system.backgroundServices,
+        onServerRunning: onServerRunning,
         logger: logger)
 }
 
 /// The resources folder bundled with the module (templates, locales, assets).
 package let webResources: URL = Bundle.module.url(forResource: "Resources", withExtension: nil)!
 
-/// The portal's services over one database: what the controllers and the background worker use.
-package struct Portal: Sendable {
-    package let configuration: AppConfiguration
-    package let database: Database
-    package let services: PortalServices
-    package let outboxWorker: OutboxWorker
+/// The portal's routes over its services: what the controllers use.
+struct Portal: Sendable {
+    let system: PortalSystem
+    let configuration: AppConfiguration
+    let services: PortalServices
     let clock: any WallClock
-    /// The SMSC link when SMS go over SMPP.
-    package let smppClient: SMPPClient?
     let pages: PageRenderer
     let cookies: CookieSettings
     /// What `/metrics` exposes.
-    package let metrics = PortalMetrics()
+    let metrics = PortalMetrics()
     /// Traces each request when tracing is configured.
     let tracer: (any Tracer)?
 
-    package var registrations: RegistrationService { services.registrations }
-    package var authentication: AuthenticationService { services.authentication }
-    package var resets: PasswordResetService { services.resets }
-    package var subscribers: SubscriberService { services.subscribers }
-    package var payments: PaymentService { services.payments }
+    var registrations: RegistrationService { services.registrations }
+    var authentication: AuthenticationService { services.authentication }
+    var resets: PasswordResetService { services.resets }
+    var payments: PaymentService { services.payments }
 
-    package init(
-        configuration: AppConfiguration, database: Database, dependencies: AppDependencies, logger: Logger, tracer: (any Tracer)? = nil
-    ) async throws {
-        self.configuration = configuration
-        self.tracer = tracer
-        self.database = database
-        let clock = dependencies.clock
-        self.clock = clock
-        let gateway: any CardGateway = dependencies.cardGateway
-            ?? configuration.gateway.map { HTTPCardGateway(baseURL: $0.url, secretKey: $0.secretKey) }
-            ?? UnavailableGateway()
-        services = try await PortalServices(database: database, settings: PortalServiceSettings(
-            clock: clock, scrypt: dependencies.scrypt, loginThrottling: dependencies.loginThrottling, branding: configuration.branding,
-            publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
-            codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
-            webhookSecret: configuration.gateway?.webhookSecret ?? "", logger: logger,
-            apiRequestsPerMinute: configuration.apiRequestsPerMinute,
-            callbackPolicy: CallbackPolicy(
-                production: configuration.mode == .production, extraPorts: configuration.callbackPorts,
-                resolver: dependencies.hostResolver ?? SystemHostResolver()),
-            callbackPoster: dependencies.callbackPoster ?? PinnedCallbackClient()))
+    init(system: PortalSystem) async throws {
+        self.system = system
+        configuration = system.configuration
+        services = system.services
+        clock = services.clock
+        tracer = system.tracer
         pages = try await PageRenderer(
             resources: webResources, localizer: services.localizer, branding: configuration.branding, clock: clock)
-        let smppClient = configuration.smpp.map { settings in
-            SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
-        }
-        self.smppClient = dependencies.messageSender == nil ? smppClient : nil
-        let sender = dependencies.messageSender ?? Self.sender(
-            for: configuration, smpp: smppClient, attachments: services.receiptAttachments, clock: clock, logger: logger)
-        outboxWorker = OutboxWorker(database: database, sender: sender, clock: clock, logger: logger)
         cookies = CookieSettings(secure: configuration.usesHTTPS)
     }
 
@@ -123,8 +77,8 @@ package struct Portal: Sendable {
             webResources.appendingPathComponent("assets").path, urlBasePath: "/assets", searchForIndexHtml: false))
         router.add(middleware: LanguageMiddleware(secureCookies: configuration.usesHTTPS))
 
-        HealthController(database: database).addRoutes(to: router)
-        MetricsController(database: database, clock: clock, mode: configuration.mode, token: configuration.metricsToken, metrics: metrics)
+        HealthController(health: system.health).addRoutes(to: router)
+        MetricsController(operations: system.operations, mode: configuration.mode, token: configuration.metricsToken, metrics: metrics)
             .addRoutes(to: router)
         WebhookController(payments: payments).addRoutes(to: router)
         OpenAPIController(document: document).addRoutes(to: router)
@@ -133,7 +87,7 @@ package struct Portal: Sendable {
             .add(middleware: CookieSessionMiddleware(authentication: authentication, cookies: cookies))
             .add(middleware: CSRFMiddleware(cookies: cookies))
         if configuration.mode == .development {
-            DevMessagesController(database: database, pages: pages).addRoutes(to: pagesGroup)
+            DevMessagesController(log: system.devMessages, pages: pages).addRoutes(to: pagesGroup)
         }
         HomeController(pages: pages).addRoutes(to: pagesGroup)
         APIDocsController(pages: pages, reference: try APIReferencePage(yaml: String(decoding: document.data, as: UTF8.self)))
@@ -142,10 +96,12 @@ package struct Portal: Sendable {
         RegistrationPagesController(pages: pages, registrations: registrations).addRoutes(to: pagesGroup)
         LoginPagesController(pages: pages, authentication: authentication, resets: resets, cookies: cookies).addRoutes(to: pagesGroup)
         let signedIn = pagesGroup.group().add(middleware: RequireLoginMiddleware())
-        PaymentPagesController(pages: pages, payments: payments).addRoutes(public: pagesGroup, signedIn: signedIn)
-        SubscriberPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
-        NotificationPagesController(pages: pages, subscribers: subscribers).addRoutes(to: signedIn)
-        AlertsPagesController(pages: pages, subscribers: subscribers, alerts: services.alerts).addRoutes(to: signedIn)
+        PaymentPagesController(pages: pages, payments: payments, documents: services.documents).addRoutes(public: pagesGroup, signedIn: signedIn)
+        SubscriberPagesController(
+            pages: pages, accounts: services.accounts, bills: services.bills, usage: services.usage, documents: services.documents,
+            branding: configuration.branding, clock: clock).addRoutes(to: signedIn)
+        NotificationPagesController(pages: pages, accounts: services.accounts).addRoutes(to: signedIn)
+        AlertsPagesController(pages: pages, accounts: services.accounts, alerts: services.alerts).addRoutes(to: signedIn)
         APIAccessPagesController(pages: pages, apiTokens: services.apiTokens, hub: services.hub).addRoutes(to: signedIn)
 
         let api = router.group("api/v1")
@@ -155,42 +111,14 @@ package struct Portal: Sendable {
             .add(middleware: PersonalTokenMiddleware(localizer: pages.localizer))
         AuthAPIController(registrations: registrations, authentication: authentication, resets: resets, localizer: pages.localizer)
             .addRoutes(to: api)
-        BillingAPIController(subscribers: subscribers, localizer: pages.localizer).addRoutes(to: api)
-        NotificationAPIController(subscribers: subscribers).addRoutes(to: api)
+        BillingAPIController(
+            accounts: services.accounts, bills: services.bills, usage: services.usage, documents: services.documents, clock: clock).addRoutes(to: api)
+        NotificationAPIController(accounts: services.accounts).addRoutes(to: api)
         APITokenAPIController(apiTokens: services.apiTokens, localizer: pages.localizer).addRoutes(to: api)
         HubAPIController(hub: services.hub, localizer: pages.localizer).addRoutes(to: api)
-        UsageAlertsAPIController(subscribers: subscribers, alerts: services.alerts, localizer: pages.localizer).addRoutes(to: api)
-        PaymentAPIController(payments: payments, pages: pages).addRoutes(to: api)
+        UsageAlertsAPIController(
+            accounts: services.accounts, usage: services.usage, clock: clock, alerts: services.alerts, localizer: pages.localizer).addRoutes(to: api)
+        PaymentAPIController(payments: payments, documents: services.documents, pages: pages).addRoutes(to: api)
         return router
-    }
-
-    /// SMS over SMPP when `SMPP_HOST` is set and e-mail over SMTP when `SMTP_HOST` is set, in any mode; otherwise
-    /// the dev sink (production refuses to start without both).
-    private static func sender(
-        for configuration: AppConfiguration, smpp: SMPPClient?, attachments: any MailAttachmentProvider, clock: any WallClock, logger: Logger
-    ) -> any MessageSender {
-        let sink = DevMessageSink(logger: logger)
-        let email: any MessageSender = configuration.smtp.map { settings in
-            SMTPClient(configuration: .init(settings, operatorName: configuration.branding.operatorName), attachments: attachments,
-                       clock: clock, logger: logger)
-        } ?? sink
-        return ChannelRouter(sms: smpp ?? sink, email: email)
-    }
-}
-
-extension SMPPClient.Configuration {
-    init(_ settings: SMPPSettings) {
-        self.init(host: settings.host, port: settings.port, systemID: settings.systemID, password: settings.password,
-                  sourceAddress: settings.sourceAddress)
-        bindMode = settings.bindMode == "transmitter" ? .transmitter : .transceiver
-        referenceTag = settings.referenceTag
-    }
-}
-
-extension SMTPClient.Configuration {
-    init(_ settings: SMTPSettings, operatorName: String) {
-        self.init(host: settings.host, port: settings.port, username: settings.username, password: settings.password,
-                  from: settings.from, fromName: "\(operatorName) SelfCare", tls: settings.startTLS ? .required : .whenOffered,
-                  trustedCertificatesFile: settings.trustedCertificatesFile)
     }
 }

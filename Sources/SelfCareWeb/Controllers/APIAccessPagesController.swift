@@ -1,7 +1,6 @@
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// The "API access" page: personal tokens created (the secret shown once), listed with their last use, and revoked
 /// (saying which event subscriptions ended with each); the login's event subscriptions, ended or resumed.

@@ -1,7 +1,6 @@
 import Foundation
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// Money in the API: `{"value": "1234.50", "unit": "MUR"}`.
 struct APIMoney: Encodable {
@@ -52,7 +51,7 @@ struct APIBillingAccount: Encodable {
     var amountDue: APIMoney
     var nextPaymentDueDate: String?
 
-    init(_ balance: AccountBalance) {
+    init(_ balance: BalanceView) {
         let account = balance.account.account
         id = account.id.rawValue
         href = "/api/v1/billingAccount/\(account.id.rawValue)"
@@ -131,7 +130,7 @@ struct APIUsageSummary: Encodable {
     var charges: APIMoney
     var chargesByClass: [APIChargeLine]
 
-    init(account: StoredAccount, consumption: SubscriberService.Consumption) {
+    init(account: AccountView, consumption: UsageService.Consumption) {
         let rating = consumption.rating
         billingAccount = APIReference(id: account.account.id.rawValue, href: "/api/v1/billingAccount/\(account.account.id.rawValue)")
         period = consumption.period.description
@@ -179,7 +178,7 @@ struct APICustomerBill: Encodable {
     var billLines: [APIChargeLine]?
     var billDocument: [Document]
 
-    init(_ bill: StoredBill, lines: [ChargeLine]?) {
+    init(_ bill: BillView, lines: [ChargeLine]?) {
         id = bill.billNo
         href = "/api/v1/customerBill/\(bill.billNo)"
         billNo = bill.billNo
@@ -221,7 +220,7 @@ struct APIGroupBill: Encodable {
     var customerBill: [APICustomerBill]?
     var billDocument: [APICustomerBill.Document]
 
-    init(_ group: StoredGroupBill, members: [StoredBill]?) {
+    init(_ group: GroupBillView, members: [BillView]?) {
         id = group.groupBillNo
         href = "/api/v1/groupBill/\(group.groupBillNo)"
         billNo = group.groupBillNo

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// Personal API tokens in the API (CONTRACT §9 `apiToken`): created (the token shown once), listed with their last use,
 /// and revoked — from a login session only.
@@ -24,7 +23,7 @@ struct APITokenAPIController {
         var createdAt: String
         var lastUsedAt: String?
 
-        init(_ token: StoredAPIToken) {
+        init(_ token: APITokenView) {
             id = token.id
             href = "/api/v1/apiToken/\(token.id)"
             name = token.name

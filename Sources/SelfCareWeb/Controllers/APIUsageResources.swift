@@ -1,7 +1,6 @@
 import Foundation
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// A line's usage alerts (CONTRACT §9 `usageAlerts`): the settings, and where this period stands.
 struct APIUsageAlerts: Encodable {
@@ -26,7 +25,7 @@ struct APIUsageAlerts: Encodable {
     var spend: Spend?
     var spendLimitEditable: Bool
 
-    init(account: StoredAccount, status: UsageAlertStatus) {
+    init(account: AccountView, status: UsageAlertStatus) {
         let id = account.account.id.rawValue
         billingAccount = APIReference(id: id, href: "/api/v1/billingAccount/\(id)")
         thresholds = status.settings.thresholds
@@ -116,7 +115,7 @@ struct APIUsageConsumption: Encodable {
         case outOfBundleChargesWithVAT, forecast, forecastMethod
     }
 
-    init(account: StoredAccount, consumption: SubscriberService.Consumption, forecast: Money, now: Date) {
+    init(account: AccountView, consumption: UsageService.Consumption, forecast: Money, now: Date) {
         let accountID = account.account.id.rawValue
         let period = consumption.period
         id = "\(accountID)-\(period)"

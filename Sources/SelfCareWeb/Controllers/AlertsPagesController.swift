@@ -1,12 +1,11 @@
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// A line's alerts page: thresholds, channels and spend limit changed in a form, and the consent to go over the limit.
 struct AlertsPagesController {
     let pages: PageRenderer
-    let subscribers: SubscriberService
+    let accounts: AccountService
     let alerts: UsageAlertService
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
@@ -17,7 +16,7 @@ struct AlertsPagesController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await subscribers.visibleAccount(context, identity)
+        let account = try await accounts.visibleAccount(context, identity)
         let status = try await alerts.status(of: account, for: identity)
         let saved = request.uri.queryParameters.get("saved") == "1"
         return try page(account, status: status, form: nil, saved: saved, errors: [], request: request, context: context)
@@ -25,7 +24,7 @@ struct AlertsPagesController {
 
     @Sendable func save(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await subscribers.visibleAccount(context, identity)
+        let account = try await accounts.visibleAccount(context, identity)
         let form = try context.decodeForm(AlertsForm.self)
         let current = try await alerts.status(of: account, for: identity)
         do {
@@ -48,7 +47,7 @@ struct AlertsPagesController {
 
     @Sendable func consent(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await subscribers.visibleAccount(context, identity)
+        let account = try await accounts.visibleAccount(context, identity)
         do {
             _ = try await alerts.consentToGoOver(account, by: identity)
             return .seeOther("/accounts/\(account.account.id.rawValue)/alerts")
@@ -60,7 +59,7 @@ struct AlertsPagesController {
     }
 
     private func page(
-        _ account: StoredAccount, status: UsageAlertStatus, form: AlertsForm?, saved: Bool, errors: [ServiceError], request: Request,
+        _ account: AccountView, status: UsageAlertStatus, form: AlertsForm?, saved: Bool, errors: [ServiceError], request: Request,
         context: AppRequestContext, status code: HTTPResponse.Status = .ok
     ) throws -> Response {
         let model = AlertsPage(account, status: status, form: form, saved: saved, context.language, pages.localizer)

@@ -2,13 +2,15 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// The JSON API of accounts, usage, bills and group bills (CONTRACT §6), shaped after TM Forum TMF666, TMF635
 /// and TMF678. Every answer is scoped to the Bearer token's login; anything else is 404.
 struct BillingAPIController {
-    let subscribers: SubscriberService
-    let localizer: Localizer
+    let accounts: AccountService
+    let bills: BillService
+    let usage: UsageService
+    let documents: DocumentService
+    let clock: any WallClock
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("billingAccount", use: listBillingAccounts)
@@ -28,7 +30,7 @@ struct BillingAPIController {
     @Sendable func listBillingAccounts(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
         let (offset, limit) = try paging(request, defaultLimit: 1000)
-        let (rows, total) = try await subscribers.balances(identity, search: "", offset: offset, limit: limit)
+        let (rows, total) = try await accounts.balances(identity, search: "", offset: offset, limit: limit)
         var response = try JSONResponse.make(rows.map(APIBillingAccount.init))
         response.headers[.init("X-Total-Count")!] = String(total)
         return response
@@ -36,9 +38,9 @@ struct BillingAPIController {
 
     @Sendable func billingAccount(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
-        guard let account = try await subscribers.account(try context.parameters.require("id"), for: identity) else { throw notFound }
-        let (rows, _) = try await subscribers.balances(identity, search: account.account.id.rawValue, offset: 0, limit: 1000)
-        guard let balance = rows.first(where: { $0.account.id == account.id }) else { throw notFound }
+        guard let account = try await accounts.account(try context.parameters.require("id"), for: identity) else { throw notFound }
+        let (rows, _) = try await accounts.balances(identity, search: account.account.id.rawValue, offset: 0, limit: 1000)
+        guard let balance = rows.first(where: { $0.account.account.id == account.account.id }) else { throw notFound }
         return try JSONResponse.make(APIBillingAccount(balance))
     }
 
@@ -46,7 +48,7 @@ struct BillingAPIController {
         let identity = try context.apiIdentity()
         let account = try await accountParameter(request, identity)
         let query = request.uri.queryParameters
-        let today = CalendarDay(containing: subscribers.clock.now())
+        let today = CalendarDay(containing: clock.now())
         let from = try query.get("from").map { try day($0, name: "from") } ?? today.period.firstDay
         let to = try query.get("to").map { try day($0, name: "to") } ?? today
         let (offset, limit) = try paging(request, defaultLimit: 100)
@@ -56,11 +58,11 @@ struct BillingAPIController {
             throw APIError(status: .badRequest, code: "invalid_range", key: "toInFuture", values: ["today": today.description], field: "to")
         }
         let months = (to.year - from.year) * 12 + to.month - from.month + 1
-        guard months <= SubscriberService.maximumUsagePeriods else {
+        guard months <= UsageService.maximumUsagePeriods else {
             throw APIError(status: .badRequest, code: "invalid_range", key: "rangeTooLong",
-                           values: ["most": String(SubscriberService.maximumUsagePeriods), "months": String(months)], field: "from")
+                           values: ["most": String(UsageService.maximumUsagePeriods), "months": String(months)], field: "from")
         }
-        let (records, total) = try await subscribers.usagePage(of: account, from: from, to: to, offset: offset, limit: limit)
+        let (records, total) = try await usage.usagePage(of: account, from: from, to: to, offset: offset, limit: limit)
         var response = try JSONResponse.make(records.map { APIUsage($0.usage, accountID: account.account.id, billed: $0.billed) })
         response.headers[.init("X-Total-Count")!] = String(total)
         return response
@@ -69,7 +71,7 @@ struct BillingAPIController {
     @Sendable func usageSummary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
         let account = try await accountParameter(request, identity)
-        let consumption = try await subscribers.consumption(of: account)
+        let consumption = try await usage.consumption(of: account)
         return try JSONResponse.make(APIUsageSummary(account: account, consumption: consumption))
     }
 
@@ -85,60 +87,62 @@ struct BillingAPIController {
             state = parsed
         }
         let (offset, limit) = try paging(request, defaultLimit: 100)
-        let bills = try await subscribers.bills(identity, account: account, state: state, offset: offset, limit: limit)
+        let bills = try await self.bills.bills(identity, account: account, state: state, offset: offset, limit: limit)
         return try JSONResponse.make(bills.map { APICustomerBill($0, lines: nil) })
     }
 
     @Sendable func customerBill(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
-        guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
+        guard let (bill, lines) = try await self.bills.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
         return try JSONResponse.make(APICustomerBill(bill, lines: lines))
     }
 
     @Sendable func customerBillDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
-        guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
-        let (document, records) = try await subscribers.document(for: bill, lines: lines, identity: identity)
-        return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
+        guard let document = try await documents.bill(
+            try context.parameters.require("id"), format: try format(request), language: context.language, for: identity)
+        else { throw notFound }
+        return DocumentResponse.make(document)
     }
 
     @Sendable func listGroupBills(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try await clientLogin(context)
-        let groups = try await subscribers.groupBills(identity, period: request.uri.queryParameters.get("period"))
+        let groups = try await self.bills.groupBills(identity, period: request.uri.queryParameters.get("period"))
         return try JSONResponse.make(groups.map { APIGroupBill($0, members: nil) })
     }
 
     @Sendable func groupBill(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try await clientLogin(context)
-        guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
+        guard let (group, members) = try await self.bills.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
         return try JSONResponse.make(APIGroupBill(group, members: members))
     }
 
     @Sendable func groupBillDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try await clientLogin(context)
-        guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("id"), for: identity) else { throw notFound }
-        let (document, records) = try await subscribers.document(for: group, members: members, identity: identity)
-        return DocumentResponse.make(document, records: records, format: try format(request), language: context.language, localizer: localizer)
+        guard let document = try await documents.groupBill(
+            try context.parameters.require("id"), format: try format(request), language: context.language, for: identity)
+        else { throw notFound }
+        return DocumentResponse.make(document)
     }
 
     private var notFound: APIError { APIError(status: .notFound, code: "not_found", key: "notFound") }
 
     private func clientLogin(_ context: AppRequestContext) async throws -> AuthenticatedUser {
         let identity = try context.apiIdentity()
-        guard case .client = identity.user.scope else {
-            try await subscribers.recordDenied(identity, "group bills (Account ID login)")
+        guard identity.isCompanyLogin else {
+            try await accounts.recordDenied(identity, "group bills (Account ID login)")
             throw APIError(status: .forbidden, code: "client_login_required", key: "clientLoginRequired")
         }
         return identity
     }
 
     /// `billingAccount.id`, or the login's own account when it has just one.
-    private func accountParameter(_ request: Request, _ identity: AuthenticatedUser) async throws -> StoredAccount {
+    private func accountParameter(_ request: Request, _ identity: AuthenticatedUser) async throws -> AccountView {
         if let text = request.uri.queryParameters.get("billingAccount.id") {
-            guard let account = try await subscribers.account(text, for: identity) else { throw notFound }
+            guard let account = try await accounts.account(text, for: identity) else { throw notFound }
             return account
         }
-        if let own = try await subscribers.ownAccount(identity) { return own }
+        if let own = try await accounts.ownAccount(identity) { return own }
         throw APIError(status: .badRequest, code: "missing_parameter", key: "accountRequired", field: "billingAccount.id")
     }
 
@@ -147,8 +151,8 @@ struct BillingAPIController {
         throw APIError(status: .badRequest, code: "invalid_parameter", key: "date", values: ["name": name], field: name)
     }
 
-    private func format(_ request: Request) throws -> DocumentResponse.Format {
-        guard let format = DocumentResponse.Format(rawValue: request.uri.queryParameters.get("format") ?? "pdf") else {
+    private func format(_ request: Request) throws -> DocumentFormat {
+        guard let format = DocumentFormat(rawValue: request.uri.queryParameters.get("format") ?? "pdf") else {
             throw APIError(status: .badRequest, code: "invalid_parameter", key: "formatPDFOrCSV", field: "format")
         }
         return format

@@ -1,14 +1,12 @@
 import Foundation
 import Hummingbird
-import SelfCareMessaging
+import SelfCareCore
 import SelfCareServices
-
-import SelfCareStore
 
 /// Development only: `GET /dev/messages`, the SMS and e-mails the dev sink itself delivered, newest first (never what
 /// went through a real SMSC or relay): a page for a browser, JSON for `Accept: application/json` and other clients.
 struct DevMessagesController {
-    let database: Database
+    let log: DevMessageLog
     let pages: PageRenderer
 
     struct Message: Encodable {
@@ -27,9 +25,7 @@ struct DevMessagesController {
 
     @Sendable func messages(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limit = min(max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 200), 1000)
-        let messages = try await database.read { db in
-            try await OutboxRepository().delivered(providerPrefix: DevMessageSink.providerPrefix, limit: limit, on: db)
-        }
+        let messages = try await log.messages(limit: limit)
         if Self.wantsPage(request.headers[.accept]) {
             let model = DevMessagesPage(messages: messages, context.language, pages.localizer)
             return try pages.page("dev-messages", titleKey: "devMessages.title", request: request, context: context, model: model)

@@ -1,12 +1,11 @@
 import Hummingbird
 import SelfCareServices
-import SelfCareStore
 
 /// Health for load balancers and orchestrators: `/health` (CONTRACT §6) is 200 when the database answers;
 /// `/health/live` says the process answers; `/health/ready` that it can serve — the database answers and has every
 /// migration this build knows — else 503 naming what is missing.
 struct HealthController {
-    let database: Database
+    let health: HealthCheck
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/health", use: health)
@@ -15,7 +14,7 @@ struct HealthController {
     }
 
     @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
-        (try? await database.isReachable()) == true
+        await health.isDatabaseReachable()
             ? answer(.ok, #"{"status":"ok"}"#) : answer(.serviceUnavailable, #"{"status":"unavailable"}"#)
     }
 
@@ -24,16 +23,16 @@ struct HealthController {
     }
 
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard (try? await database.isReachable()) == true else {
-            return answer(.serviceUnavailable, #"{"status":"unavailable","database":"unreachable"}"#)
+        switch await health.readiness() {
+        case .ready:
+            answer(.ok, #"{"status":"ok","database":"ok","migrations":"current"}"#)
+        case .databaseUnreachable:
+            answer(.serviceUnavailable, #"{"status":"unavailable","database":"unreachable"}"#)
+        case .databaseUnreadable:
+            answer(.serviceUnavailable, #"{"status":"unavailable","database":"unreadable"}"#)
+        case .migrationsPending(let count):
+            answer(.serviceUnavailable, #"{"status":"unavailable","database":"ok","pendingMigrations":\#(count)}"#)
         }
-        guard let pending = try? await Migrator(database: database).pending() else {
-            return answer(.serviceUnavailable, #"{"status":"unavailable","database":"unreadable"}"#)
-        }
-        guard pending.isEmpty else {
-            return answer(.serviceUnavailable, #"{"status":"unavailable","database":"ok","pendingMigrations":\#(pending.count)}"#)
-        }
-        return answer(.ok, #"{"status":"ok","database":"ok","migrations":"current"}"#)
     }
 
     private func answer(_ status: HTTPResponse.Status, _ json: String) -> Response {

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// Event subscriptions in the API (CONTRACT §9 `hub`, after the TMF hub pattern): subscribe a callback to event types
 /// (the signing secret shown once), list, end, and see each delivery with its status.
@@ -23,7 +22,7 @@ struct HubAPIController {
         var query: String
         var createdAt: String
 
-        init(_ subscription: StoredHubSubscription) {
+        init(_ subscription: SubscriptionView) {
             id = subscription.id
             href = "/api/v1/hub/\(subscription.id)"
             callback = subscription.callback
@@ -54,7 +53,7 @@ struct HubAPIController {
         var createdAt: String
         var deliveredAt: String?
 
-        init(_ delivery: HubDelivery) {
+        init(_ delivery: DeliveryView) {
             id = String(delivery.id)
             eventId = delivery.eventID
             eventType = delivery.eventType

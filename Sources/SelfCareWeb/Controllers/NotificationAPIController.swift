@@ -2,12 +2,11 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// `GET /api/v1/communicationMessage`: the SMS and e-mails the operator sent the login, newest first (TMF681-shaped),
 /// with their delivery state; one-time codes are listed without their text.
 struct NotificationAPIController {
-    let subscribers: SubscriberService
+    let accounts: AccountService
 
     struct Message: Encodable {
         struct Receiver: Encodable {
@@ -36,15 +35,14 @@ struct NotificationAPIController {
     @Sendable func listMessages(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
         let (offset, limit) = try paging(request, defaultLimit: 50, maximumLimit: 200)
-        let messages = try await subscribers.notifications(identity, offset: offset, limit: limit)
+        let messages = try await accounts.notifications(identity, offset: offset, limit: limit)
         return try JSONResponse.make(messages.map(Self.message))
     }
 
-    static func message(_ message: OutboxMessage) -> Message {
-        let isCode = ["activation", "passwordReset"].contains(message.purpose)
-        return Message(
+    static func message(_ message: SentMessage) -> Message {
+                return Message(
             id: message.messageID, messageType: message.channel == .sms ? "SMS" : "Email", purpose: message.purpose,
-            subject: message.subject, content: isCode ? nil : message.body, state: message.status,
+            subject: message.subject, content: message.carriesCode ? nil : message.body, state: message.status,
             receiver: [message.channel == .sms ? .init(phoneNumber: message.recipient) : .init(email: message.recipient)],
             createdAt: Timestamp.format(message.createdAt), sendTime: message.sentAt.map(Timestamp.format),
             deliveryTime: message.deliveredAt.map(Timestamp.format))

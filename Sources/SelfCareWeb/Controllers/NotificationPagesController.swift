@@ -1,7 +1,6 @@
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// The notification log: every SMS and e-mail the operator sent the subscriber, with its time and delivery status —
 /// their proof of what they were told.
@@ -9,7 +8,7 @@ struct NotificationPagesController {
     static let perPage = 25
 
     let pages: PageRenderer
-    let subscribers: SubscriberService
+    let accounts: AccountService
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/notifications", use: notifications)
@@ -19,7 +18,7 @@ struct NotificationPagesController {
         let identity = try context.signedInIdentity()
         let language = context.language
         let page = min(max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1), 100_000)
-        let found = try await subscribers.notifications(identity, offset: (page - 1) * Self.perPage, limit: Self.perPage + 1)
+        let found = try await accounts.notifications(identity, offset: (page - 1) * Self.perPage, limit: Self.perPage + 1)
         let rows = found.prefix(Self.perPage).map { row($0, language) }
         let model = NotificationsPage(
             notifications: Array(rows), hasNotifications: !rows.isEmpty,
@@ -32,10 +31,9 @@ struct NotificationPagesController {
     }
 
     /// One line of the log; codes are not shown again, only that one was sent.
-    private func row(_ message: OutboxMessage, _ language: Language) -> NotificationRow {
+    private func row(_ message: SentMessage, _ language: Language) -> NotificationRow {
         let localizer = pages.localizer
-        let isCode = ["activation", "passwordReset"].contains(message.purpose)
-        let content = isCode ? localizer.text("notifications.codeHidden", language)
+                let content = message.carriesCode ? localizer.text("notifications.codeHidden", language)
             : message.channel == .email ? message.subject ?? "" : message.body
         let statusTime = message.deliveredAt ?? message.sentAt
         return NotificationRow(

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
+import NIOFoundationCompat
 import SelfCareCore
-import SelfCareDocuments
 import SelfCareServices
-import SelfCareStore
 
 /// `POST /api/v1/payment`, `GET /api/v1/payment/{id}` and its receipt (TMF676-shaped), for Bearer logins.
 struct PaymentAPIController {
     let payments: PaymentService
+    let documents: DocumentService
     let pages: PageRenderer
 
     struct Body: Decodable {
@@ -88,7 +88,7 @@ struct PaymentAPIController {
         do { body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) } catch {
             throw APIError(status: .badRequest, code: "invalid_json", key: "paymentBody")
         }
-        let result: Result<StoredPayment, ServiceError>
+        let result: Result<PaymentView, ServiceError>
         do {
             result = try await payments.start(identity, lines: body.bills.map { .init(number: $0.id, amount: $0.amount) },
                                               idempotencyKey: key, returnURL: body.returnUrl, language: context.language)
@@ -116,19 +116,19 @@ struct PaymentAPIController {
 
     @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
-        guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
-              let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw notFound }
+        let id = try context.parameters.require("id")
+        guard let payment = try await payments.payment(id, for: identity), let receipt = try await payments.receipt(forPayment: payment.id)
+        else { throw notFound }
         switch request.uri.queryParameters.get("format") ?? "pdf" {
         case "pdf":
-            let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
-            return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "private, no-store"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            guard let document = try await documents.receipt(forPayment: id, language: context.language, for: identity) else { throw notFound }
+            return DocumentResponse.make(document, attachment: false)
         case "html":
             let model = PaymentPage(
-                id: payment.id, amount: payment.amount.formatted(context.language), card: document.card ?? "",
-                payer: identity.user.fullName, succeeded: true, failed: false, pending: false, cardPage: "",
-                receiptNo: document.receiptNo, issuedAt: DisplayFormat.moment(document.issuedAt, context.language),
-                allocations: document.allocations.map {
+                id: payment.id, amount: payment.amount.formatted(context.language), card: payment.cardLabel ?? "",
+                payer: identity.fullName, succeeded: true, failed: false, pending: false, cardPage: "",
+                receiptNo: receipt.number, issuedAt: DisplayFormat.moment(receipt.issuedAt, context.language),
+                allocations: receipt.allocations.map {
                     AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(context.language))
                 })
             return try pages.page("payment", titleKey: "payment.receiptTitle", request: request, context: context, model: model)
@@ -140,14 +140,14 @@ struct PaymentAPIController {
 
     private var notFound: APIError { APIError(status: .notFound, code: "not_found", key: "paymentNotFound") }
 
-    private func answer(_ payment: StoredPayment, withReceipt: Bool) async throws -> Answer {
+    private func answer(_ payment: PaymentView, withReceipt: Bool) async throws -> Answer {
         var answer = Answer(
             id: payment.id, href: "/api/v1/payment/\(payment.id)", status: payment.status.rawValue, amount: APIMoney(payment.amount),
             redirectUrl: payment.status == .pending ? payment.redirectURL : nil, paymentDate: Timestamp.format(payment.createdAt),
             card: payment.cardLast4.map { Answer.Card(brand: payment.cardBrand ?? "card", last4: $0) }, failureCode: payment.failureCode)
-        if withReceipt, let (receipt, allocations) = try await payments.receipt(for: payment) {
+        if withReceipt, let receipt = try await payments.receipt(forPayment: payment.id) {
             answer.receipt = .init(receiptNo: receipt.number, href: "/api/v1/payment/\(payment.id)/receipt?format=pdf")
-            answer.allocations = allocations.map {
+            answer.allocations = receipt.allocations.map {
                 .init(billNo: $0.billNo, billingAccount: APIReference(id: $0.accountID, href: "/api/v1/billingAccount/\($0.accountID)"), amount: APIMoney($0.amount))
             }
         }

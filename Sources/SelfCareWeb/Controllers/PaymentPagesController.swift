@@ -1,16 +1,15 @@
 import Foundation
 import Hummingbird
+import Logging
 import SelfCareCore
-import SelfCareDocuments
-import SelfCarePayments
 import SelfCareServices
-import SelfCareStore
 
 /// Paying bills by card in the browser: the pay form posts here, the browser goes to the gateway's hosted page,
 /// comes back, and sees the outcome confirmed with the gateway; receipts to view, print and download.
 struct PaymentPagesController {
     let pages: PageRenderer
     let payments: PaymentService
+    let documents: DocumentService
 
     /// The way back from the gateway is open to anyone (the payer may have no page session); the rest needs a login.
     func addRoutes(public router: some RouterMethods<AppRequestContext>, signedIn: some RouterMethods<AppRequestContext>) {
@@ -37,7 +36,7 @@ struct PaymentPagesController {
                 return try refusal(request, context, text: text, status: .unprocessableContent)
             }
         }
-        let result: Result<StoredPayment, ServiceError>
+        let result: Result<PaymentView, ServiceError>
         do {
             result = try await payments.start(
                 identity, lines: lines, idempotencyKey: form.idempotencyKey, returnURL: nil, language: context.language)
@@ -67,11 +66,10 @@ struct PaymentPagesController {
 
     @Sendable func receiptPDF(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        guard let payment = try await payments.payment(try context.parameters.require("id"), for: identity),
-              let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { throw HTTPError(.notFound) }
-        let data = try ReceiptPDF.render(document, language: context.language, labels: { pages.localizer.text($0, context.language) })
-        return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(document.receiptNo).pdf\"",
-                                               .cacheControl: "private, no-store"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        guard let document = try await documents.receipt(
+            forPayment: try context.parameters.require("id"), language: context.language, for: identity)
+        else { throw HTTPError(.notFound) }
+        return DocumentResponse.make(document)
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -81,7 +79,7 @@ struct PaymentPagesController {
             PaymentHistoryRow(
                 id: payment.id, date: DisplayFormat.moment(payment.createdAt, language), amount: payment.amount.formatted(language),
                 status: pages.localizer.text("payment.status.\(payment.status.rawValue)", language), statusCode: payment.status.rawValue,
-                card: card(payment) ?? "")
+                card: payment.cardLabel ?? "")
         }
         return try pages.page("payments", titleKey: "payment.historyTitle", request: request, context: context,
                               model: PaymentsPage(payments: rows, hasPayments: !rows.isEmpty)).response(from: request, context: context)
@@ -91,16 +89,16 @@ struct PaymentPagesController {
     @Sendable func comeBack(_ request: Request, context: AppRequestContext) async throws -> Response {
         // The outcome comes from the gateway itself, never from this redirect's query; asking reveals nothing.
         let id = try context.parameters.require("id")
-        let found: StoredPayment?
+        let found: PaymentView?
         do { found = try await payments.confirm(id) } catch {
             // The gateway did not answer: the payment stays pending (the reconciler settles it); show it as it stands.
             context.logger.warning("payment \(id) not confirmed on return: \(error)")
-            found = try? await payments.storedPayment(id)
+            found = try? await payments.paymentAsStored(id)
         }
         guard let payment = found else { throw HTTPError(.notFound) }
         // Only the payer goes on: the browser the gateway sent back (its link carries the return token) or the
         // payment's own login. Anyone else handed this link stays here.
-        let isOwner = context.identity?.user.id == payment.userID
+        let isOwner = context.identity?.userID == payment.userID
         let isPayer = isOwner || payments.isReturnToken(request.uri.queryParameters.get("rt"), for: payment.id)
         if isPayer, let returnURL = payment.returnURL, payments.isAllowedReturn(returnURL) {
             let separator = returnURL.contains("?") ? "&" : "?"
@@ -111,14 +109,10 @@ struct PaymentPagesController {
 
     // MARK: - Pages
 
-    private func card(_ payment: StoredPayment) -> String? {
-        payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) }
-    }
-
-    private func paymentPage(_ payment: StoredPayment, identity: AuthenticatedUser, request: Request, context: AppRequestContext) async throws -> Response {
+    private func paymentPage(_ payment: PaymentView, identity: AuthenticatedUser, request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         var model = PaymentPage(
-            id: payment.id, amount: payment.amount.formatted(language), card: card(payment) ?? "", payer: identity.user.fullName,
+            id: payment.id, amount: payment.amount.formatted(language), card: payment.cardLabel ?? "", payer: identity.fullName,
             succeeded: payment.status == .succeeded, failed: payment.status == .failed, pending: payment.status == .pending,
             // The gateway's card page, while it can still take the payment.
             cardPage: payment.status == .pending ? payment.redirectURL ?? "" : "")
@@ -129,10 +123,10 @@ struct PaymentPagesController {
                 ? "payment.failure.\(code)" : "payment.failure.other"
             model.failure = pages.localizer.text(key, language)
         }
-        if let (receipt, allocations) = try await payments.receipt(for: payment) {
+        if let receipt = try await payments.receipt(forPayment: payment.id) {
             model.receiptNo = receipt.number
             model.issuedAt = DisplayFormat.moment(receipt.issuedAt, language)
-            model.allocations = allocations.map { AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(language)) }
+            model.allocations = receipt.allocations.map { AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(language)) }
             if let credit = receipt.credit {
                 model.creditNotice = pages.localizer.text("payment.creditNotice", language,
                                                           ["credit": credit.formatted(language), "helpline": payments.branding.helpline])

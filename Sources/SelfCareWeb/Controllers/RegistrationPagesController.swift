@@ -40,7 +40,7 @@ struct RegistrationPagesController {
 
     @Sendable func showActivation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard try await registrations.registration(id: id) != nil else { throw HTTPError(.notFound) }
+        guard try await registrations.exists(id: id) else { throw HTTPError(.notFound) }
         return try await activatePage(id: id, request: request, context: context, errors: [])
     }
 
@@ -72,7 +72,7 @@ struct RegistrationPagesController {
 
     @Sendable func showPassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let registration = try await registrations.registration(id: id), registration.status == .verified else {
+        guard try await registrations.awaitsPassword(id: id) else {
             throw HTTPError(.notFound)
         }
         return try passwordPage(id: id, request: request, context: context, errors: [])

@@ -2,12 +2,16 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// What a logged-in subscriber came for: the dashboard, current consumption, bills, group bills and documents.
 struct SubscriberPagesController {
     let pages: PageRenderer
-    let subscribers: SubscriberService
+    let accounts: AccountService
+    let bills: BillService
+    let usage: UsageService
+    let documents: DocumentService
+    let branding: Branding
+    let clock: any WallClock
 
     static let accountsPerPage = 20
     static let recordsPerPage = 50
@@ -29,7 +33,7 @@ struct SubscriberPagesController {
     /// The login's own line's dashboard, or a client's list of accounts.
     @Sendable func ownDashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        if let account = try await subscribers.ownAccount(identity) {
+        if let account = try await accounts.ownAccount(identity) {
             return try await dashboard(account, request: request, context: context)
         }
         return try await clientDashboard(identity, request: request, context: context)
@@ -37,20 +41,20 @@ struct SubscriberPagesController {
 
     @Sendable func accountDashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await subscribers.visibleAccount(context, identity)
+        let account = try await accounts.visibleAccount(context, identity)
         return try await dashboard(account, request: request, context: context)
     }
 
     @Sendable func usage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await subscribers.visibleAccount(context, identity)
+        let account = try await accounts.visibleAccount(context, identity)
         return try await usagePage(account, request: request, context: context)
     }
 
     @Sendable func bills(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let account = try await subscribers.visibleAccount(context, identity)
-        let bills = try await subscribers.bills(identity, account: account, state: nil, offset: 0, limit: 60)
+        let account = try await accounts.visibleAccount(context, identity)
+        let bills = try await self.bills.bills(identity, account: account, state: nil, offset: 0, limit: 60)
         let model = BillsPage(
             account: AccountSummary(account), bills: bills.map { BillRow($0, context.language, pages.localizer, today: today) },
             hasBills: !bills.isEmpty, payKey: SecretTokens.random(bytes: 16))
@@ -60,7 +64,7 @@ struct SubscriberPagesController {
 
     @Sendable func bill(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("billNo"), for: identity) else {
+        guard let (bill, lines) = try await self.bills.bill(try context.parameters.require("billNo"), for: identity) else {
             throw HTTPError(.notFound)
         }
         return try await billPage(bill, lines: lines, request: request, context: context)
@@ -68,17 +72,15 @@ struct SubscriberPagesController {
 
     @Sendable func billDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        guard let (bill, lines) = try await subscribers.bill(try context.parameters.require("billNo"), for: identity) else {
-            throw HTTPError(.notFound)
-        }
-        let (document, records) = try await subscribers.document(for: bill, lines: lines, identity: identity)
-        return DocumentResponse.make(document, records: records, format: try format(request), language: context.language,
-                                     localizer: pages.localizer)
+        guard let document = try await documents.bill(
+            try context.parameters.require("billNo"), format: try format(request), language: context.language, for: identity)
+        else { throw HTTPError(.notFound) }
+        return DocumentResponse.make(document)
     }
 
     @Sendable func groupBills(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        let groups = try await subscribers.groupBills(identity, period: nil)
+        let groups = try await self.bills.groupBills(identity, period: nil)
         let model = GroupBillsPage(groups: groups.map { GroupRow($0, context.language, pages.localizer, today: today) }, hasGroups: !groups.isEmpty)
         return try pages.page("group-bills", titleKey: "groupBills.title", request: request, context: context, model: model)
             .response(from: request, context: context)
@@ -86,12 +88,12 @@ struct SubscriberPagesController {
 
     @Sendable func groupBill(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("number"), for: identity) else {
+        guard let (group, members) = try await self.bills.groupBill(try context.parameters.require("number"), for: identity) else {
             throw HTTPError(.notFound)
         }
         let language = context.language
-        let changes = try await subscribers.changes(of: members, countries: false)
-        let changed = members.compactMap { member in changes[member.id].map { (member, $0) } }
+        let changes = try await self.bills.changes(of: members, countries: false)
+        let changed = members.compactMap { member in changes[member.billNo].map { (member, $0) } }
             // A line billed for the first time is listed only when it joined part-way through the month.
             .filter { $0.1.magnitude > 0 && ($0.1.previousTotal != nil || !$0.1.reasons.isEmpty) }
             .sorted { $0.1.magnitude > $1.1.magnitude }
@@ -109,28 +111,26 @@ struct SubscriberPagesController {
 
     @Sendable func groupBillDocument(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        guard let (group, members) = try await subscribers.groupBill(try context.parameters.require("number"), for: identity) else {
-            throw HTTPError(.notFound)
-        }
-        let (document, records) = try await subscribers.document(for: group, members: members, identity: identity)
-        return DocumentResponse.make(document, records: records, format: try format(request), language: context.language,
-                                     localizer: pages.localizer)
+        guard let document = try await documents.groupBill(
+            try context.parameters.require("number"), format: try format(request), language: context.language, for: identity)
+        else { throw HTTPError(.notFound) }
+        return DocumentResponse.make(document)
     }
 
     // MARK: - Pages
 
-    private func dashboard(_ account: StoredAccount, request: Request, context: AppRequestContext) async throws -> Response {
+    private func dashboard(_ account: AccountView, request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         let localizer = pages.localizer
         let identity = try context.signedInIdentity()
-        let consumption = try await subscribers.consumption(of: account)
-        let unpaid = try await subscribers.bills(identity, account: account, state: nil, offset: 0, limit: 24)
+        let consumption = try await usage.consumption(of: account)
+        let unpaid = try await self.bills.bills(identity, account: account, state: nil, offset: 0, limit: 24)
             .filter { $0.state != .settled }
         let due = unpaid.reduce(Money.zero) { $0 + $1.remaining }
-        let today = CalendarDay(containing: subscribers.clock.now())
+        let today = CalendarDay(containing: clock.now())
         let overdue = unpaid.filter { (try? CalendarDay($0.dueDate)).map { $0 < today } ?? false }
         let nextDue = unpaid.map(\.dueDate).min()
-        let history = try await subscribers.history(of: account, count: 6)
+        let history = try await self.bills.history(of: account, count: 6)
         let rating = consumption.rating
         let model = DashboardPage(
             account: AccountSummary(account), planName: consumption.plan.name,
@@ -149,7 +149,7 @@ struct SubscriberPagesController {
             hasOutOfBundle: rating.lines.contains { $0.amount.cents > 0 },
             chart: BillChart(history, language),
             forecast: ForecastSummary(
-                amount: subscribers.forecast(consumption).formatted(language),
+                amount: usage.forecast(consumption).formatted(language),
                 method: localizer.text("dashboard.forecastMethod", language, forecastValues(consumption.period, [
                     "fee": consumption.plan.monthlyFee.formatted(language), "charged": rating.usageCharges.formatted(language),
                 ]))),
@@ -163,19 +163,18 @@ struct SubscriberPagesController {
         let query = request.uri.queryParameters
         let search = query.get("q") ?? ""
         let page = min(max(1, query.get("page", as: Int.self) ?? 1), 100_000)
-        let (rows, total) = try await subscribers.balances(
+        let (rows, total) = try await accounts.balances(
             identity, search: search, offset: (page - 1) * Self.accountsPerPage, limit: Self.accountsPerPage)
-        let groups = try await subscribers.groupBills(identity, period: nil)
-        let clientRowID: Int64 = if case .client(let id) = identity.user.scope { id } else { 0 }
+        let groups = try await self.bills.groupBills(identity, period: nil)
         let pageCount = max(1, (total + Self.accountsPerPage - 1) / Self.accountsPerPage)
         let model = ClientDashboardPage(
-            clientName: try await subscribers.customerName(identity, clientRowID: clientRowID),
+            clientName: try await accounts.customerName(identity),
             creditNotice: try await creditNotice(identity, language),
-            forecast: try await subscribers.groupForecast(identity).map { forecast in
+            forecast: try await usage.groupForecast(identity).map { forecast in
                 ForecastSummary(
                     amount: forecast.total.formatted(language),
                     method: pages.localizer.text("dashboard.groupForecastMethod", language, forecastValues(
-                        BillingPeriod(containing: subscribers.clock.now()),
+                        BillingPeriod(containing: clock.now()),
                         ["lines": "\(forecast.lines)", "charged": forecast.charged.formatted(language)])))
             },
             groups: groups.prefix(6).map { GroupRow($0, language, pages.localizer, today: today) }, hasGroups: !groups.isEmpty,
@@ -190,16 +189,16 @@ struct SubscriberPagesController {
 
     /// The login's credit from payments that found their bills paid, said in words; nil when there is none.
     private func creditNotice(_ identity: AuthenticatedUser, _ language: Language) async throws -> String? {
-        let credit = try await subscribers.credit(identity)
+        let credit = try await accounts.credit(identity)
         guard credit.cents > 0 else { return nil }
-        return pages.localizer.text("dashboard.credit", language, ["credit": credit.formatted(language), "helpline": subscribers.branding.helpline])
+        return pages.localizer.text("dashboard.credit", language, ["credit": credit.formatted(language), "helpline": branding.helpline])
     }
 
     /// One row per account of a client's list: what it owes and this month's usage (only the page shown is rated).
-    private func accountRows(_ rows: [AccountBalance], _ language: Language) async throws -> [AccountRow] {
+    private func accountRows(_ rows: [BalanceView], _ language: Language) async throws -> [AccountRow] {
         var result: [AccountRow] = []
         for row in rows {
-            let consumption = try await subscribers.consumption(of: row.account)
+            let consumption = try await usage.consumption(of: row.account)
             let rating = consumption.rating
             let usage = [
                 DisplayFormat.quantity(rating.voiceMinutes.used, unit: .minute, language),
@@ -215,11 +214,11 @@ struct SubscriberPagesController {
         return result
     }
 
-    private func usagePage(_ account: StoredAccount, request: Request, context: AppRequestContext) async throws -> Response {
+    private func usagePage(_ account: AccountView, request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         let localizer = pages.localizer
         let query = request.uri.queryParameters
-        let consumption = try await subscribers.consumption(of: account)
+        let consumption = try await usage.consumption(of: account)
         let kind = query.get("type").flatMap(UsageType.init(rawValue:))
         let from = query.get("from").flatMap { try? CalendarDay($0) }
         let to = query.get("to").flatMap { try? CalendarDay($0) }
@@ -267,11 +266,10 @@ struct SubscriberPagesController {
             .response(from: request, context: context)
     }
 
-    private func billPage(_ bill: StoredBill, lines: [ChargeLine], request: Request, context: AppRequestContext) async throws -> Response {
+    private func billPage(_ bill: BillView, lines: [ChargeLine], request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
-        let planLine = try await subscribers.planVersion(of: bill).map { version in
-            let sinceAlways = version.effectiveFrom == PlanRepository.sinceAlways
-            return pages.localizer.text(sinceAlways ? "bill.planFirstVersion" : "bill.planVersion", language, [
+        let planLine = try await self.bills.planVersion(of: bill).map { version in
+            return pages.localizer.text(version.isFirst ? "bill.planFirstVersion" : "bill.planVersion", language, [
                 "plan": version.plan.name, "version": "\(version.version)", "from": DisplayFormat.day(version.effectiveFrom, language),
             ])
         }
@@ -281,7 +279,7 @@ struct SubscriberPagesController {
             excl: bill.amountExcludingVAT.formatted(language), vat: bill.vat.formatted(language),
             paid: bill.paid.formatted(language), hasPaid: bill.paid.cents > 0, billDate: DisplayFormat.day(bill.billDate, language),
             remainingPlain: bill.remaining.decimalString, payKey: SecretTokens.random(bytes: 16),
-            changes: try await subscribers.changes(of: [bill], countries: true)[bill.id].map { ChangesSummary($0, language, pages.localizer) })
+            changes: try await self.bills.changes(of: [bill], countries: true)[bill.billNo].map { ChangesSummary($0, language, pages.localizer) })
         return try pages.page("bill", titleKey: "bill.title", request: request, context: context, model: model)
             .response(from: request, context: context)
     }
@@ -289,7 +287,7 @@ struct SubscriberPagesController {
     // MARK: - Helpers
 
     /// The day in Mauritius by the portal's clock.
-    private var today: CalendarDay { CalendarDay(containing: subscribers.clock.now()) }
+    private var today: CalendarDay { CalendarDay(containing: clock.now()) }
 
     /// `values` with the days of `period` and the days of it elapsed today, as the forecast's sentence names them.
     private func forecastValues(_ period: BillingPeriod, _ values: [String: String]) -> [String: String] {
@@ -297,8 +295,8 @@ struct SubscriberPagesController {
         return values.merging(["days": "\(period.lastDay.day)", "elapsed": "\(elapsed)"]) { first, _ in first }
     }
 
-    private func format(_ request: Request) throws -> DocumentResponse.Format {
-        guard let format = DocumentResponse.Format(rawValue: request.uri.queryParameters.get("format") ?? "pdf") else {
+    private func format(_ request: Request) throws -> DocumentFormat {
+        guard let format = DocumentFormat(rawValue: request.uri.queryParameters.get("format") ?? "pdf") else {
             throw HTTPError(.badRequest, message: "format must be pdf or csv")
         }
         return format

@@ -2,12 +2,13 @@ import Foundation
 import Hummingbird
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// Spend control in the API (CONTRACT §9): a line's usage alerts and spend limit, the consent to go over it, and the
 /// TMF677 usage consumption with the forecast of the bill.
 struct UsageAlertsAPIController {
-    let subscribers: SubscriberService
+    let accounts: AccountService
+    let usage: UsageService
+    let clock: any WallClock
     let alerts: UsageAlertService
     let localizer: Localizer
 
@@ -56,22 +57,22 @@ struct UsageAlertsAPIController {
 
     @Sendable func usageConsumption(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
-        let account: StoredAccount
+        let account: AccountView
         if let text = request.uri.queryParameters.get("billingAccount.id") {
-            guard let found = try await subscribers.account(text, for: identity) else { throw Self.notFound }
+            guard let found = try await accounts.account(text, for: identity) else { throw Self.notFound }
             account = found
-        } else if let own = try await subscribers.ownAccount(identity) {
+        } else if let own = try await accounts.ownAccount(identity) {
             account = own
         } else {
             throw APIError(status: .badRequest, code: "missing_parameter", key: "accountRequired", field: "billingAccount.id")
         }
-        let consumption = try await subscribers.consumption(of: account)
+        let consumption = try await usage.consumption(of: account)
         return try JSONResponse.make(APIUsageConsumption(
-            account: account, consumption: consumption, forecast: subscribers.forecast(consumption), now: subscribers.clock.now()))
+            account: account, consumption: consumption, forecast: usage.forecast(consumption), now: clock.now()))
     }
 
-    private func account(_ context: AppRequestContext, _ identity: AuthenticatedUser) async throws -> StoredAccount {
-        guard let account = try await subscribers.account(try context.parameters.require("id"), for: identity) else { throw Self.notFound }
+    private func account(_ context: AppRequestContext, _ identity: AuthenticatedUser) async throws -> AccountView {
+        guard let account = try await accounts.account(try context.parameters.require("id"), for: identity) else { throw Self.notFound }
         return account
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOFoundationCompat
 import SelfCareServices
 
 /// `POST /webhooks/gateway`: the card gateway's signed events (Standard Webhooks).

@@ -1,4 +1,5 @@
 import Hummingbird
+import SelfCareServices
 import Tracing
 
 /// One server span per request: named by method and the route that matched (never the raw path), with the status; the

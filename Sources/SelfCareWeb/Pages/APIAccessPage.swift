@@ -1,7 +1,6 @@
 import Foundation
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// The login's personal API tokens and event subscriptions: the token just created (shown this once), the form to
 /// create another, both lists, and what the last revocation ended.
@@ -62,7 +61,7 @@ struct SubscriptionRow: Sendable {
 
 extension APIAccessPage {
     init(
-        tokens: [StoredAPIToken], subscriptions: [StoredHubSubscription], created: IssuedAPIToken?, form: APITokenForm?,
+        tokens: [APITokenView], subscriptions: [SubscriptionView], created: IssuedAPIToken?, form: APITokenForm?,
         notice: APIAccessNotice?, _ language: Language, _ localizer: Localizer
     ) {
         self.init(
@@ -83,7 +82,7 @@ extension APIAccessPage {
 }
 
 extension SubscriptionRow {
-    init(_ subscription: StoredHubSubscription, _ language: Language, _ localizer: Localizer) {
+    init(_ subscription: SubscriptionView, _ language: Language, _ localizer: Localizer) {
         let lastDelivery = subscription.lastAttemptAt.map { moment in
             DisplayFormat.moment(moment, language) + (subscription.lastOutcome.map { " — " + HubOutcomeText.text($0, language, localizer: localizer) } ?? "")
         }

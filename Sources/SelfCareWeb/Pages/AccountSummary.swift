@@ -1,4 +1,5 @@
-import SelfCareStore
+import SelfCareCore
+import SelfCareServices
 
 /// The account a page is about, as its heading and links show it.
 struct AccountSummary: Sendable {
@@ -8,7 +9,7 @@ struct AccountSummary: Sendable {
 }
 
 extension AccountSummary {
-    init(_ account: StoredAccount) {
+    init(_ account: AccountView) {
         self.init(
             accountId: account.account.id.rawValue, accountIdGrouped: account.account.id.grouped,
             msisdn: account.account.line.msisdn.formatted)

@@ -1,6 +1,5 @@
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// A line's alerts: thresholds on its allowances, the channels, the spend limit, what this period has reached and the
 /// consent to go over the limit.
@@ -32,7 +31,7 @@ struct SpendSummary: Sendable {
 }
 
 extension AlertsPage {
-    init(_ account: StoredAccount, status: UsageAlertStatus, form: AlertsForm?, saved: Bool, _ language: Language, _ localizer: Localizer) {
+    init(_ account: AccountView, status: UsageAlertStatus, form: AlertsForm?, saved: Bool, _ language: Language, _ localizer: Localizer) {
         let settings = status.settings
         let limit = settings.spendLimit
         let spend = limit.map { limit -> SpendSummary in

@@ -1,6 +1,5 @@
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// An account's bills, each to open, download or tick for payment (`payKey` is the pay form's idempotency key).
 struct BillsPage: Sendable {
@@ -87,7 +86,7 @@ struct ChargeRow: Sendable {
 
 extension BillRow {
     /// `today` decides whether an unpaid bill past its due date shows as overdue.
-    init(_ bill: StoredBill, _ language: Language, _ localizer: Localizer, today: CalendarDay) {
+    init(_ bill: BillView, _ language: Language, _ localizer: Localizer, today: CalendarDay) {
         let state = BillRow.shownState(bill.state, dueDate: bill.dueDate, today: today)
         self.init(
             billNo: bill.billNo, period: DisplayFormat.period(bill.period, language), accountId: bill.accountID,
@@ -105,7 +104,7 @@ extension BillRow {
 }
 
 extension GroupRow {
-    init(_ group: StoredGroupBill, _ language: Language, _ localizer: Localizer, today: CalendarDay) {
+    init(_ group: GroupBillView, _ language: Language, _ localizer: Localizer, today: CalendarDay) {
         let state = BillRow.shownState(group.state, dueDate: group.dueDate, today: today)
         self.init(
             number: group.groupBillNo, period: DisplayFormat.period(group.period, language), accounts: group.accountCount,

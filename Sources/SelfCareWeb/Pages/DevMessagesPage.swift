@@ -1,6 +1,5 @@
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// The development message log as a page: each SMS and e-mail the dev sink received, newest first.
 struct DevMessagesPage: Sendable {
@@ -18,7 +17,7 @@ struct DevMessageRow: Sendable {
 }
 
 extension DevMessagesPage {
-    init(messages: [OutboxMessage], _ language: Language, _ localizer: Localizer) {
+    init(messages: [SentMessage], _ language: Language, _ localizer: Localizer) {
         self.init(
             messages: messages.map { message in
                 DevMessageRow(

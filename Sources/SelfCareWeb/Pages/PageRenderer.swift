@@ -57,7 +57,7 @@ package struct PageRenderer: Sendable {
                 code: other.rawValue, label: localizer.text("language.\(other.rawValue)", other),
                 href: Self.addingQuery(to: path, name: "lang", value: other.rawValue)),
             title: localizer.text(titleKey, language), year: String(CalendarDay(containing: clock.now()).year),
-            csrf: requestContext.csrfToken, signedIn: requestContext.identity.map { SignedInUser(name: $0.user.fullName) },
+            csrf: requestContext.csrfToken, signedIn: requestContext.identity.map { SignedInUser(name: $0.fullName) },
             content: PageBody(fieldErrors: errors, model: model))
         let library = libraries[language] ?? libraries[.default]!
         let content = library.render(MustacheValues.of(layout), withTemplate: Self.bodyName(template)) ?? ""

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare bill-run --period YYYY-MM [--workers N]`: closes the period.
 struct BillRun: AsyncParsableCommand {
@@ -28,15 +27,15 @@ struct BillRun: AsyncParsableCommand {
         do { parsed = try BillingPeriod(period) } catch { fail("--period: \(error.description)") }
         let share = workerSlot.flatMap(BillRunShare.init(argument:))
         let bar: ProgressBar? = share == nil ? ProgressBar(label: "bill-run") : nil
-        let url = try database.resolved()
-        let outcome = try await withDatabase(database) { db in
-            // On PostgreSQL further processes bill beside this one; each claims clients with FOR UPDATE SKIP LOCKED.
-            let processes = db.engine == .postgres ? workers ?? 1 : 1
+        let outcome = try await withBackOffice(database) { office in
+            // Where the engine bills with several processes, the others start beside this one, each claiming its clients.
+            let plan = office.billRunPlan(workers: workers)
+            let processes = plan.processes
             let helpers = share == nil && processes > 1
-                ? try WorkerProcesses(count: processes - 1, total: processes, period: parsed, database: url) : nil
+                ? try WorkerProcesses(count: processes - 1, total: processes, period: parsed, database: office.connectionString) : nil
             do {
-                let outcome = try await BillRunner(database: db).run(
-                    period: parsed, now: Date(), workers: db.engine == .postgres ? 2 : workers ?? 2,
+                let outcome = try await office.billRun(
+                    period: parsed, now: Date(), plan: plan,
                     share: share ?? (helpers == nil ? .whole : BillRunShare(slot: 0, count: processes)),
                     progress: { bar?.update($0) })
                 await helpers?.waitForAll()

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare export-bills --period YYYY-MM`: the finance export, CSV on stdout, streamed.
 struct ExportBills: AsyncParsableCommand {
@@ -15,19 +14,7 @@ struct ExportBills: AsyncParsableCommand {
         let parsed: BillingPeriod
         do { parsed = try BillingPeriod(period) } catch { fail("--period: \(error.description)") }
         let output = BufferedOutput()
-        output.write("bill_no,account_id,client_ref,period,monthly_fee,usage_charges,amount_excl_vat,vat,total,remaining,state\n")
-        try await withDatabase(database) { db in
-            try await db.read { sql in
-                try await BillingRepository().forEachBill(period: parsed, on: sql) { bill in
-                    let fields = [
-                        bill.billNo, bill.accountID, bill.clientRef, bill.period, bill.monthlyFee.decimalString,
-                        bill.usageCharges.decimalString, bill.amountExcludingVAT.decimalString, bill.vat.decimalString,
-                        bill.total.decimalString, bill.remaining.decimalString, bill.state.rawValue,
-                    ]
-                    output.write(fields.map(CSVParser.escape).joined(separator: ",") + "\n")
-                }
-            }
-        }
+        try await withBackOffice(database) { office in try await office.exportBills(period: parsed, write: output.write) }
         output.flush()
     }
 }

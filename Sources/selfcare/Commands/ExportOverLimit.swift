@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SelfCareCore
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare export-over-limit --period YYYY-MM`: the lines past their spend limit, for the provisioning system.
 struct ExportOverLimit: AsyncParsableCommand {
@@ -16,7 +15,7 @@ struct ExportOverLimit: AsyncParsableCommand {
     func run() async throws {
         let parsed: BillingPeriod
         do { parsed = try BillingPeriod(period) } catch { fail("--period: \(error.description)") }
-        let csv = try await withDatabase(database) { db in try await OverLimitExport(database: db).csv(period: parsed) }
+        let csv = try await withBackOffice(database) { office in try await office.exportOverLimit(period: parsed) }
         FileHandle.standardOutput.write(Data(csv.utf8))
     }
 }

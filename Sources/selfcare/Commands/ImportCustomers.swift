@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare import-customers FILE.csv`: creates or updates clients, accounts and lines.
 struct ImportCustomers: AsyncParsableCommand {
@@ -12,8 +11,8 @@ struct ImportCustomers: AsyncParsableCommand {
 
     func run() async throws {
         let random = SystemRandom()
-        let report = try await withDatabase(database) { db in
-            try await CustomerImporter(database: db, newAccountID: random.accountID).importFile(at: file, now: Date())
+        let report = try await withBackOffice(database) { office in
+            try await office.importCustomers(file: file, now: Date(), newAccountID: random.accountID)
         }
         printJSON(report)
         if !report.rejected.isEmpty {

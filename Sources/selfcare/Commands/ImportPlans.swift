@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare import-plans FILE.json`: creates plans, or adds versions of known ones (CONTRACT §3).
 struct ImportPlans: AsyncParsableCommand {
@@ -11,8 +10,8 @@ struct ImportPlans: AsyncParsableCommand {
     @Argument(help: "The plans file (JSON array).") var file: String
 
     func run() async throws {
-        let versions = try await withDatabase(database) { db in
-            try await PlanImporter(database: db).importFile(at: file, now: Date())
+        let versions = try await withBackOffice(database) { office in
+            try await office.importPlans(file: file, now: Date())
         }
         printJSON(ImportedPlans(plans: versions.map(\.code), versions: versions))
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare import-usage FILE.csv`: loads usage records, idempotent on `record_id`, then queues the usage alerts the new
 /// records set off.
@@ -13,13 +12,7 @@ struct ImportUsage: AsyncParsableCommand {
 
     func run() async throws {
         let bar = ProgressBar(label: "import-usage", total: ProgressBar.records(inFile: file))
-        let report = try await withDatabase(database) { db in
-            let environment = ProcessInfo.processInfo.environment
-            let alerts = UsageAlertEvaluator(
-                database: db, operatorName: Branding.load { environment[$0] }.operatorName,
-                portalURL: environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080")
-            return try await UsageImporter(database: db, alerts: alerts).importFile(at: file, progress: bar.update)
-        }
+        let report = try await withBackOffice(database) { office in try await office.importUsage(file: file, progress: bar.update) }
         printJSON(report)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare issue-client-id --client REF`: staff action, prints the new confidential Client ID alone.
 struct IssueClientID: AsyncParsableCommand {
@@ -13,9 +12,8 @@ struct IssueClientID: AsyncParsableCommand {
 
     func run() async throws {
         let random = SystemRandom()
-        let clientID = try await withDatabase(database) { db in
-            try await ClientIDIssuer(database: db, key: try await clientIDKey(for: db), newClientID: random.clientID)
-                .issue(clientReference: client, now: Date())
+        let clientID = try await withBackOffice(database) { office in
+            try await office.issueClientID(client: client, now: Date(), newClientID: random.clientID)
         }
         print(clientID.grouped)
     }

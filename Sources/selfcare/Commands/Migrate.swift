@@ -1,7 +1,6 @@
 import ArgumentParser
 import Logging
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare migrate`: applies pending migrations and prints what it applied.
 struct Migrate: AsyncParsableCommand {
@@ -10,22 +9,19 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let url = try database.resolved()
-        let opened: Database
-        do { opened = try await Database.open(url, logger: commandLogger()) } catch {
-            fail("cannot open the database: \(error)")
+        let applied = try await withBackOffice(database, migrating: false) { office in
+            do { return try await office.migrate() } catch { throw MigrationFailure(underlying: error) }
         }
-        do {
-            let applied = try await Migrator(database: opened).migrate()
-            await opened.close()
-            if applied.isEmpty {
-                print("Database is up to date (\(Migrator.all.count) migrations).")
-            } else {
-                for migration in applied { print("applied \(migration.version) \(migration.name)") }
-            }
-        } catch {
-            await opened.close()
-            fail("migration failed: \(error)")
+        if applied.isEmpty {
+            print("Database is up to date (\(BackOffice.migrationCount) migrations).")
+        } else {
+            for migration in applied { print("applied \(migration.version) \(migration.name)") }
         }
     }
+}
+
+/// A migration that failed, said as such.
+private struct MigrationFailure: Error, CustomStringConvertible {
+    let underlying: any Error
+    var description: String { "migration failed: \(underlying)" }
 }

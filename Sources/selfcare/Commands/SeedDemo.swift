@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SelfCareServices
-import SelfCareStore
 
 /// `selfcare seed-demo`: loads the deterministic demo data set and prints the demo identifiers as JSON.
 struct SeedDemo: AsyncParsableCommand {
@@ -15,9 +14,8 @@ struct SeedDemo: AsyncParsableCommand {
             fail("seed-demo is refused in production (SELFCARE_MODE=production): the demo data set's logins and password are published; "
                 + "load it into a development database only")
         }
-        let identifiers = try await withDatabase(database) { db in
-            let key = try await clientIDKey(for: db)
-            return try await DemoLoader(database: db, clientIDKey: key).load(seed: seed, now: Date()) { line in
+        let identifiers = try await withBackOffice(database) { office in
+            try await office.seedDemo(seed: seed, now: Date()) { line in
                 FileHandle.standardError.write(Data("seed-demo: \(line)\n".utf8))
             }
         }

@@ -1,5 +1,4 @@
 import SelfCareServices
-import SelfCareWeb
 
 /// What a start prints last, once the portal listens: where it is, and in development how to try it at once.
 struct StartBanner: Sendable {

@@ -1,4 +1,3 @@
-import SelfCareServices
 
 /// Where traces go over OTLP/HTTP; tracing is off unless an endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT`, or
 /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` for traces alone, as the OpenTelemetry settings name them).

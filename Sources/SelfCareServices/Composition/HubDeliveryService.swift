@@ -1,4 +1,3 @@
-import SelfCareServices
 import ServiceLifecycle
 
 /// Sends queued events to their subscriptions beside the server, looking for new ones every second, until graceful

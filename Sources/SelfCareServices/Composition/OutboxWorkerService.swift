@@ -1,5 +1,4 @@
 import SelfCareMessaging
-import SelfCareServices
 import ServiceLifecycle
 
 /// Runs the outbox worker beside the server until graceful shutdown.

@@ -1,4 +1,3 @@
-import SelfCareServices
 
 /// The operator's SMSC (SMPP 3.4).
 package struct SMPPSettings: Sendable, Equatable {

@@ -1,5 +1,4 @@
 import Foundation
-import SelfCareServices
 import SelfCareStore
 
 /// Everything the portal needs to start, read once at start-up (command line > environment > defaults).

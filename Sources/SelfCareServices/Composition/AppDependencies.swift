@@ -1,14 +1,11 @@
 import Logging
-import NIOCore
 import SelfCareCore
 import SelfCareMessaging
-import SelfCareServices
-
 import SelfCarePayments
-import SelfCareStore
 import ServiceLifecycle
 
-/// What the application takes from outside, swappable in tests: the clock, the KDF cost, the message sender.
+/// What the portal takes from outside, swappable in tests: the clock, the KDF cost, the message sender, the card
+/// gateway, the callback client and resolver.
 package struct AppDependencies: Sendable {
     package var clock: any WallClock
     package var scrypt: ScryptParameters
@@ -24,8 +21,6 @@ package struct AppDependencies: Sendable {
     package var callbackPoster: (any CallbackPosting)?
     /// Resolves callback names; nil uses the system's resolver.
     package var hostResolver: (any HostResolving)?
-    /// Called once the server listens (the start banner).
-    package var onServerRunning: @Sendable (any Channel) async -> Void = { _ in }
     /// Limits on password guessing.
     package var loginThrottling = LoginThrottlePolicy()
 

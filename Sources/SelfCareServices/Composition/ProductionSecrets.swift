@@ -1,4 +1,3 @@
-import SelfCareServices
 
 /// Production rules that span several settings: every secret is its own (one leaked value must not open what another
 /// protects), none still holds the deploy example's placeholder, and the metrics token is long enough to resist guessing.

@@ -1,4 +1,3 @@
-import SelfCareServices
 import SelfCareStore
 import ServiceLifecycle
 

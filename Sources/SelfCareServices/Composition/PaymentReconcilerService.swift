@@ -1,4 +1,3 @@
-import SelfCareServices
 import ServiceLifecycle
 
 /// Every minute, asks the gateway about payments pending for more than three minutes and settles them either way,

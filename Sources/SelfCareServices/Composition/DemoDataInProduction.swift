@@ -1,4 +1,3 @@
-import SelfCareServices
 import SelfCareStore
 
 /// Production refuses to serve a database holding the demo data set: its logins, Client IDs and password are published,
