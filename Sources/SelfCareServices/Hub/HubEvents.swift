@@ -12,18 +12,6 @@ package enum HubEvents {
         var event: Payload
     }
 
-    struct Money: Encodable {
-        var value: String
-        var unit = SelfCareCore.Money.currency
-
-        init(_ money: SelfCareCore.Money) { value = money.decimalString }
-    }
-
-    struct Reference: Encodable {
-        var id: String
-        var href: String
-    }
-
     struct BillPayload: Encodable {
         struct Bill: Encodable {
             var id: String
@@ -33,9 +21,9 @@ package enum HubEvents {
             var period: String
             var billDate: String
             var paymentDueDate: String
-            var billingAccount: Reference
-            var taxIncludedAmount: Money
-            var amountDue: Money
+            var billingAccount: ResourceReference
+            var taxIncludedAmount: MoneyAmount
+            var amountDue: MoneyAmount
         }
 
         var customerBill: Bill
@@ -46,7 +34,7 @@ package enum HubEvents {
             var id: String
             var href: String
             var status: String
-            var totalAmount: Money
+            var totalAmount: MoneyAmount
         }
 
         var payment: Payment
@@ -54,7 +42,7 @@ package enum HubEvents {
 
     struct ThresholdPayload: Encodable {
         struct Threshold: Encodable {
-            var billingAccount: Reference
+            var billingAccount: ResourceReference
             var period: String
             var subject: String
             var percent: Int
@@ -65,22 +53,22 @@ package enum HubEvents {
 
     /// `CustomerBillCreateEvent` for a bill just issued.
     static func billCreated(
-        billNo: String, accountID: String, period: BillingPeriod, total: SelfCareCore.Money, state: BillState, now: Date
+        billNo: String, accountID: String, period: BillingPeriod, total: Money, state: BillState, now: Date
     ) -> (id: String, body: String) {
         let id = "bill-created-\(billNo)"
         let bill = BillPayload.Bill(
             id: billNo, href: "/api/v1/customerBill/\(billNo)", billNo: billNo, state: state.rawValue, period: period.description,
             billDate: BillAmounts.billDate(for: period).description, paymentDueDate: BillAmounts.dueDate(for: period).description,
-            billingAccount: Reference(id: accountID, href: "/api/v1/billingAccount/\(accountID)"), taxIncludedAmount: Money(total),
-            amountDue: Money(total))
+            billingAccount: ResourceReference(id: accountID, href: "/api/v1/billingAccount/\(accountID)"), taxIncludedAmount: MoneyAmount(total),
+            amountDue: MoneyAmount(total))
         return (id, encode(Envelope(eventId: id, eventTime: Timestamp.format(now), eventType: HubEventType.customerBillCreate.rawValue,
                                     event: BillPayload(customerBill: bill))))
     }
 
     /// `PaymentStateChangeEvent` for a payment that reached `status`.
-    static func paymentChanged(paymentID: String, status: String, amount: SelfCareCore.Money, now: Date) -> (id: String, body: String) {
+    static func paymentChanged(paymentID: String, status: String, amount: Money, now: Date) -> (id: String, body: String) {
         let id = "payment-\(paymentID)-\(status)"
-        let payment = PaymentPayload.Payment(id: paymentID, href: "/api/v1/payment/\(paymentID)", status: status, totalAmount: Money(amount))
+        let payment = PaymentPayload.Payment(id: paymentID, href: "/api/v1/payment/\(paymentID)", status: status, totalAmount: MoneyAmount(amount))
         return (id, encode(Envelope(eventId: id, eventTime: Timestamp.format(now), eventType: HubEventType.paymentStateChange.rawValue,
                                     event: PaymentPayload(payment: payment))))
     }
@@ -89,7 +77,7 @@ package enum HubEvents {
     static func thresholdReached(accountID: String, period: BillingPeriod, level: AlertLevel, now: Date) -> (id: String, body: String) {
         let id = "threshold-\(accountID)-\(period)-\(level.subject.rawValue)-\(level.percent)"
         let threshold = ThresholdPayload.Threshold(
-            billingAccount: Reference(id: accountID, href: "/api/v1/billingAccount/\(accountID)"), period: period.description,
+            billingAccount: ResourceReference(id: accountID, href: "/api/v1/billingAccount/\(accountID)"), period: period.description,
             subject: level.subject.rawValue, percent: level.percent)
         return (id, encode(Envelope(eventId: id, eventTime: Timestamp.format(now), eventType: HubEventType.usageThreshold.rawValue,
                                     event: ThresholdPayload(usageThreshold: threshold))))

@@ -170,16 +170,7 @@ final class SQLiteBackend: DatabaseBackend {
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let writer = self.writer
         return try await writerLock.withLock { try await gauge.holding {
-            let database = writer.sql()
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+            try await inTransaction(writer.sql(), begin: "BEGIN IMMEDIATE", body)
         } }
     }
 
@@ -244,16 +235,7 @@ final class PostgresBackend: DatabaseBackend {
 
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await client.withConnection { connection in try await gauge.holding {
-            let database = connection.sql()
-            try await database.raw("BEGIN").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+            try await inTransaction(connection.sql(), begin: "BEGIN", body)
         } }
     }
 
@@ -289,5 +271,20 @@ private final class ConnectionGauge: Sendable {
         held.add(1, ordering: .relaxed)
         defer { held.subtract(1, ordering: .relaxed) }
         return try await body()
+    }
+}
+
+/// Runs `body` on `database` between `begin` and `COMMIT`; an error rolls the transaction back and is thrown again.
+private func inTransaction<R: Sendable>(
+    _ database: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> R
+) async throws -> R {
+    try await database.raw(begin).run()
+    do {
+        let result = try await body(database)
+        try await database.raw("COMMIT").run()
+        return result
+    } catch {
+        try? await database.raw("ROLLBACK").run()
+        throw error
     }
 }

@@ -10,16 +10,16 @@ struct APIUsageAlerts: Encodable {
     }
 
     struct Spend: Encodable {
-        var charged: APIMoney
+        var charged: MoneyAmount
         var overLimit: Bool
         var overLimitSince: String?
         var consentToGoOver: String?
     }
 
-    var billingAccount: APIReference
+    var billingAccount: ResourceReference
     var thresholds: [Int]
     var channels: [String]
-    var spendLimit: APIMoney?
+    var spendLimit: MoneyAmount?
     var period: String
     var reached: [Level]
     var spend: Spend?
@@ -27,14 +27,14 @@ struct APIUsageAlerts: Encodable {
 
     init(account: AccountView, status: UsageAlertStatus) {
         let id = account.account.id.rawValue
-        billingAccount = APIReference(id: id, href: "/api/v1/billingAccount/\(id)")
+        billingAccount = ResourceReference(id: id, href: "/api/v1/billingAccount/\(id)")
         thresholds = status.settings.thresholds
         channels = status.settings.channels.map(\.rawValue)
-        spendLimit = status.settings.spendLimit.map(APIMoney.init)
+        spendLimit = status.settings.spendLimit.map(MoneyAmount.init)
         period = status.period.description
         reached = status.reached.map { Level(subject: $0.subject.rawValue, percent: $0.percent) }
         spend = status.spend.map { spend in
-            Spend(charged: APIMoney(spend.charged), overLimit: status.isOverLimit, overLimitSince: spend.overSince.map(Timestamp.format),
+            Spend(charged: MoneyAmount(spend.charged), overLimit: status.isOverLimit, overLimitSince: spend.overSince.map(Timestamp.format),
                   consentToGoOver: spend.consent.map { Timestamp.format($0.at) })
         }
         spendLimitEditable = status.mayChangeSpendLimit
@@ -101,13 +101,13 @@ struct APIUsageConsumption: Encodable {
     var href: String
     var atType = "UsageConsumptionReport"
     var effectiveDate: String
-    var billingAccount: APIReference
+    var billingAccount: ResourceReference
     var period: String
     var validFor: ValidFor
     var bucket: [Bucket]
-    var outOfBundleCharges: APIMoney
-    var outOfBundleChargesWithVAT: APIMoney
-    var forecast: APIMoney
+    var outOfBundleCharges: MoneyAmount
+    var outOfBundleChargesWithVAT: MoneyAmount
+    var forecast: MoneyAmount
     var forecastMethod = "Monthly fee plus the out-of-bundle charges so far scaled from the days elapsed to the whole month, VAT included."
 
     enum CodingKeys: String, CodingKey {
@@ -121,7 +121,7 @@ struct APIUsageConsumption: Encodable {
         id = "\(accountID)-\(period)"
         href = "/api/v1/usageConsumption?billingAccount.id=\(accountID)"
         effectiveDate = Timestamp.format(now)
-        billingAccount = APIReference(id: accountID, href: "/api/v1/billingAccount/\(accountID)")
+        billingAccount = ResourceReference(id: accountID, href: "/api/v1/billingAccount/\(accountID)")
         self.period = period.description
         validFor = ValidFor(startDateTime: Timestamp.format(period.start), endDateTime: Timestamp.format(period.end))
         let rating = consumption.rating
@@ -137,9 +137,9 @@ struct APIUsageConsumption: Encodable {
                     Counter(counterType: "remaining", value: Quantity(amount: remaining, units: unit)),
                 ])
         }
-        outOfBundleCharges = APIMoney(rating.usageCharges)
-        outOfBundleChargesWithVAT = APIMoney(rating.usageCharges + rating.usageCharges.percentage(BillAmounts.vatPercent))
-        self.forecast = APIMoney(forecast)
+        outOfBundleCharges = MoneyAmount(rating.usageCharges)
+        outOfBundleChargesWithVAT = MoneyAmount(rating.usageCharges + rating.usageCharges.percentage(BillAmounts.vatPercent))
+        self.forecast = MoneyAmount(forecast)
     }
 
     private static let names: [UsageBucket: String] = [.voice: "Voice minutes", .sms: "SMS", .data: "Mobile data"]

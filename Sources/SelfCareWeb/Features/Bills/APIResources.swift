@@ -2,24 +2,6 @@ import Foundation
 import SelfCareCore
 import SelfCareServices
 
-/// Money in the API: `{"value": "1234.50", "unit": "MUR"}`.
-struct APIMoney: Encodable {
-    var value: String
-    var unit = Money.currency
-
-    init(_ money: Money) {
-        value = money.decimalString
-    }
-}
-
-/// A reference to another resource.
-struct APIReference: Encodable {
-    var id: String
-    var href: String?
-    var name: String?
-    var role: String?
-}
-
 /// The totals of one charge class: a bill's usage line, or the open period's charges so far.
 struct APIChargeLine: Encodable {
     var chargeClass: String
@@ -27,7 +9,7 @@ struct APIChargeLine: Encodable {
     var quantity: Int64
     var includedQuantity: Int64
     var unit: String
-    var amount: APIMoney
+    var amount: MoneyAmount
 
     init(_ line: ChargeLine) {
         chargeClass = line.chargeClass.rawValue
@@ -35,7 +17,7 @@ struct APIChargeLine: Encodable {
         quantity = line.quantity
         includedQuantity = line.includedQuantity
         unit = line.chargeClass.unit.rawValue
-        amount = APIMoney(line.amount)
+        amount = MoneyAmount(line.amount)
     }
 }
 
@@ -46,9 +28,9 @@ struct APIBillingAccount: Encodable {
     var accountType = "postpaid"
     var state = "active"
     var msisdn: String
-    var productOffering: APIReference
-    var relatedParty: [APIReference]
-    var amountDue: APIMoney
+    var productOffering: ResourceReference
+    var relatedParty: [ResourceReference]
+    var amountDue: MoneyAmount
     var nextPaymentDueDate: String?
 
     init(_ balance: BalanceView) {
@@ -56,9 +38,9 @@ struct APIBillingAccount: Encodable {
         id = account.id.rawValue
         href = "/api/v1/billingAccount/\(account.id.rawValue)"
         msisdn = account.line.msisdn.e164
-        productOffering = APIReference(id: account.line.planCode)
-        relatedParty = [APIReference(id: account.clientReference, role: "customer")]
-        amountDue = APIMoney(balance.amountDue)
+        productOffering = ResourceReference(id: account.line.planCode)
+        relatedParty = [ResourceReference(id: account.clientReference, role: "customer")]
+        amountDue = MoneyAmount(balance.amountDue)
         nextPaymentDueDate = balance.nextDueDate
     }
 }
@@ -77,7 +59,7 @@ struct APIUsage: Encodable {
         var includedQuantity: Int64
         var chargedQuantity: Int64
         var unit: String
-        var taxExcludedRatingAmount: APIMoney
+        var taxExcludedRatingAmount: MoneyAmount
         var isBilled: Bool
     }
 
@@ -85,7 +67,7 @@ struct APIUsage: Encodable {
     var usageDate: String
     var usageType: String
     var status: String
-    var billingAccount: APIReference
+    var billingAccount: ResourceReference
     var usageCharacteristic: [Characteristic]
     var ratedProductUsage: [RatedProductUsage]
 
@@ -95,7 +77,7 @@ struct APIUsage: Encodable {
         usageDate = Timestamp.format(record.startedAt)
         usageType = record.type.rawValue
         status = billed ? "billed" : "rated"
-        billingAccount = APIReference(id: accountID.rawValue, href: "/api/v1/billingAccount/\(accountID.rawValue)")
+        billingAccount = ResourceReference(id: accountID.rawValue, href: "/api/v1/billingAccount/\(accountID.rawValue)")
         var characteristics = [Characteristic(name: "msisdn", value: record.msisdn.e164, valueType: "string")]
         switch record.type {
         case .voice: characteristics.append(Characteristic(name: "durationSeconds", value: String(record.durationSeconds), valueType: "integer"))
@@ -109,7 +91,7 @@ struct APIUsage: Encodable {
             ratingAmountType: usage.chargeClass.rawValue,
             usageRatingTag: usage.isFullyIncluded ? "included" : (usage.includedQuantity > 0 ? "partlyIncluded" : "charged"),
             includedQuantity: usage.includedQuantity, chargedQuantity: usage.chargedQuantity, unit: usage.chargeClass.unit.rawValue,
-            taxExcludedRatingAmount: APIMoney(usage.charge), isBilled: billed)]
+            taxExcludedRatingAmount: MoneyAmount(usage.charge), isBilled: billed)]
     }
 }
 
@@ -122,22 +104,22 @@ struct APIUsageSummary: Encodable {
         var unit: String
     }
 
-    var billingAccount: APIReference
+    var billingAccount: ResourceReference
     var period: String
     var voice: Meter
     var sms: Meter
     var data: Meter
-    var charges: APIMoney
+    var charges: MoneyAmount
     var chargesByClass: [APIChargeLine]
 
     init(account: AccountView, consumption: UsageService.Consumption) {
         let rating = consumption.rating
-        billingAccount = APIReference(id: account.account.id.rawValue, href: "/api/v1/billingAccount/\(account.account.id.rawValue)")
+        billingAccount = ResourceReference(id: account.account.id.rawValue, href: "/api/v1/billingAccount/\(account.account.id.rawValue)")
         period = consumption.period.description
         voice = Meter(used: rating.voiceMinutes.used, allowance: rating.voiceMinutes.allowance, remaining: rating.voiceMinutes.remaining, unit: "minute")
         sms = Meter(used: rating.sms.used, allowance: rating.sms.allowance, remaining: rating.sms.remaining, unit: "message")
         data = Meter(used: rating.dataBytes.used, allowance: rating.dataBytes.allowance, remaining: rating.dataBytes.remaining, unit: "byte")
-        charges = APIMoney(rating.usageCharges)
+        charges = MoneyAmount(rating.usageCharges)
         chargesByClass = rating.lines.map(APIChargeLine.init)
     }
 }
@@ -152,7 +134,7 @@ struct APICustomerBill: Encodable {
     struct TaxItem: Encodable {
         var taxCategory = "VAT"
         var taxRate = 0.15
-        var taxAmount: APIMoney
+        var taxAmount: MoneyAmount
     }
 
     struct Document: Encodable {
@@ -167,14 +149,14 @@ struct APICustomerBill: Encodable {
     var paymentDueDate: String
     var billingPeriod: Period?
     var state: String
-    var billingAccount: APIReference
-    var monthlyFee: APIMoney
-    var usageCharges: APIMoney
-    var taxExcludedAmount: APIMoney
+    var billingAccount: ResourceReference
+    var monthlyFee: MoneyAmount
+    var usageCharges: MoneyAmount
+    var taxExcludedAmount: MoneyAmount
     var taxItem: [TaxItem]
-    var taxIncludedAmount: APIMoney
-    var amountDue: APIMoney
-    var remainingAmount: APIMoney
+    var taxIncludedAmount: MoneyAmount
+    var amountDue: MoneyAmount
+    var remainingAmount: MoneyAmount
     var billLines: [APIChargeLine]?
     var billDocument: [Document]
 
@@ -188,14 +170,14 @@ struct APICustomerBill: Encodable {
             Period(startDateTime: Timestamp.format($0.start), endDateTime: Timestamp.format($0.end))
         }
         state = bill.state.rawValue
-        billingAccount = APIReference(id: bill.accountID, href: "/api/v1/billingAccount/\(bill.accountID)")
-        monthlyFee = APIMoney(bill.monthlyFee)
-        usageCharges = APIMoney(bill.usageCharges)
-        taxExcludedAmount = APIMoney(bill.amountExcludingVAT)
-        taxItem = [TaxItem(taxAmount: APIMoney(bill.vat))]
-        taxIncludedAmount = APIMoney(bill.total)
-        amountDue = APIMoney(bill.total)
-        remainingAmount = APIMoney(bill.remaining)
+        billingAccount = ResourceReference(id: bill.accountID, href: "/api/v1/billingAccount/\(bill.accountID)")
+        monthlyFee = MoneyAmount(bill.monthlyFee)
+        usageCharges = MoneyAmount(bill.usageCharges)
+        taxExcludedAmount = MoneyAmount(bill.amountExcludingVAT)
+        taxItem = [TaxItem(taxAmount: MoneyAmount(bill.vat))]
+        taxIncludedAmount = MoneyAmount(bill.total)
+        amountDue = MoneyAmount(bill.total)
+        remainingAmount = MoneyAmount(bill.remaining)
         billLines = lines?.map(APIChargeLine.init)
         billDocument = [
             Document(mimeType: "application/pdf", href: "/api/v1/customerBill/\(bill.billNo)/document?format=pdf"),
@@ -214,9 +196,9 @@ struct APIGroupBill: Encodable {
     var paymentDueDate: String
     var state: String
     var accountCount: Int
-    var taxIncludedAmount: APIMoney
-    var amountDue: APIMoney
-    var remainingAmount: APIMoney
+    var taxIncludedAmount: MoneyAmount
+    var amountDue: MoneyAmount
+    var remainingAmount: MoneyAmount
     var customerBill: [APICustomerBill]?
     var billDocument: [APICustomerBill.Document]
 
@@ -229,9 +211,9 @@ struct APIGroupBill: Encodable {
         paymentDueDate = group.dueDate
         state = group.state.rawValue
         accountCount = group.accountCount
-        taxIncludedAmount = APIMoney(group.total)
-        amountDue = APIMoney(group.total)
-        remainingAmount = APIMoney(group.remaining)
+        taxIncludedAmount = MoneyAmount(group.total)
+        amountDue = MoneyAmount(group.total)
+        remainingAmount = MoneyAmount(group.remaining)
         customerBill = members?.map { APICustomerBill($0, lines: nil) }
         billDocument = [
             .init(mimeType: "application/pdf", href: "/api/v1/groupBill/\(group.groupBillNo)/document?format=pdf"),

@@ -44,8 +44,8 @@ struct PaymentAPIController {
     struct Answer: Encodable {
         struct Allocation: Encodable {
             var billNo: String
-            var billingAccount: APIReference
-            var amount: APIMoney
+            var billingAccount: ResourceReference
+            var amount: MoneyAmount
         }
 
         struct Card: Encodable {
@@ -61,7 +61,7 @@ struct PaymentAPIController {
         var id: String
         var href: String
         var status: String
-        var amount: APIMoney
+        var amount: MoneyAmount
         var redirectUrl: String?
         var paymentDate: String
         var card: Card?
@@ -142,13 +142,13 @@ struct PaymentAPIController {
 
     private func answer(_ payment: PaymentView, withReceipt: Bool) async throws -> Answer {
         var answer = Answer(
-            id: payment.id, href: "/api/v1/payment/\(payment.id)", status: payment.status.rawValue, amount: APIMoney(payment.amount),
+            id: payment.id, href: "/api/v1/payment/\(payment.id)", status: payment.status.rawValue, amount: MoneyAmount(payment.amount),
             redirectUrl: payment.status == .pending ? payment.redirectURL : nil, paymentDate: Timestamp.format(payment.createdAt),
             card: payment.cardLast4.map { Answer.Card(brand: payment.cardBrand ?? "card", last4: $0) }, failureCode: payment.failureCode)
         if withReceipt, let receipt = try await payments.receipt(forPayment: payment.id) {
             answer.receipt = .init(receiptNo: receipt.number, href: "/api/v1/payment/\(payment.id)/receipt?format=pdf")
             answer.allocations = receipt.allocations.map {
-                .init(billNo: $0.billNo, billingAccount: APIReference(id: $0.accountID, href: "/api/v1/billingAccount/\($0.accountID)"), amount: APIMoney($0.amount))
+                .init(billNo: $0.billNo, billingAccount: ResourceReference(id: $0.accountID, href: "/api/v1/billingAccount/\($0.accountID)"), amount: MoneyAmount($0.amount))
             }
         }
         return answer
