@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SelfCareCore
+import SelfCarePayments
 import SelfCareStore
 import ServiceLifecycle
 
@@ -46,37 +47,6 @@ public struct SandboxGateway: Sendable {
         return router
     }
 
-    struct CreateRequest: Decodable {
-        var amount: Int64
-        var currency: String
-        var reference: String
-        var description: String?
-        var successUrl: String
-        var cancelUrl: String
-    }
-
-    struct CreateAnswer: Encodable {
-        var id: String
-        var url: String
-        var status: String
-    }
-
-    struct SessionAnswer: Encodable {
-        struct Card: Encodable {
-            var brand: String
-            var last4: String
-        }
-
-        var id: String
-        var status: String
-        var paymentStatus: String
-        var amount: Int64
-        var currency: String
-        var reference: String
-        var card: Card?
-        var failureCode: String?
-    }
-
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/checkout/sessions") { request, context -> Response in
             try authorize(request)
@@ -84,7 +54,7 @@ public struct SandboxGateway: Sendable {
                 return try json(["error": ["code": "missing_idempotency_key", "message": "Idempotency-Key header is required"]], status: .badRequest)
             }
             let body = try await request.body.collect(upTo: 64 * 1024)
-            guard let create = try? JSONDecoder().decode(CreateRequest.self, from: Data(buffer: body)), create.amount > 0,
+            guard let create = try? JSONDecoder().decode(CheckoutRequest.self, from: Data(buffer: body)), create.amount > 0,
                   create.currency == "MUR", create.successUrl.hasPrefix("http"), create.cancelUrl.hasPrefix("http"),
                   (create.description?.count ?? 0) <= 500 else {
                 return try json(["error": ["code": "invalid_request",
@@ -113,7 +83,7 @@ public struct SandboxGateway: Sendable {
                 return try json(["error": ["code": "idempotency_key_reused", "message": "this Idempotency-Key was used with another request"]],
                                 status: .unprocessableContent)
             }
-            return try json(CreateAnswer(id: session.id, url: "\(publicURL)/pay/\(session.id)", status: "open"), status: .created)
+            return try json(CheckoutCreated(id: session.id, url: "\(publicURL)/pay/\(session.id)", status: "open"), status: .created)
         }
         router.get("/v1/checkout/sessions/{id}") { request, context -> Response in
             try authorize(request)
@@ -217,18 +187,12 @@ public struct SandboxGateway: Sendable {
         return Response(status: .seeOther, headers: [.location: Self.appending(sessionID: session.id, to: target)])
     }
 
-    struct GatewayEvent: Encodable {
-        var type: String
-        var timestamp: String
-        var data: SessionAnswer
-    }
-
-    func answer(_ session: CheckoutSession) -> SessionAnswer {
+    func answer(_ session: CheckoutSession) -> GatewayCheckout {
         let expired = session.status == "open" && session.expiresAt < clock.now()
-        return SessionAnswer(
+        return GatewayCheckout(
             id: session.id, status: expired ? "expired" : session.status, paymentStatus: session.paymentStatus, amount: session.amount,
             currency: session.currency, reference: session.reference,
-            card: session.paymentStatus == "unpaid" ? nil : session.cardLast4.map { SessionAnswer.Card(brand: session.cardBrand ?? "card", last4: $0) },
+            card: session.paymentStatus == "unpaid" ? nil : session.cardLast4.map { GatewayCheckout.Card(brand: session.cardBrand ?? "card", last4: $0) },
             failureCode: session.failureCode)
     }
 

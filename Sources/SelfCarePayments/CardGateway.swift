@@ -4,10 +4,15 @@ import FoundationNetworking
 #endif
 
 /// A checkout session at the card gateway, as the portal sees it.
-public struct GatewayCheckout: Sendable, Equatable, Decodable {
-    public struct Card: Sendable, Equatable, Decodable {
+public struct GatewayCheckout: Sendable, Equatable, Codable {
+    public struct Card: Sendable, Equatable, Codable {
         public var brand: String
         public var last4: String
+
+        public init(brand: String, last4: String) {
+            self.brand = brand
+            self.last4 = last4
+        }
     }
 
     public var id: String
@@ -18,6 +23,20 @@ public struct GatewayCheckout: Sendable, Equatable, Decodable {
     public var reference: String
     public var card: Card?
     public var failureCode: String?
+
+    public init(
+        id: String, status: String, paymentStatus: String, amount: Int64, currency: String, reference: String, card: Card?,
+        failureCode: String?
+    ) {
+        self.id = id
+        self.status = status
+        self.paymentStatus = paymentStatus
+        self.amount = amount
+        self.currency = currency
+        self.reference = reference
+        self.card = card
+        self.failureCode = failureCode
+    }
 
     public var isPaid: Bool { paymentStatus == "paid" }
     /// True when the outcome is final and not a success (declined, failed, expired).
@@ -61,29 +80,15 @@ public struct HTTPCardGateway: CardGateway {
         session = URLSession(configuration: configuration)
     }
 
-    struct CreateBody: Encodable {
-        var amount: Int64
-        var currency = "MUR"
-        var reference: String
-        var description: String?
-        var successUrl: String
-        var cancelUrl: String
-    }
-
-    struct Created: Decodable {
-        var id: String
-        var url: String
-    }
-
     public func createCheckout(
         amountCents: Int64, reference: String, description: String?, successURL: String, cancelURL: String, idempotencyKey: String
     ) async throws -> (id: String, url: String) {
         var request = try makeRequest("/v1/checkout/sessions", method: "POST")
         request.setValue(idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(CreateBody(
+        request.httpBody = try JSONEncoder().encode(CheckoutRequest(
             amount: amountCents, reference: reference, description: description, successUrl: successURL, cancelUrl: cancelURL))
-        let created: Created = try await send(request)
+        let created: CheckoutCreated = try await send(request)
         return (created.id, created.url)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SelfCareCore
+import SelfCareTestSupport
 import Testing
 @testable import SelfCareDocuments
 

@@ -51,7 +51,7 @@ struct BillRunnerTests {
     /// Runs `body` with connections of its own to the test's database, as a second process would have; closed on every
     /// path (a connection left open traps when released).
     static func withSecondProcess<R: Sendable>(_ test: TestDatabase, _ body: (Database) async throws -> R) async throws -> R {
-        let other = try await Database.open(test.url, logger: TestDatabases.logger)
+        let other = try await Database.open(test.url, logger: TestDatabase.logger)
         do {
             let result = try await body(other)
             await other.close()
@@ -178,9 +178,9 @@ struct BillRunnerTests {
             #expect(bills.allSatisfy { $0.state == .sent })
             #expect(try await test.count("outbox_messages", where: "purpose = 'billReady' AND channel = 'sms' AND status = 'queued'") == 4)
             let messages = try await test.database.read { db in try await OutboxRepository().recent(limit: 10, on: db) }
-            #expect(Set(messages.map(\.recipient)) == ["+23057000001", "+23057000002", "+23057000003", "+23057000005"])
+            #expect(Set(messages.map(\.message.recipient)) == ["+23057000001", "+23057000002", "+23057000003", "+23057000005"])
             for bill in bills {
-                #expect(messages.contains { $0.body.contains(bill.billNo) && $0.body.contains(bill.total.formatted(.french)) })
+                #expect(messages.contains { $0.message.body.contains(bill.billNo) && $0.message.body.contains(bill.total.formatted(.french)) })
             }
         }
     }
@@ -201,13 +201,13 @@ struct BillRunnerTests {
 
             // then
             let messages = try await test.database.read { db in try await OutboxRepository().recent(limit: 10, on: db) }
-            let toA1 = try #require(messages.first { $0.recipient == "+23057000001" })
-            #expect(toA1.language == .english)
-            #expect(toA1.body.hasPrefix("Your bill B202610-"))
-            #expect(toA1.body.contains("October 2026") && toA1.body.contains("Account 1000 0000 1"))
-            let toA2 = try #require(messages.first { $0.recipient == "+23057000002" })
-            #expect(toA2.language == .french)
-            #expect(toA2.body.hasPrefix("Votre facture B202610-") && toA2.body.contains("octobre 2026"))
+            let toA1 = try #require(messages.first { $0.message.recipient == "+23057000001" })
+            #expect(toA1.message.language == .english)
+            #expect(toA1.message.body.hasPrefix("Your bill B202610-"))
+            #expect(toA1.message.body.contains("October 2026") && toA1.message.body.contains("Account 1000 0000 1"))
+            let toA2 = try #require(messages.first { $0.message.recipient == "+23057000002" })
+            #expect(toA2.message.language == .french)
+            #expect(toA2.message.body.hasPrefix("Votre facture B202610-") && toA2.message.body.contains("octobre 2026"))
         }
     }
 

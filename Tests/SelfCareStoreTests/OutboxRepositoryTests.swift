@@ -499,8 +499,8 @@ struct OutboxRepositoryTests {
             let bizs = try await Self.notifications(test, user: people.biz, account: nil, client: people.bizClient, number: nil)
 
             // then
-            #expect(alines.map(\.body) == expected)
-            #expect(bizs.map(\.body) == ["biz bill"])
+            #expect(alines.map(\.message.body) == expected)
+            #expect(bizs.map(\.message.body) == ["biz bill"])
             #expect(alines.first?.createdAt == Self.at(5))
         }
     }
@@ -514,7 +514,7 @@ struct OutboxRepositoryTests {
             func page(_ offset: Int) async throws -> [String] {
                 try await Self.notifications(
                     test, user: people.aline, account: people.alineAccount, client: nil, number: "+23057000001", limit: 4, offset: offset
-                ).map(\.body)
+                ).map(\.message.body)
             }
 
             // when

@@ -8,10 +8,62 @@ import SQLKit
 /// A fresh, empty database for one test, on SQLite (a temporary file) or on PostgreSQL (a database created for
 /// the test on the server named by `TEST_DATABASE_URL`), with a scratch folder for fixture files.
 package struct TestDatabase: Sendable {
-    /// The engines the store suites run on: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
-    package static var engines: [DatabaseEngine] { TestDatabases.engines }
+    /// The PostgreSQL server to test against, when the environment names one.
+    package static let postgresURL: String? = {
+        guard let text = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !text.isEmpty else { return nil }
+        return text
+    }()
 
-    package static var logger: Logger { TestDatabases.logger }
+    /// SQLite, and PostgreSQL when `TEST_DATABASE_URL` is set. Under CI a PostgreSQL case never goes missing quietly:
+    /// without a server the run stops.
+    package static var engines: [DatabaseEngine] {
+        if postgresURL == nil, ProcessInfo.processInfo.environment["CI"] != nil {
+            fatalError("CI runs every suite on PostgreSQL too, and TEST_DATABASE_URL is not set")
+        }
+        return postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    package static let logger: Logger = {
+        var logger = Logger(label: "selfcare.tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A new, empty database of `engine` (SQLite in `folder`), and how to remove it afterwards.
+    package static func fresh(_ engine: DatabaseEngine, in folder: URL) async throws -> (url: DatabaseURL, drop: @Sendable () async -> Void) {
+        switch engine {
+        case .sqlite:
+            return (.sqlite(path: folder.appendingPathComponent("test.sqlite").path), {})
+        case .postgres:
+            let (url, drop) = try await createPostgresDatabase()
+            return (.postgres(url: url), drop)
+        }
+    }
+
+    /// Creates `t_<random>` on the test server; returns its URL and how to drop it.
+    private static func createPostgresDatabase() async throws -> (String, @Sendable () async -> Void) {
+        guard let adminURL = postgresURL, var components = URLComponents(string: adminURL) else {
+            throw TestDatabaseError("TEST_DATABASE_URL is not set")
+        }
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let admin = try await Database.open(.postgres(url: adminURL), logger: logger)
+        do {
+            // CREATE DATABASE cannot run inside a transaction: use a plain connection.
+            try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
+        components.path = "/" + name
+        guard let url = components.string else { throw TestDatabaseError("cannot build a URL from TEST_DATABASE_URL") }
+        let drop: @Sendable () async -> Void = {
+            guard let admin = try? await Database.open(.postgres(url: adminURL), logger: logger) else { return }
+            _ = try? await admin.read { db in try await db.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run() }
+            await admin.close()
+        }
+        return (url, drop)
+    }
 
     package let database: Database
     /// Where `database` lives, so a test can open a second `Database` on the same store (another instance).
@@ -30,7 +82,7 @@ package struct TestDatabase: Sendable {
         let database: Database
         let url: DatabaseURL
         do {
-            let fresh = try await TestDatabases.fresh(engine, in: folder)
+            let fresh = try await fresh(engine, in: folder)
             url = fresh.url
             dropDatabase = fresh.drop
             database = try await Database.open(url, logger: logger)
@@ -248,5 +300,13 @@ package enum StoreFixture {
 
     package static func data(_ id: String, _ msisdn: String, at startedAt: String, bytes: Int64, roaming: String = "") -> [String] {
         [id, msisdn, "data", startedAt, "", String(bytes), "", roaming]
+    }
+}
+
+package struct TestDatabaseError: Error, CustomStringConvertible {
+    package var description: String
+
+    package init(_ description: String) {
+        self.description = description
     }
 }

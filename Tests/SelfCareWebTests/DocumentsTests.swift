@@ -14,7 +14,7 @@ struct DocumentsTests {
     static let aline = Subscribers.aline.rawValue
 
     @Test("the bill PDF is an attachment, a valid PDF, and shows the total as the bill page does, in English and in French",
-          .enabled(if: DocumentText.hasPDFToText, "needs pdftotext (poppler-utils)"), arguments: [Language.english, .french])
+          .enabled(if: PDFTools.available, "needs pdftotext (poppler-utils)"), arguments: [Language.english, .french])
     func billPDF(language: Language) async throws {
         try await Billing.withPortal { portal in
             // given
@@ -31,9 +31,9 @@ struct DocumentsTests {
             #expect(answer.headers[.contentDisposition] == "attachment; filename=\"\(bill.billNo).pdf\"")
             let pdf = Data(answer.body.readableBytesView)
             #expect(pdf.starts(with: Data("%PDF-1.4".utf8)))
-            let check = try #require(try DocumentText.qpdfCheck(pdf), "qpdf is needed (scripts/test.sh installs it)")
+            let check = try PDFTools.check(pdf)
             #expect(check.status == 0, "\(check.output)")
-            let text = try DocumentText.pdfText(pdf).normalizedSpaces
+            let text = try PDFTools.text(pdf, mode: .raw).normalizedSpaces
             let total = bill.total.formatted(language)
             #expect(page.text.contains(total))
             #expect(text.contains(total.normalizedSpaces))
@@ -94,7 +94,7 @@ struct DocumentsTests {
         }
     }
 
-    @Test("the group bill PDF shows the group total and every member's", .enabled(if: DocumentText.hasPDFToText, "needs pdftotext (poppler-utils)"))
+    @Test("the group bill PDF shows the group total and every member's", .enabled(if: PDFTools.available, "needs pdftotext (poppler-utils)"))
     func groupBillPDF() async throws {
         try await Billing.withPortal { portal in
             // given
@@ -108,9 +108,9 @@ struct DocumentsTests {
             // then
             #expect(answer.headers[.contentType] == "application/pdf")
             let pdf = Data(answer.body.readableBytesView)
-            let check = try #require(try DocumentText.qpdfCheck(pdf), "qpdf is needed (scripts/test.sh installs it)")
+            let check = try PDFTools.check(pdf)
             #expect(check.status == 0, "\(check.output)")
-            let text = try DocumentText.pdfText(pdf).normalizedSpaces
+            let text = try PDFTools.text(pdf, mode: .raw).normalizedSpaces
             #expect(text.contains("Total incl. VAT \(group.total.formatted(.english).normalizedSpaces)"))
             #expect(text.contains("Riviere Transport Ltd"))
             for member in members {
@@ -167,42 +167,6 @@ struct DocumentsTests {
     }
 }
 
-/// The Debian PDF tools, for reading the portal's PDFs back.
-enum DocumentText {
-    static let qpdfPath = ExternalTools.path("qpdf") ?? "qpdf"
-    static let pdftotextPath = ExternalTools.path("pdftotext") ?? "pdftotext"
-    static var hasQPDF: Bool { FileManager.default.isExecutableFile(atPath: qpdfPath) }
-    static var hasPDFToText: Bool { FileManager.default.isExecutableFile(atPath: pdftotextPath) }
-
-    /// `qpdf --check`'s exit status and output; nil when qpdf is not installed.
-    static func qpdfCheck(_ pdf: Data) throws -> (status: Int32, output: String)? {
-        guard hasQPDF else { return nil }
-        return try run(qpdfPath, pdf) { ["--check", $0] }
-    }
-
-    /// The text of `pdf` in content-stream order (`pdftotext -raw`), which keeps a label beside its amount.
-    static func pdfText(_ pdf: Data) throws -> String {
-        let (status, output) = try run(pdftotextPath, pdf) { ["-raw", "-enc", "UTF-8", $0, "-"] }
-        guard status == 0 else { throw PortalTestError("pdftotext failed: \(output)") }
-        return output
-    }
-
-    private static func run(_ executable: String, _ pdf: Data, arguments: (String) -> [String]) throws -> (status: Int32, output: String) {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-web-\(UUID().uuidString).pdf")
-        try pdf.write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments(url.path)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-}
 
 /// A bill CSV read back: header and rows by column name (quoted fields allowed).
 struct CSVRows {
@@ -257,12 +221,5 @@ struct CSVRows {
     /// The sum of the amounts of every row of `type`.
     func sum(_ type: String) -> Money {
         rows(type).reduce(Money.zero) { $0 + ((try? Money(decimal: $1["amount"] ?? "")) ?? Money(cents: 1_000_000_000)) }
-    }
-}
-
-extension String {
-    /// The text with every run of white space (no-break spaces included) made one plain space.
-    var normalizedSpaces: String {
-        split(whereSeparator: { $0.isWhitespace || $0 == "\u{00A0}" || $0 == "\u{202F}" }).joined(separator: " ")
     }
 }

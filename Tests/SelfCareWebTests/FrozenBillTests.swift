@@ -56,7 +56,7 @@ struct FrozenBillTests {
         }
     }
 
-    @Test("new plan versions, from the open period or a later day, change nothing an issued bill says", arguments: TestDatabases.engines)
+    @Test("new plan versions, from the open period or a later day, change nothing an issued bill says", arguments: TestDatabase.engines)
     func issuedBillsStay(engine: DatabaseEngine) async throws {
         try await Billing.withPortal(engine: engine) { portal in
             // given October billed, and what its bills say

@@ -115,7 +115,7 @@ struct NotificationLogTests {
             try await portal.register(Self.aline, number: Subscribers.alineLine)
             try await Self.deliverAll(portal)
             let confirmation = try await portal.database.read { db in
-                try await OutboxRepository().recent(limit: 10, on: db).first { $0.purpose == "registrationConfirmed" && $0.channel == .sms }!
+                try await OutboxRepository().recent(limit: 10, on: db).first { $0.purpose == "registrationConfirmed" && $0.message.channel == .sms }!
             }
             try await portal.database.transaction { db in
                 try await OutboxRepository().markSent(id: confirmation.id, providerMessageID: "a1 a2", parts: ["a1", "a2"], now: portal.clock.now(), on: db)

@@ -289,7 +289,7 @@ struct OneTimeCodeTests {
     }
 
     @Test("after 15 wrong codes in a day even the right code is refused until the next day, then codes work again",
-          arguments: TestDatabases.engines)
+          arguments: TestDatabase.engines)
     func dailyLimitOfWrongCodes(engine: DatabaseEngine) async throws {
         try await WebTest.withPortal(engine: engine) { portal in
             // given the owner's registration with its code on her phone, and an attacker who then started three more for

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Logging
+import SelfCareCore
 import SelfCareMessaging
 import SelfCareStore
 import SelfCareTestSupport
@@ -54,7 +55,7 @@ struct OutboxTests {
         }
     }
 
-    @Test("the worker hands each queued message to the sender once, codes first, and marks it sent", arguments: TestDatabases.engines)
+    @Test("the worker hands each queued message to the sender once, codes first, and marks it sent", arguments: TestDatabase.engines)
     func workerDelivers(engine: DatabaseEngine) async throws {
         try await WebTest.withPortal(engine: engine) { portal in
             // given a completed registration (code, confirmation SMS and e-mail) and then a reset code
@@ -75,7 +76,7 @@ struct OutboxTests {
         }
     }
 
-    @Test("a temporary failure keeps the message for a later try; a permanent one gives up", arguments: TestDatabases.engines)
+    @Test("a temporary failure keeps the message for a later try; a permanent one gives up", arguments: TestDatabase.engines)
     func failures(engine: DatabaseEngine) async throws {
         try await WebTest.withPortal(engine: engine) { portal in
             // given

@@ -16,7 +16,7 @@ struct PaymentInProgressTests {
     static let aline = Subscribers.aline.rawValue
     static var company: String { Subscribers.companyClientID.rawValue }
 
-    @Test("a second payment of a bill with another key is refused with 409 while the first is under way", arguments: TestDatabases.engines)
+    @Test("a second payment of a bill with another key is refused with 409 while the first is under way", arguments: TestDatabase.engines)
     func secondRefused(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a payment of Aline's October bill under way
@@ -36,7 +36,7 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("once the first payment failed, or its card page expired (an hour after it could last be opened), the bill can be paid again", arguments: TestDatabases.engines)
+    @Test("once the first payment failed, or its card page expired (an hour after it could last be opened), the bill can be paid again", arguments: TestDatabase.engines)
     func afterTheFirstEnds(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a declined payment and, later, an abandoned one
@@ -61,7 +61,7 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("a group bill under way holds its member bills, and a member bill under way holds its group bill", arguments: TestDatabases.engines)
+    @Test("a group bill under way holds its member bills, and a member bill under way holds its group bill", arguments: TestDatabase.engines)
     func groupAndMembers(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, _ in
             // given
@@ -93,7 +93,7 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("20 concurrent payments of one bill with different keys start exactly one", arguments: TestDatabases.engines)
+    @Test("20 concurrent payments of one bill with different keys start exactly one", arguments: TestDatabase.engines)
     func concurrentKeys(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
@@ -116,7 +116,7 @@ struct PaymentInProgressTests {
         }
     }
 
-    @Test("the pay form says a payment is under way and links to it, whose page leads back to the card page", arguments: TestDatabases.engines)
+    @Test("the pay form says a payment is under way and links to it, whose page leads back to the card page", arguments: TestDatabase.engines)
     func pages(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a payment started from the bill page

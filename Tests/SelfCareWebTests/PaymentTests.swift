@@ -23,7 +23,7 @@ struct PaymentTests {
 
     // MARK: - Paying
 
-    @Test("paying a whole bill settles it: payment succeeded, one receipt, the receipt SMS and e-mail queued", arguments: TestDatabases.engines)
+    @Test("paying a whole bill settles it: payment succeeded, one receipt, the receipt SMS and e-mail queued", arguments: TestDatabase.engines)
     func payWholeBill(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
@@ -102,7 +102,7 @@ struct PaymentTests {
         }
     }
 
-    @Test("paying a group bill pays its member bills in Account ID order, then settles the group bill", arguments: TestDatabases.engines)
+    @Test("paying a group bill pays its member bills in Account ID order, then settles the group bill", arguments: TestDatabase.engines)
     func payGroupBill(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given the company's October group bill and its members in Account ID order
@@ -264,7 +264,7 @@ struct PaymentTests {
 
     // MARK: - Idempotency
 
-    @Test("a double-clicked pay form makes one payment and one checkout", arguments: TestDatabases.engines)
+    @Test("a double-clicked pay form makes one payment and one checkout", arguments: TestDatabase.engines)
     func doubleClick(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given the bill page, with its form's idempotency key
@@ -287,7 +287,7 @@ struct PaymentTests {
         }
     }
 
-    @Test("50 concurrent identical POST /api/v1/payment with one Idempotency-Key make one payment, the same answer for all", arguments: TestDatabases.engines)
+    @Test("50 concurrent identical POST /api/v1/payment with one Idempotency-Key make one payment, the same answer for all", arguments: TestDatabase.engines)
     func concurrentRequests(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
@@ -342,7 +342,7 @@ struct PaymentTests {
         }
     }
 
-    @Test("the request repeated after the bill was paid finds its payment instead of starting another", arguments: TestDatabases.engines)
+    @Test("the request repeated after the bill was paid finds its payment instead of starting another", arguments: TestDatabase.engines)
     func repeatedAfterSuccess(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a paid bill
@@ -504,7 +504,7 @@ struct PaymentTests {
         }
     }
 
-    @Test("a refreshed return page after success makes no second receipt", arguments: TestDatabases.engines)
+    @Test("a refreshed return page after success makes no second receipt", arguments: TestDatabase.engines)
     func refreshedReturn(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given
@@ -525,7 +525,7 @@ struct PaymentTests {
 
     // MARK: - Webhooks
 
-    @Test("a validly signed event delivered 100 times is processed once: one payment settled, one receipt", arguments: TestDatabases.engines)
+    @Test("a validly signed event delivered 100 times is processed once: one payment settled, one receipt", arguments: TestDatabase.engines)
     func webhookDeliveredManyTimes(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a paid checkout the browser never came back from

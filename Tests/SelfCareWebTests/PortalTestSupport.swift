@@ -341,7 +341,7 @@ extension WebTest {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-portal-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (url, drop) = try await TestDatabases.fresh(engine, in: folder)
+        let (url, drop) = try await TestDatabase.fresh(engine, in: folder)
         let clock = MutableClock()
         let database: Database
         do { database = try await Database.open(url, logger: logger) } catch {

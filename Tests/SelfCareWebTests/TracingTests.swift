@@ -14,7 +14,7 @@ import Testing
 @Suite("Tracing")
 struct TracingTests {
     @Test("a request from a trusted proxy reaches a collector as a span continuing the caller's trace, statements as children",
-          arguments: TestDatabases.engines)
+          arguments: TestDatabase.engines)
     func requestReachesCollector(engine: DatabaseEngine) async throws {
         // given a collector, and a trusted proxy (the test client on loopback) that sends its own trace context
         let collector = OTLPCollector()

@@ -68,7 +68,7 @@ package struct RegistrationService: Sendable {
                 let warning = Notices.registrationAttempt(to: number, helpline: branding.helpline, operatorName: branding.operatorName,
                                                           language: form.language)
                 let warned = try await OutboxRepository().count(
-                    purpose: warning.purpose, recipient: warning.recipient, since: now.addingTimeInterval(-3600), on: db)
+                    purpose: warning.purpose, recipient: warning.message.recipient, since: now.addingTimeInterval(-3600), on: db)
                 if warned == 0 {
                     try await OutboxRepository().enqueue(warning, now: now, on: db)
                 }

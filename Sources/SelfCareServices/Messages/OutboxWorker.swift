@@ -62,7 +62,7 @@ package struct OutboxWorker: Sendable {
                 }
                 handled += 1
                 group.addTask {
-                    do { return (message, .success(try await sender.send(message.outgoing))) } catch { return (message, .failure(error)) }
+                    do { return (message, .success(try await sender.send(message.message))) } catch { return (message, .failure(error)) }
                 }
             }
             for try await outcome in group { outcomes.append(outcome) }
@@ -82,17 +82,17 @@ package struct OutboxWorker: Sendable {
         for (message, result) in outcomes {
             switch result {
             case .success(let providerID):
-                let parts = message.channel == .sms ? providerID?.split(separator: " ").map(String.init) ?? [] : []
+                let parts = message.message.channel == .sms ? providerID?.split(separator: " ").map(String.init) ?? [] : []
                 handOvers.append(.init(id: message.id, providerMessageID: providerID, parts: parts))
-                logger.debug("message \(message.messageID) sent", metadata: [
-                    "channel": "\(message.channel.rawValue)", "purpose": "\(message.purpose)", "try": "\(message.attempts)",
+                logger.debug("message \(message.message.messageID) sent", metadata: [
+                    "channel": "\(message.message.channel.rawValue)", "purpose": "\(message.purpose)", "try": "\(message.attempts)",
                     "latency_s": "\(Int(now.timeIntervalSince(message.createdAt)))",
                 ])
             case .failure(let error):
                 let permanent = if case DeliveryError.permanent = error { true } else { false }
                 let retryAt = permanent || message.attempts >= maximumAttempts
                     ? nil : now.addingTimeInterval(Self.backoff(attempt: message.attempts))
-                logger.warning("message \(message.messageID) not delivered (try \(message.attempts)\(retryAt == nil ? ", given up" : "")): \(error)")
+                logger.warning("message \(message.message.messageID) not delivered (try \(message.attempts)\(retryAt == nil ? ", given up" : "")): \(error)")
                 failures.append((message, "\(error)", retryAt))
             }
         }
@@ -200,13 +200,5 @@ package actor OutboxReceiptRecorder: DeliveryReceiptRecorder {
             }
         }
         storing = false
-    }
-}
-
-extension OutboxMessage {
-    /// The message as a sender hands it over.
-    var outgoing: OutgoingMessage {
-        OutgoingMessage(messageID: messageID, channel: channel, recipient: recipient, subject: subject, body: body, htmlBody: htmlBody,
-                        language: language, attachment: attachment)
     }
 }

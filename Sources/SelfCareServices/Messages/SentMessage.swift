@@ -20,11 +20,11 @@ package struct SentMessage: Sendable, Hashable {
     package var carriesCode: Bool { ["activation", "passwordReset"].contains(purpose) }
 
     init(_ message: OutboxMessage) {
-        messageID = message.messageID
-        channel = message.channel
-        recipient = message.recipient
-        subject = message.subject
-        body = message.body
+        messageID = message.message.messageID
+        channel = message.message.channel
+        recipient = message.message.recipient
+        subject = message.message.subject
+        body = message.message.body
         purpose = message.purpose
         status = message.status
         createdAt = message.createdAt

@@ -264,12 +264,7 @@ package struct PaymentService: Sendable {
         guard WebhookSignature.verify(id: id, timestamp: timestamp, signatures: signature, body: body, secret: webhookSecret, now: now) else {
             return .rejected
         }
-        struct Event: Decodable {
-            struct Session: Decodable { var id: String }
-            var type: String
-            var data: Session
-        }
-        guard let event = try? JSONDecoder().decode(Event.self, from: body) else { return .rejected }
+        guard let event = try? JSONDecoder().decode(GatewayEvent.self, from: body) else { return .rejected }
         let payments = self.payments
         let fresh = try await database.transaction { db in try await payments.recordEvent(id: id, type: event.type, now: now, on: db) }
         guard fresh else { return .duplicate }

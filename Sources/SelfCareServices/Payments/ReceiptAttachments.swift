@@ -1,3 +1,4 @@
+import SelfCareCore
 import SelfCareDocuments
 import SelfCareMessaging
 import SelfCareStore

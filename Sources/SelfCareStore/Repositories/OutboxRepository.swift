@@ -4,12 +4,8 @@ import SQLKit
 
 /// A message to queue: written in the same transaction as the event that causes it.
 package struct NewOutboxMessage: Sendable, Hashable {
-    package var channel: MessageChannel
-    package var recipient: String
-    package var subject: String?
-    package var body: String
-    package var htmlBody: String?
-    package var language: Language
+    /// What the protocol client will hand over; its id is made here, unique per message.
+    package var message: OutgoingMessage
     /// Why the message exists (`activationCode`, `billReady`, …), for the user's notification log.
     package var purpose: String
     package var userID: Int64?
@@ -17,39 +13,26 @@ package struct NewOutboxMessage: Sendable, Hashable {
     package var clientRowID: Int64?
     /// Lower goes first: one-time codes (0) overtake bill notices (5).
     package var priority: Int64
-    /// What an e-mail carries, found when it is sent (`payment:<id>` attaches that payment's receipt PDF).
-    package var attachment: String?
 
     package init(channel: MessageChannel, recipient: String, subject: String? = nil, body: String, htmlBody: String? = nil,
                  language: Language, purpose: String, userID: Int64? = nil, accountRowID: Int64? = nil, clientRowID: Int64? = nil,
                  priority: Int64 = 5, attachment: String? = nil) {
-        self.channel = channel
-        self.recipient = recipient
-        self.subject = subject
-        self.body = body
-        self.htmlBody = htmlBody
-        self.language = language
+        message = OutgoingMessage(
+            messageID: UUID().uuidString.lowercased(), channel: channel, recipient: recipient, subject: subject, body: body,
+            htmlBody: htmlBody, language: language, attachment: attachment)
         self.purpose = purpose
         self.userID = userID
         self.accountRowID = accountRowID
         self.clientRowID = clientRowID
         self.priority = priority
-        self.attachment = attachment
     }
 }
 
-/// A queued message as stored.
+/// A queued message as stored: the message itself, and how its delivery stands.
 package struct OutboxMessage: Sendable, Hashable {
     package var id: Int64
-    package var messageID: String
-    package var channel: MessageChannel
-    package var recipient: String
-    package var subject: String?
-    package var body: String
-    package var htmlBody: String?
-    package var language: Language
+    package var message: OutgoingMessage
     package var purpose: String
-    package var attachment: String?
     package var status: String
     /// Tries so far, this one included once claimed.
     package var attempts: Int64
@@ -58,20 +41,12 @@ package struct OutboxMessage: Sendable, Hashable {
     package var deliveredAt: Date?
 
     package init(
-        id: Int64, messageID: String, channel: MessageChannel, recipient: String, subject: String?, body: String, htmlBody: String?,
-        language: Language, purpose: String, attachment: String?, status: String, attempts: Int64, createdAt: Date,
+        id: Int64, message: OutgoingMessage, purpose: String, status: String, attempts: Int64, createdAt: Date,
         sentAt: Date? = nil, deliveredAt: Date? = nil
     ) {
         self.id = id
-        self.messageID = messageID
-        self.channel = channel
-        self.recipient = recipient
-        self.subject = subject
-        self.body = body
-        self.htmlBody = htmlBody
-        self.language = language
+        self.message = message
         self.purpose = purpose
-        self.attachment = attachment
         self.status = status
         self.attempts = attempts
         self.createdAt = createdAt
@@ -94,10 +69,11 @@ package struct OutboxRepository: Sendable {
             for (index, message) in chunk.enumerated() {
                 query.appendInterpolation(index == 0 ? " " as SQLQueryString : ", " as SQLQueryString)
                 query.appendInterpolation("""
-                    (\(bind: UUID().uuidString.lowercased()), \(bind: message.channel.rawValue), \(bind: message.recipient),
-                    \(bind: message.subject), \(bind: message.body), \(bind: message.htmlBody), \(bind: message.language.rawValue),
-                    \(bind: message.purpose), \(bind: message.userID), \(bind: message.accountRowID), \(bind: message.clientRowID),
-                    \(bind: message.priority), \(bind: message.attachment), 'queued', 0, \(bind: now.storedSeconds), \(bind: now.storedSeconds))
+                    (\(bind: message.message.messageID), \(bind: message.message.channel.rawValue), \(bind: message.message.recipient),
+                    \(bind: message.message.subject), \(bind: message.message.body), \(bind: message.message.htmlBody),
+                    \(bind: message.message.language.rawValue), \(bind: message.purpose), \(bind: message.userID),
+                    \(bind: message.accountRowID), \(bind: message.clientRowID), \(bind: message.priority),
+                    \(bind: message.message.attachment), 'queued', 0, \(bind: now.storedSeconds), \(bind: now.storedSeconds))
                     """ as SQLQueryString)
             }
             try await db.raw(query).run()
@@ -409,11 +385,13 @@ package struct OutboxRepository: Sendable {
 
     static func message(from row: any SQLRow) throws -> OutboxMessage {
         OutboxMessage(
-            id: try row.value("id"), messageID: try row.value("message_id"),
-            channel: MessageChannel(rawValue: try row.value("channel")) ?? .sms,
-            recipient: try row.value("recipient"), subject: try row.optional("subject"), body: try row.value("body"),
-            htmlBody: try row.optional("html_body"), language: Language(rawValue: try row.value("language")) ?? .default,
-            purpose: try row.value("purpose"), attachment: try row.optional("attachment"), status: try row.value("status"),
+            id: try row.value("id"),
+            message: OutgoingMessage(
+                messageID: try row.value("message_id"), channel: MessageChannel(rawValue: try row.value("channel")) ?? .sms,
+                recipient: try row.value("recipient"), subject: try row.optional("subject"), body: try row.value("body"),
+                htmlBody: try row.optional("html_body"), language: Language(rawValue: try row.value("language")) ?? .default,
+                attachment: try row.optional("attachment")),
+            purpose: try row.value("purpose"), status: try row.value("status"),
             attempts: try row.value("attempts"), createdAt: Date(storedSeconds: try row.value("created_at")),
             sentAt: try row.optional("sent_at", as: Int64.self).map(Date.init(storedSeconds:)),
             deliveredAt: try row.optional("delivered_at", as: Int64.self).map(Date.init(storedSeconds:)))

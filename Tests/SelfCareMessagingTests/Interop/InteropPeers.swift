@@ -232,7 +232,7 @@ extension Database {
     func outboxStatuses() async throws -> [String: String] {
         try await read { db in
             try await OutboxRepository().recent(limit: 10_000, on: db)
-        }.reduce(into: [:]) { $0[$1.messageID] = $1.status }
+        }.reduce(into: [:]) { $0[$1.message.messageID] = $1.status }
     }
 
     func enqueue(_ messages: [NewOutboxMessage], at now: Date) async throws {

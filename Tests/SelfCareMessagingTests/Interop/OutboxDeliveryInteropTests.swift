@@ -76,9 +76,9 @@ struct OutboxDeliveryInteropTests {
             // then (the receipts come on the link after the submissions, so they are awaited)
             let statuses = try await Self.waitForFinalStatuses(database, count: 2)
             let messages = try await database.read { db in try await OutboxRepository().recent(limit: 10, on: db) }
-            #expect(statuses[messages.first { $0.recipient == first }!.messageID] == "delivered")
-            #expect(statuses[messages.first { $0.recipient == second }!.messageID] == "failed")
-            #expect(messages.first { $0.recipient == first }?.deliveredAt != nil)
+            #expect(statuses[messages.first { $0.message.recipient == first }!.message.messageID] == "delivered")
+            #expect(statuses[messages.first { $0.message.recipient == second }!.message.messageID] == "failed")
+            #expect(messages.first { $0.message.recipient == first }?.deliveredAt != nil)
             await delivered.shutdown()
             await undelivered.shutdown()
             await database.close()

@@ -135,7 +135,7 @@ struct HubDeliveryTests {
         }
     }
 
-    @Test("ten receivers that never answer hold up no other subscriber's events", .timeLimit(.minutes(5)), arguments: TestDatabases.engines)
+    @Test("ten receivers that never answer hold up no other subscriber's events", .timeLimit(.minutes(5)), arguments: TestDatabase.engines)
     func stalledReceiversIsolated(engine: DatabaseEngine) async throws {
         let stalled = HoldingReceiver()
         let company = AnsweringReceiver()
@@ -171,7 +171,7 @@ struct HubDeliveryTests {
     }
 
     @Test("while one instance's call is in flight, another instance sends nothing of that subscription", .timeLimit(.minutes(5)),
-          arguments: TestDatabases.engines)
+          arguments: TestDatabase.engines)
     func oneSenderPerSubscription(engine: DatabaseEngine) async throws {
         let receiver = HoldingReceiver()
         try await receiver.serve { port in

@@ -14,7 +14,7 @@ import Testing
 struct ClientIDAtRestTests {
     static let company = Subscribers.companyClientID
 
-    @Test("after a registration, failed logins and a reset with a Client ID, no table and no message holds it", arguments: TestDatabases.engines)
+    @Test("after a registration, failed logins and a reset with a Client ID, no table and no message holds it", arguments: TestDatabase.engines)
     func neverInClear(engine: DatabaseEngine) async throws {
         try await WebTest.withPortal(engine: engine) { portal in
             // given
@@ -74,7 +74,8 @@ struct ClientIDAtRestTests {
 
     @Test("a database whose Client IDs were stored as bare SHA-256 is converted once to keyed digests, and logins go on working")
     func legacyDigestsConverted() async throws {
-        try await TestDatabasesFixture.withMigrated { database in
+        try await TestDatabase.with(.sqlite) { test in
+            let database = test.database
             // given a client stored the old way, and an audit event naming its Client ID in clear
             let clientID = Subscribers.companyClientID
             try await database.transaction { db in
@@ -101,23 +102,5 @@ struct ClientIDAtRestTests {
             #expect(identifier == key.subject(clientID))
             #expect(other != nil)
         }
-    }
-}
-
-/// A migrated, empty database of its own.
-enum TestDatabasesFixture {
-    static func withMigrated(_ body: @Sendable (Database) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfcare-keyring-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try await Database.open(.sqlite(path: folder.appendingPathComponent("k.sqlite").path), logger: WebTest.logger)
-        do {
-            try await Migrator(database: database).migrate(now: Subscribers.start)
-            try await body(database)
-        } catch {
-            await database.close()
-            throw error
-        }
-        await database.close()
     }
 }

@@ -36,7 +36,7 @@ struct DemoDataInProductionTests {
         _ engine: DatabaseEngine = .sqlite, in folder: URL, reference: String = "DEMO-IND-001"
     ) async throws -> (DatabaseURL, @Sendable () async -> Void) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let (url, drop) = try await TestDatabases.fresh(engine, in: folder)
+        let (url, drop) = try await TestDatabase.fresh(engine, in: folder)
         let database: Database
         do { database = try await Database.open(url, logger: WebTest.logger) } catch {
             await drop()
@@ -68,7 +68,7 @@ struct DemoDataInProductionTests {
     }
 
     @Test("the portal in production on a database holding demo clients refuses to start, naming the problem and the flag",
-          arguments: TestDatabases.engines)
+          arguments: TestDatabase.engines)
     func refused(engine: DatabaseEngine) async throws {
         // given
         let folder = Self.folder()
@@ -90,7 +90,7 @@ struct DemoDataInProductionTests {
     }
 
     @Test("production serves a database whose client references only look like the demo's",
-          arguments: TestDatabases.engines, ["demo-IND-001", "XDEMO-IND-001", "DEMO"])
+          arguments: TestDatabase.engines, ["demo-IND-001", "XDEMO-IND-001", "DEMO"])
     func lookAlikeServed(engine: DatabaseEngine, reference: String) async throws {
         // given
         let folder = Self.folder()

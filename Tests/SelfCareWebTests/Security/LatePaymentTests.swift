@@ -16,7 +16,7 @@ struct LatePaymentTests {
     static let visa = FakeCardGateway.Outcome.paid(brand: "visa", last4: "4242")
 
     @Test("a payment given up on, whose bill was paid meanwhile, becomes a credit when the gateway says it was paid",
-          arguments: TestDatabases.engines)
+          arguments: TestDatabase.engines)
     func lateSuccessBecomesCredit(engine: DatabaseEngine) async throws {
         try await Payments.withPortal(engine: engine) { portal, gateway in
             // given a first payment of Aline's bill that this side ended unpaid (its card page was not opened in time)

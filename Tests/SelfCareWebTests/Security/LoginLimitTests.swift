@@ -15,7 +15,7 @@ import Testing
 struct LoginLimitTests {
     static let aline = Subscribers.aline.rawValue
 
-    @Test("30 concurrent wrong passwords for one Account ID: 5 are checked, 25 are told to wait", arguments: TestDatabases.engines)
+    @Test("30 concurrent wrong passwords for one Account ID: 5 are checked, 25 are told to wait", arguments: TestDatabase.engines)
     func concurrentGuesses(engine: DatabaseEngine) async throws {
         try await WebTest.withPortal(engine: engine) { portal in
             // given
@@ -38,7 +38,7 @@ struct LoginLimitTests {
     }
 
     @Test("behind a trusted proxy, failures are counted per forwarded address: the 31st from one address waits, another does not",
-          arguments: TestDatabases.engines)
+          arguments: TestDatabase.engines)
     func perAddress(engine: DatabaseEngine) async throws {
         try await WebTest.withPortal(engine: engine, framework: .live, configure: { $0.trustedProxies = try! TrustedProxies("127.0.0.1, ::1") }) { portal in
             // given 30 failed logins from one address, each for another identifier
@@ -68,7 +68,7 @@ struct LoginLimitTests {
     }
 
     @Test("failures from many addresses of one IPv6 /64 are counted together; the next /64 is not held back",
-          arguments: TestDatabases.engines)
+          arguments: TestDatabase.engines)
     func perIPv6Network(engine: DatabaseEngine) async throws {
         var policy = LoginThrottlePolicy()
         policy.failuresPerAddress = 3

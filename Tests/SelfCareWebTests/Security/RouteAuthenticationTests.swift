@@ -14,7 +14,7 @@ import Testing
 struct RouteAuthenticationTests {
     static let aline = Subscribers.aline.rawValue
 
-    @Test("//api/v1/customerBill with the page session cookie is 401, not the subscriber's bills", arguments: TestDatabases.engines)
+    @Test("//api/v1/customerBill with the page session cookie is 401, not the subscriber's bills", arguments: TestDatabase.engines)
     func doubleSlashWithCookie(engine: DatabaseEngine) async throws {
         try await Billing.withPortal(engine: engine) { portal in
             // given a browser logged in to the pages
@@ -49,7 +49,7 @@ struct RouteAuthenticationTests {
         }
     }
 
-    @Test("an API token is not a page session, and a page session is not an API token", arguments: TestDatabases.engines)
+    @Test("an API token is not a page session, and a page session is not an API token", arguments: TestDatabase.engines)
     func kindsAreKept(engine: DatabaseEngine) async throws {
         try await Billing.withPortal(engine: engine) { portal in
             // given one token of each kind for the same login

@@ -33,7 +33,7 @@ struct UsageRangeTests {
     }
 
     /// Today in the billing world is 20 November 2026.
-    @Test("13 periods up to today are answered, paged in SQL with the total in X-Total-Count", arguments: TestDatabases.engines)
+    @Test("13 periods up to today are answered, paged in SQL with the total in X-Total-Count", arguments: TestDatabase.engines)
     func thirteenPeriodsPaged(engine: DatabaseEngine) async throws {
         try await Billing.withPortal(engine: engine) { portal in
             // given every record of Aline's over the longest range allowed

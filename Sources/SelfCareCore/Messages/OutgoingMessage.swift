@@ -1,19 +1,18 @@
-import SelfCareCore
 
 /// One SMS or e-mail to hand to an SMSC, a relay or the dev sink.
-package struct OutgoingMessage: Sendable, Hashable {
+public struct OutgoingMessage: Sendable, Hashable {
     /// Unique per message: the e-mail's `Message-ID`, the SMS's reference, the dev sink's provider id.
-    package var messageID: String
-    package var channel: MessageChannel
-    package var recipient: String
-    package var subject: String?
-    package var body: String
-    package var htmlBody: String?
-    package var language: Language
+    public var messageID: String
+    public var channel: MessageChannel
+    public var recipient: String
+    public var subject: String?
+    public var body: String
+    public var htmlBody: String?
+    public var language: Language
     /// What an e-mail carries, found when it is sent (`payment:<id>`).
-    package var attachment: String?
+    public var attachment: String?
 
-    package init(
+    public init(
         messageID: String, channel: MessageChannel, recipient: String, subject: String?, body: String, htmlBody: String? = nil,
         language: Language, attachment: String? = nil
     ) {
