@@ -58,16 +58,3 @@ func printJSON(_ value: some Encodable) {
     let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
     FileHandle.standardOutput.write(data + Data("\n".utf8))
 }
-
-/// A generator of system randomness that can be shared across tasks.
-struct SystemRandom: Sendable {
-    func accountID() -> SelfCareCore.AccountID {
-        var generator = SystemRandomNumberGenerator()
-        return .random(using: &generator)
-    }
-
-    func clientID() -> SelfCareCore.ClientID {
-        var generator = SystemRandomNumberGenerator()
-        return .random(using: &generator)
-    }
-}

@@ -202,7 +202,7 @@ package struct BillRunner: Sendable {
         try await HubPublisher().publish(.customerBillCreate, accounts: bills.map { bill in
             (bill.account.id, bill.account.clientRowID, {
                 HubEvents.billCreated(billNo: bill.number, accountID: bill.account.account.id.rawValue, period: period,
-                                      total: bill.amounts.total, state: bill.state, now: now)
+                                      amounts: bill.amounts, state: bill.state, now: now)
             })
         }, now: now, on: db)
         for (client, groupBillID) in groupBills {

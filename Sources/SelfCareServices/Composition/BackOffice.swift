@@ -91,8 +91,9 @@ package struct BackOffice: Sendable {
 
     // MARK: - Imports
 
-    package func importCustomers(file: String, now: Date, newAccountID: @escaping @Sendable () -> AccountID) async throws -> CustomerImporter.Report {
-        try await CustomerImporter(database: database, newAccountID: newAccountID).importFile(at: file, now: now)
+    /// Creates or updates clients, accounts and lines; new accounts get Account IDs drawn from the system's randomness.
+    package func importCustomers(file: String, now: Date) async throws -> CustomerImporter.Report {
+        try await CustomerImporter(database: database, newAccountID: Self.randomAccountID).importFile(at: file, now: now)
     }
 
     package func importPlans(file: String, now: Date) async throws -> [PlanImporter.ImportedVersion] {
@@ -111,14 +112,24 @@ package struct BackOffice: Sendable {
     // MARK: - Clients
 
     /// Issues (or re-issues) the Client ID of the client `reference`; the previous one stops working.
-    package func issueClientID(client reference: String, now: Date, newClientID: @escaping @Sendable () -> ClientID) async throws -> ClientID {
-        try await ClientIDIssuer(database: database, key: try await clientIDKey(now: now), newClientID: newClientID)
+    package func issueClientID(client reference: String, now: Date) async throws -> ClientID {
+        try await ClientIDIssuer(database: database, key: try await clientIDKey(now: now), newClientID: Self.randomClientID)
             .issue(clientReference: reference, now: now)
     }
 
     /// Loads the deterministic demo data set.
     package func seedDemo(seed: UInt64, now: Date, progress: @escaping @Sendable (String) -> Void) async throws -> DemoLoader.Identifiers {
         try await DemoLoader(database: database, clientIDKey: try await clientIDKey(now: now)).load(seed: seed, now: now, log: progress)
+    }
+
+    @Sendable private static func randomAccountID() -> AccountID {
+        var generator = SystemRandomNumberGenerator()
+        return .random(using: &generator)
+    }
+
+    @Sendable private static func randomClientID() -> ClientID {
+        var generator = SystemRandomNumberGenerator()
+        return .random(using: &generator)
     }
 
     /// The key Client IDs are stored with: `SELFCARE_CLIENT_ID_KEY` (the portal's), else the database's own

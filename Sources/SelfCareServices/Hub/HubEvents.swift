@@ -13,31 +13,11 @@ package enum HubEvents {
     }
 
     struct BillPayload: Encodable {
-        struct Bill: Encodable {
-            var id: String
-            var href: String
-            var billNo: String
-            var state: String
-            var period: String
-            var billDate: String
-            var paymentDueDate: String
-            var billingAccount: ResourceReference
-            var taxIncludedAmount: MoneyAmount
-            var amountDue: MoneyAmount
-        }
-
-        var customerBill: Bill
+        var customerBill: CustomerBillResource
     }
 
     struct PaymentPayload: Encodable {
-        struct Payment: Encodable {
-            var id: String
-            var href: String
-            var status: String
-            var totalAmount: MoneyAmount
-        }
-
-        var payment: Payment
+        var payment: PaymentResource
     }
 
     struct ThresholdPayload: Encodable {
@@ -51,24 +31,23 @@ package enum HubEvents {
         var usageThreshold: Threshold
     }
 
-    /// `CustomerBillCreateEvent` for a bill just issued.
+    /// `CustomerBillCreateEvent` for a bill just issued: the bill as `GET /api/v1/customerBill/{id}` reads it.
     static func billCreated(
-        billNo: String, accountID: String, period: BillingPeriod, total: Money, state: BillState, now: Date
+        billNo: String, accountID: String, period: BillingPeriod, amounts: BillAmounts, state: BillState, now: Date
     ) -> (id: String, body: String) {
         let id = "bill-created-\(billNo)"
-        let bill = BillPayload.Bill(
-            id: billNo, href: "/api/v1/customerBill/\(billNo)", billNo: billNo, state: state.rawValue, period: period.description,
-            billDate: BillAmounts.billDate(for: period).description, paymentDueDate: BillAmounts.dueDate(for: period).description,
-            billingAccount: ResourceReference(id: accountID, href: "/api/v1/billingAccount/\(accountID)"), taxIncludedAmount: MoneyAmount(total),
-            amountDue: MoneyAmount(total))
+        let bill = CustomerBillResource(
+            billNo: billNo, accountID: accountID, period: period.description, billDate: BillAmounts.billDate(for: period).description,
+            dueDate: BillAmounts.dueDate(for: period).description, state: state, monthlyFee: amounts.monthlyFee,
+            usageCharges: amounts.usageCharges, amountExcludingVAT: amounts.amountExcludingVAT, vat: amounts.vat, total: amounts.total,
+            remaining: amounts.total, lines: nil)
         return (id, encode(Envelope(eventId: id, eventTime: Timestamp.format(now), eventType: HubEventType.customerBillCreate.rawValue,
                                     event: BillPayload(customerBill: bill))))
     }
 
-    /// `PaymentStateChangeEvent` for a payment that reached `status`.
-    static func paymentChanged(paymentID: String, status: String, amount: Money, now: Date) -> (id: String, body: String) {
-        let id = "payment-\(paymentID)-\(status)"
-        let payment = PaymentPayload.Payment(id: paymentID, href: "/api/v1/payment/\(paymentID)", status: status, totalAmount: MoneyAmount(amount))
+    /// `PaymentStateChangeEvent` for a payment that reached `status`: the payment as `GET /api/v1/payment/{id}` reads it.
+    static func paymentChanged(_ payment: PaymentResource, now: Date) -> (id: String, body: String) {
+        let id = "payment-\(payment.id)-\(payment.status)"
         return (id, encode(Envelope(eventId: id, eventTime: Timestamp.format(now), eventType: HubEventType.paymentStateChange.rawValue,
                                     event: PaymentPayload(payment: payment))))
     }

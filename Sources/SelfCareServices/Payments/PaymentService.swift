@@ -253,7 +253,11 @@ package struct PaymentService: Sendable {
             let status: StoredPayment.Status = checkout.isPaid ? .succeeded : .failed
             try await HubPublisher().publish(
                 .paymentStateChange, userID: locked.userID,
-                event: HubEvents.paymentChanged(paymentID: locked.id, status: status.rawValue, amount: locked.amount, now: now), now: now, on: db)
+                event: HubEvents.paymentChanged(PaymentResource(
+                    id: locked.id, status: status.rawValue, amount: locked.amount, createdAt: locked.createdAt, redirectURL: nil,
+                    cardBrand: checkout.card?.brand, cardLast4: checkout.card?.last4,
+                    failureCode: checkout.isPaid ? nil : checkout.failureCode ?? (checkout.status == "expired" ? "expired" : "failed")),
+                    now: now), now: now, on: db)
         }
         return try await database.read { db in try await payments.payment(id: paymentID, on: db) }
     }

@@ -10,9 +10,8 @@ struct ImportCustomers: AsyncParsableCommand {
     @Argument(help: "The customers file (CSV with header).") var file: String
 
     func run() async throws {
-        let random = SystemRandom()
         let report = try await withBackOffice(database) { office in
-            try await office.importCustomers(file: file, now: Date(), newAccountID: random.accountID)
+            try await office.importCustomers(file: file, now: Date())
         }
         printJSON(report)
         if !report.rejected.isEmpty {

@@ -11,9 +11,8 @@ struct IssueClientID: AsyncParsableCommand {
     @Option(name: .long, help: "The client's reference (client_ref).") var client: String
 
     func run() async throws {
-        let random = SystemRandom()
         let clientID = try await withBackOffice(database) { office in
-            try await office.issueClientID(client: client, now: Date(), newClientID: random.clientID)
+            try await office.issueClientID(client: client, now: Date())
         }
         print(clientID.grouped)
     }

@@ -52,9 +52,15 @@ struct Serve: AsyncParsableCommand {
             sandboxGateway: sandboxGateway != nil)
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(
-                configuration: configuration, logger: logger, dependencies: dependencies,
-                onServerRunning: { _ in FileHandle.standardOutput.write(Data((banner.text + "\n").utf8)) })
+            let system = try await PortalSystem.start(configuration: configuration, dependencies: dependencies, logger: logger)
+            do {
+                app = try await buildApplication(
+                    system: system, logger: logger,
+                    onServerRunning: { _ in FileHandle.standardOutput.write(Data((banner.text + "\n").utf8)) })
+            } catch {
+                await system.close()
+                throw error
+            }
         } catch {
             // The portal will not run: what was opened for it is closed, and the reason is said in one line.
             await sandboxGateway?.close()

@@ -2,25 +2,6 @@ import Foundation
 import SelfCareCore
 import SelfCareServices
 
-/// The totals of one charge class: a bill's usage line, or the open period's charges so far.
-struct APIChargeLine: Encodable {
-    var chargeClass: String
-    var records: Int64
-    var quantity: Int64
-    var includedQuantity: Int64
-    var unit: String
-    var amount: MoneyAmount
-
-    init(_ line: ChargeLine) {
-        chargeClass = line.chargeClass.rawValue
-        records = line.records
-        quantity = line.quantity
-        includedQuantity = line.includedQuantity
-        unit = line.chargeClass.unit.rawValue
-        amount = MoneyAmount(line.amount)
-    }
-}
-
 /// TMF666 billingAccount.
 struct APIBillingAccount: Encodable {
     var id: String
@@ -110,7 +91,7 @@ struct APIUsageSummary: Encodable {
     var sms: Meter
     var data: Meter
     var charges: MoneyAmount
-    var chargesByClass: [APIChargeLine]
+    var chargesByClass: [ChargeLineResource]
 
     init(account: AccountView, consumption: UsageService.Consumption) {
         let rating = consumption.rating
@@ -120,69 +101,7 @@ struct APIUsageSummary: Encodable {
         sms = Meter(used: rating.sms.used, allowance: rating.sms.allowance, remaining: rating.sms.remaining, unit: "message")
         data = Meter(used: rating.dataBytes.used, allowance: rating.dataBytes.allowance, remaining: rating.dataBytes.remaining, unit: "byte")
         charges = MoneyAmount(rating.usageCharges)
-        chargesByClass = rating.lines.map(APIChargeLine.init)
-    }
-}
-
-/// TMF678 customerBill.
-struct APICustomerBill: Encodable {
-    struct Period: Encodable {
-        var startDateTime: String
-        var endDateTime: String
-    }
-
-    struct TaxItem: Encodable {
-        var taxCategory = "VAT"
-        var taxRate = 0.15
-        var taxAmount: MoneyAmount
-    }
-
-    struct Document: Encodable {
-        var mimeType: String
-        var href: String
-    }
-
-    var id: String
-    var href: String
-    var billNo: String
-    var billDate: String
-    var paymentDueDate: String
-    var billingPeriod: Period?
-    var state: String
-    var billingAccount: ResourceReference
-    var monthlyFee: MoneyAmount
-    var usageCharges: MoneyAmount
-    var taxExcludedAmount: MoneyAmount
-    var taxItem: [TaxItem]
-    var taxIncludedAmount: MoneyAmount
-    var amountDue: MoneyAmount
-    var remainingAmount: MoneyAmount
-    var billLines: [APIChargeLine]?
-    var billDocument: [Document]
-
-    init(_ bill: BillView, lines: [ChargeLine]?) {
-        id = bill.billNo
-        href = "/api/v1/customerBill/\(bill.billNo)"
-        billNo = bill.billNo
-        billDate = bill.billDate
-        paymentDueDate = bill.dueDate
-        billingPeriod = (try? BillingPeriod(bill.period)).map {
-            Period(startDateTime: Timestamp.format($0.start), endDateTime: Timestamp.format($0.end))
-        }
-        state = bill.state.rawValue
-        billingAccount = ResourceReference(id: bill.accountID, href: "/api/v1/billingAccount/\(bill.accountID)")
-        monthlyFee = MoneyAmount(bill.monthlyFee)
-        usageCharges = MoneyAmount(bill.usageCharges)
-        taxExcludedAmount = MoneyAmount(bill.amountExcludingVAT)
-        taxItem = [TaxItem(taxAmount: MoneyAmount(bill.vat))]
-        taxIncludedAmount = MoneyAmount(bill.total)
-        amountDue = MoneyAmount(bill.total)
-        remainingAmount = MoneyAmount(bill.remaining)
-        billLines = lines?.map(APIChargeLine.init)
-        billDocument = [
-            Document(mimeType: "application/pdf", href: "/api/v1/customerBill/\(bill.billNo)/document?format=pdf"),
-            Document(mimeType: "text/csv", href: "/api/v1/customerBill/\(bill.billNo)/document?format=csv"),
-        ]
+        chargesByClass = rating.lines.map(ChargeLineResource.init)
     }
 }
 
@@ -199,8 +118,8 @@ struct APIGroupBill: Encodable {
     var taxIncludedAmount: MoneyAmount
     var amountDue: MoneyAmount
     var remainingAmount: MoneyAmount
-    var customerBill: [APICustomerBill]?
-    var billDocument: [APICustomerBill.Document]
+    var customerBill: [CustomerBillResource]?
+    var billDocument: [CustomerBillResource.Document]
 
     init(_ group: GroupBillView, members: [BillView]?) {
         id = group.groupBillNo
@@ -214,7 +133,7 @@ struct APIGroupBill: Encodable {
         taxIncludedAmount = MoneyAmount(group.total)
         amountDue = MoneyAmount(group.total)
         remainingAmount = MoneyAmount(group.remaining)
-        customerBill = members?.map { APICustomerBill($0, lines: nil) }
+        customerBill = members?.map { CustomerBillResource($0, lines: nil) }
         billDocument = [
             .init(mimeType: "application/pdf", href: "/api/v1/groupBill/\(group.groupBillNo)/document?format=pdf"),
             .init(mimeType: "text/csv", href: "/api/v1/groupBill/\(group.groupBillNo)/document?format=csv"),

@@ -88,13 +88,13 @@ struct BillingAPIController {
         }
         let (offset, limit) = try paging(request, defaultLimit: 100)
         let bills = try await self.bills.bills(identity, account: account, state: state, offset: offset, limit: limit)
-        return try JSONResponse.make(bills.map { APICustomerBill($0, lines: nil) })
+        return try JSONResponse.make(bills.map { CustomerBillResource($0, lines: nil) })
     }
 
     @Sendable func customerBill(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.apiIdentity()
         guard let (bill, lines) = try await self.bills.bill(try context.parameters.require("id"), for: identity) else { throw notFound }
-        return try JSONResponse.make(APICustomerBill(bill, lines: lines))
+        return try JSONResponse.make(CustomerBillResource(bill, lines: lines))
     }
 
     @Sendable func customerBillDocument(_ request: Request, context: AppRequestContext) async throws -> Response {

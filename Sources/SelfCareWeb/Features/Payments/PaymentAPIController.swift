@@ -41,35 +41,6 @@ struct PaymentAPIController {
         var returnUrl: String?
     }
 
-    struct Answer: Encodable {
-        struct Allocation: Encodable {
-            var billNo: String
-            var billingAccount: ResourceReference
-            var amount: MoneyAmount
-        }
-
-        struct Card: Encodable {
-            var brand: String
-            var last4: String
-        }
-
-        struct Receipt: Encodable {
-            var receiptNo: String
-            var href: String
-        }
-
-        var id: String
-        var href: String
-        var status: String
-        var amount: MoneyAmount
-        var redirectUrl: String?
-        var paymentDate: String
-        var card: Card?
-        var failureCode: String?
-        var allocations: [Allocation]?
-        var receipt: Receipt?
-    }
-
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.post("payment", use: createPayment)
         router.get("payment/{id}", use: payment)
@@ -140,17 +111,9 @@ struct PaymentAPIController {
 
     private var notFound: APIError { APIError(status: .notFound, code: "not_found", key: "paymentNotFound") }
 
-    private func answer(_ payment: PaymentView, withReceipt: Bool) async throws -> Answer {
-        var answer = Answer(
-            id: payment.id, href: "/api/v1/payment/\(payment.id)", status: payment.status.rawValue, amount: MoneyAmount(payment.amount),
-            redirectUrl: payment.status == .pending ? payment.redirectURL : nil, paymentDate: Timestamp.format(payment.createdAt),
-            card: payment.cardLast4.map { Answer.Card(brand: payment.cardBrand ?? "card", last4: $0) }, failureCode: payment.failureCode)
-        if withReceipt, let receipt = try await payments.receipt(forPayment: payment.id) {
-            answer.receipt = .init(receiptNo: receipt.number, href: "/api/v1/payment/\(payment.id)/receipt?format=pdf")
-            answer.allocations = receipt.allocations.map {
-                .init(billNo: $0.billNo, billingAccount: ResourceReference(id: $0.accountID, href: "/api/v1/billingAccount/\($0.accountID)"), amount: MoneyAmount($0.amount))
-            }
-        }
+    private func answer(_ payment: PaymentView, withReceipt: Bool) async throws -> PaymentResource {
+        var answer = PaymentResource(payment)
+        if withReceipt, let receipt = try await payments.receipt(forPayment: payment.id) { answer.add(receipt) }
         return answer
     }
 }
