@@ -149,8 +149,10 @@ struct BillCSVTests {
         group.msisdn = nil
         group.lines = []
         group.members = [
-            .init(accountID: DocumentFixture.accountID, msisdn: DocumentFixture.line, billNo: first.billNo, total: first.total),
-            .init(accountID: second, msisdn: secondLine, billNo: other.billNo, total: other.total),
+            .init(accountID: DocumentFixture.accountID, msisdn: DocumentFixture.line, billNo: first.billNo, monthlyFee: first.monthlyFee,
+                  usageCharges: first.amountExcludingVAT - first.monthlyFee, vat: first.vat, total: first.total),
+            .init(accountID: second, msisdn: secondLine, billNo: other.billNo, monthlyFee: other.monthlyFee,
+                  usageCharges: other.amountExcludingVAT - other.monthlyFee, vat: other.vat, total: other.total),
         ]
         group.amountExcludingVAT = first.amountExcludingVAT + other.amountExcludingVAT
         group.vat = first.vat + other.vat

@@ -67,8 +67,10 @@ struct DocumentDigestTests {
         group.planName = nil
         group.lines = []
         group.members = [
-            .init(accountID: DocumentFixture.accountID, msisdn: DocumentFixture.line, billNo: first.billNo, total: first.total),
-            .init(accountID: second, msisdn: secondLine, billNo: "B202610-0000002", total: DocumentFixture.money("573.85")),
+            .init(accountID: DocumentFixture.accountID, msisdn: DocumentFixture.line, billNo: first.billNo, monthlyFee: first.monthlyFee,
+                  usageCharges: first.amountExcludingVAT - first.monthlyFee, vat: first.vat, total: first.total),
+            .init(accountID: second, msisdn: secondLine, billNo: "B202610-0000002", monthlyFee: DocumentFixture.money("499.00"),
+                  usageCharges: .zero, vat: DocumentFixture.money("74.85"), total: DocumentFixture.money("573.85")),
         ]
         let records: ItemisedRecords = { each in
             try await each(DocumentFixture.accountID, DocumentFixture.line, firstRating.records)
@@ -88,7 +90,7 @@ struct DocumentDigestTests {
         let pdf = out.withLock { $0 }
 
         // then
-        #expect(Digest.hex(pdf) == "e07a9b4a406eb97c321b7625044e088b7a66a762f0db56a30342ed481faf4cae", "\(pdf.count) bytes")
+        #expect(Digest.hex(pdf) == "10f6181a382cb74edcf9d98e080d05109ca7fe4c4025e61a7fee104759af9d89", "\(pdf.count) bytes")
     }
 
     @Test("a receipt is the same PDF as before, byte for byte", arguments: [

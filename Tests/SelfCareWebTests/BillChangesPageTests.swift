@@ -45,27 +45,29 @@ struct BillChangesPageTests {
         }
     }
 
-    @Test("a group bill lists its lines that changed most first, each with why")
+    @Test("a group bill lists its lines largest change first, each with why, and finds a line by Account ID")
     func groupBill() async throws {
         try await Billing.withPortal { portal in
             // given
             try await Self.billNovemberWithNewPrices(portal)
             let browser = try await portal.signedInBrowser(Subscribers.companyClientID.grouped, acceptLanguage: "en")
-            let groups = try await portal.services.services.bills.groupBills(
-                try #require(try await portal.services.authentication.authenticate(token: try await portal.token(Subscribers.companyClientID.grouped), kind: .api)),
-                period: Billing.november.description)
-            let group = try #require(groups.first)
+            let identity = try #require(
+                try await portal.services.authentication.authenticate(token: try await portal.token(Subscribers.companyClientID.grouped), kind: .api))
+            let group = try #require(try await portal.services.services.bills.groupBills(identity, period: Billing.november.description).first)
+            let someone = Subscribers.companyAccounts[1]
 
             // when
             let page = try await browser.get("/group-bills/\(group.groupBillNo)")
+            let found = try await browser.get("/group-bills/\(group.groupBillNo)?q=\(someone.grouped.replacingOccurrences(of: " ", with: "+"))")
 
             // then
-            #expect(page.text.contains("Lines that changed most since the last bill"))
-            let rows = Page.rows(page.text, after: "Lines that changed most since the last bill")
-            #expect(!rows.isEmpty && rows.count <= 10)
-            let changes = try rows.map { row in abs(try Page.money(row[3]).cents) }
-            #expect(changes == changes.sorted(by: >))
-            #expect(rows.allSatisfy { !$0[4].isEmpty })
+            let rows = Page.rows(page.text, after: "The lines&#39; bills")
+            #expect(rows.count == Billing.companyAccountCount)
+            let changes = rows.compactMap { row in try? Page.money(row[3]) }.map { abs($0.cents) }
+            #expect(!changes.isEmpty && changes == changes.sorted(by: >))
+            #expect(rows.filter { $0[3] != "—" }.allSatisfy { !$0[4].isEmpty })
+            let match = Page.rows(found.text, after: "The lines&#39; bills")
+            #expect(match.count == 1 && match.first?[0] == someone.grouped)
         }
     }
 }

@@ -8,12 +8,19 @@ public struct BillDocument: Sendable {
         public var accountID: AccountID
         public var msisdn: MSISDN
         public var billNo: String
+        public var monthlyFee: Money
+        public var usageCharges: Money
+        /// The VAT of the member's own bill, rounded there: the group's VAT is the sum of these.
+        public var vat: Money
         public var total: Money
 
-        public init(accountID: AccountID, msisdn: MSISDN, billNo: String, total: Money) {
+        public init(accountID: AccountID, msisdn: MSISDN, billNo: String, monthlyFee: Money, usageCharges: Money, vat: Money, total: Money) {
             self.accountID = accountID
             self.msisdn = msisdn
             self.billNo = billNo
+            self.monthlyFee = monthlyFee
+            self.usageCharges = usageCharges
+            self.vat = vat
             self.total = total
         }
     }

@@ -25,10 +25,14 @@ public struct BillPDF: Sendable {
         let pdf = try PDFWriter(sink: { buffer.append($0) })
         var y = firstPage(pdf, document)
         try await buffer.flush()
-        var cursor = Cursor(y: y)
-        var rows = ItemisedRows(language: language, labels: labels)
         let title = labels(document.isGroupBill ? "document.groupBillTitle" : "document.billTitle")
         let header = RunningHeader(document, title: title, labels: labels)
+        var cursor = Cursor(y: y)
+        if document.isGroupBill {
+            try await memberList(document, pdf: pdf, cursor: &cursor, header: header, buffer: buffer)
+        }
+        var rows = ItemisedRows(language: language, labels: labels)
+        let members = Dictionary(document.members.map { ($0.accountID, $0) }, uniquingKeysWith: { first, _ in first })
         try await records { accountID, msisdn, rated in
             try cursor.ensureRoom(24 + 14 * Double(min(rated.count, 1)), pdf: pdf, header: { header.draw(pdf) })
             if document.isGroupBill || cursor.needsSectionTitle {
@@ -57,6 +61,11 @@ public struct BillPDF: Sendable {
                 }
                 rows.draw(usage, pdf, y: cursor.y)
                 cursor.y -= 12
+            }
+            if let member = members[accountID] {
+                try cursor.ensureRoom(16, pdf: pdf, header: { header.draw(pdf) })
+                self.subtotal(member, pdf: pdf, y: cursor.y)
+                cursor.y -= 16
             }
             try await buffer.flush()
         }
@@ -137,14 +146,10 @@ public struct BillPDF: Sendable {
             y -= 14
         }
         if document.isGroupBill {
-            for member in document.members {
-                if y < 200 { break }
-                row("\(member.accountID.grouped) · \(member.msisdn.formatted)", member.total, detail: member.billNo)
-            }
-            if document.members.count > 0, y < 200 {
-                pdf.text(labels("document.moreAccounts"), x: Self.margin + 6, y: y, size: 8.5, gray: 0.35)
-                y -= 14
-            }
+            let usageCharges = document.members.reduce(Money.zero) { $0 + $1.usageCharges }
+            row(labels("document.monthlyFees"), document.monthlyFee,
+                detail: labels("document.lineCount").replacingOccurrences(of: "{count}", with: "\(document.members.count)"))
+            row(labels("document.usageCharges"), usageCharges)
         } else {
             row(labels("document.monthlyFee"), document.monthlyFee)
             for line in document.lines {
@@ -159,6 +164,16 @@ public struct BillPDF: Sendable {
         row(labels("document.amountExclVat"), document.amountExcludingVAT)
         row(labels("document.vat"), document.vat)
         row(labels("document.total"), document.total, bold: true)
+        if document.isGroupBill {
+            // Two short lines, cut after the semicolon, so neither runs past the margin.
+            let note = labels("document.groupVatNote")
+            let cut = note.firstIndex(of: ";").map { note.index(after: $0) } ?? note.endIndex
+            for line in [note[..<cut], note[cut...]] where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                pdf.text(line.trimmingCharacters(in: .whitespaces), x: Self.margin + 6, y: y, size: 8, gray: 0.35)
+                y -= 11
+            }
+            y -= 3
+        }
         if document.paid.cents > 0 {
             row(labels("document.paid"), document.paid)
             row(labels("document.remaining"), document.remaining, bold: true)
@@ -172,8 +187,79 @@ public struct BillPDF: Sendable {
         pdf.text(labels("document.helpline").replacingOccurrences(of: "{helpline}", with: document.helpline),
                  x: Self.margin + 6, y: y - 29, size: 8.5)
         y -= 56
+        // A group bill lists its member bills first; the itemised records follow them.
+        guard !document.isGroupBill else { return y + 10 }
         pdf.text(labels("document.itemised"), x: Self.margin, y: y, font: .bold, size: 11)
         return y - 10
+    }
+
+    /// Every member bill of a group bill, one line each with its fee, charges, VAT and total, continued over as many
+    /// pages as it takes, before the itemised records.
+    private func memberList(
+        _ document: BillDocument, pdf: PDFWriter, cursor: inout Cursor, header: RunningHeader, buffer: ChunkBuffer
+    ) async throws {
+        let columns = MemberColumns()
+        func heads() {
+            pdf.fillRect(x: Self.margin, y: cursor.y - 4, width: Self.right - Self.margin, height: 14, gray: 0.92)
+            pdf.text(labels("document.col.account"), x: columns.account, y: cursor.y, font: .bold, size: 7.5)
+            pdf.text(labels("document.col.billNo"), x: columns.billNo, y: cursor.y, font: .bold, size: 7.5)
+            for (key, right) in [("fee", columns.fee), ("charges", columns.charges), ("vat", columns.vat), ("total", columns.total)] {
+                pdf.textRightAligned(labels("document.col.\(key)"), right: right, y: cursor.y, font: .bold, size: 7.5)
+            }
+            cursor.y -= 14
+        }
+        try cursor.ensureRoom(40, pdf: pdf, header: { header.draw(pdf) })
+        cursor.y -= 6
+        pdf.text(labels("document.memberBills"), x: Self.margin, y: cursor.y, font: .bold, size: 11)
+        cursor.y -= 16
+        heads()
+        for (index, member) in document.members.enumerated() {
+            if cursor.y < Self.bottom {
+                try footer(pdf)
+                try pdf.endPage()
+                try await buffer.flush()
+                pdf.beginPage()
+                cursor.y = header.draw(pdf)
+                heads()
+            }
+            pdf.text("\(member.accountID.grouped) · \(member.msisdn.formatted)", x: columns.account, y: cursor.y, size: 7.5)
+            pdf.text(member.billNo, x: columns.billNo, y: cursor.y, size: 7.5)
+            for (amount, right) in [(member.monthlyFee, columns.fee), (member.usageCharges, columns.charges), (member.vat, columns.vat)] {
+                pdf.textRightAligned(money(amount), right: right, y: cursor.y, size: 7.5)
+            }
+            pdf.textRightAligned(money(member.total), right: columns.total, y: cursor.y, font: .bold, size: 7.5)
+            cursor.y -= 11
+            if index % 200 == 199 { try await buffer.flush() }
+        }
+        cursor.y -= 6
+        pdf.line(from: (Self.margin, cursor.y + 13), to: (Self.right, cursor.y + 13))
+        pdf.text(labels("document.total"), x: columns.account, y: cursor.y, font: .bold, size: 8)
+        pdf.textRightAligned(money(document.total), right: columns.total, y: cursor.y, font: .bold, size: 8)
+        cursor.y -= 20
+        pdf.text(labels("document.itemised"), x: Self.margin, y: cursor.y, font: .bold, size: 11)
+        cursor.y -= 10
+        cursor.needsSectionTitle = false
+    }
+
+    /// Where the member list's columns stand: text from the left, amounts to the right.
+    private struct MemberColumns {
+        let account = BillPDF.margin
+        let billNo = BillPDF.margin + 150
+        let fee = BillPDF.right - 210
+        let charges = BillPDF.right - 140
+        let vat = BillPDF.right - 70
+        let total = BillPDF.right
+    }
+
+    /// The line under a member's records: what its bill adds up to.
+    private func subtotal(_ member: BillDocument.Member, pdf: PDFWriter, y: Double) {
+        pdf.line(from: (Self.margin, y + 9), to: (Self.right, y + 9))
+        let text = labels("document.subtotal")
+            .replacingOccurrences(of: "{fee}", with: money(member.monthlyFee))
+            .replacingOccurrences(of: "{charges}", with: money(member.usageCharges))
+            .replacingOccurrences(of: "{vat}", with: money(member.vat))
+        pdf.text(text, x: Self.margin, y: y, size: 8, gray: 0.25)
+        pdf.textRightAligned(money(member.total), right: Self.right, y: y, font: .bold, size: 8.5)
     }
 
     private func footer(_ pdf: PDFWriter) throws {

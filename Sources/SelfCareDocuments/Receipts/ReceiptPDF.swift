@@ -13,11 +13,14 @@ public struct ReceiptDocument: Sendable {
     public var card: String?
     public var paymentID: String
     public var allocations: [(billNo: String, accountID: String, amount: Money)]
+    /// The group bills the payment was for: a company pays its group bill, which the payment spreads over its lines' bills.
+    public var groupBills: [(number: String, amount: Money)]
     /// What no bill could take (they were paid meanwhile), kept as a credit of the payer.
     public var credit: Money?
 
     public init(operatorName: String, helpline: String, receiptNo: String, issuedAt: Date, payerName: String, amount: Money, card: String?,
-                paymentID: String, allocations: [(billNo: String, accountID: String, amount: Money)], credit: Money? = nil) {
+                paymentID: String, allocations: [(billNo: String, accountID: String, amount: Money)],
+                groupBills: [(number: String, amount: Money)] = [], credit: Money? = nil) {
         self.operatorName = operatorName
         self.helpline = helpline
         self.receiptNo = receiptNo
@@ -27,6 +30,7 @@ public struct ReceiptDocument: Sendable {
         self.card = card
         self.paymentID = paymentID
         self.allocations = allocations
+        self.groupBills = groupBills
         self.credit = credit
     }
 }
@@ -60,9 +64,20 @@ public enum ReceiptPDF {
         pdf.text(labels("receipt.amountPaid"), x: left + 8, y: y, font: .bold, size: 12)
         pdf.textRightAligned(receipt.amount.formatted(language), right: right - 8, y: y, font: .bold, size: 12)
         y -= 36
+        for group in receipt.groupBills {
+            pdf.text("\(labels("receipt.groupBill")) \(group.number)", x: left, y: y, font: .bold, size: 10)
+            pdf.textRightAligned(group.amount.formatted(language), right: right, y: y, font: .bold, size: 10)
+            y -= 16
+        }
         pdf.text(labels("receipt.appliedTo"), x: left, y: y, font: .bold, size: 10)
         y -= 16
-        for allocation in receipt.allocations {
+        if !receipt.groupBills.isEmpty {
+            // A group bill's payment goes to as many bills as it has lines: the receipt says how many, the portal lists them.
+            pdf.text(labels("receipt.spreadOver").replacingOccurrences(of: "{count}", with: "\(receipt.allocations.count)"),
+                     x: left, y: y, size: 9.5)
+            y -= 14
+        }
+        for allocation in receipt.groupBills.isEmpty ? receipt.allocations : [] {
             pdf.text("\(labels("receipt.bill")) \(allocation.billNo) · \(labels("receipt.account")) \(AccountID.displayed(allocation.accountID))", x: left, y: y, size: 9.5)
             pdf.textRightAligned(allocation.amount.formatted(language), right: right, y: y, size: 9.5)
             y -= 14

@@ -114,7 +114,11 @@ package struct DocumentService: Sendable {
         let byRow = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
         guard let period = try? BillingPeriod(group.period) else { throw SubscriberError.inconsistent(group.groupBillNo) }
         let memberRows: [BillDocument.Member] = members.compactMap { bill in
-            byRow[bill.accountRowID].map { BillDocument.Member(accountID: $0.account.id, msisdn: $0.account.line.msisdn, billNo: bill.billNo, total: bill.total) }
+            byRow[bill.accountRowID].map {
+                BillDocument.Member(
+                    accountID: $0.account.id, msisdn: $0.account.line.msisdn, billNo: bill.billNo, monthlyFee: bill.monthlyFee,
+                    usageCharges: bill.usageCharges, vat: bill.vat, total: bill.total)
+            }
         }
         let document = BillDocument(
             operatorName: branding.operatorName, helpline: branding.helpline, portalURL: publicURL, isGroupBill: true,

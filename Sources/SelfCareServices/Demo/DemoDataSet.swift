@@ -172,12 +172,18 @@ package struct DemoDataSet: Sendable {
             let count = heavy * days / 30
             let firstDay = max(activatedOn, period.firstDay)
             let activeDays = lastDay.daysSinceEpoch - firstDay.daysSinceEpoch + 1
+            // One line in 25 takes a trip abroad of 3 to 7 days in the month: what it uses those days is roaming.
             let roams = Int.random(in: 0..<25, using: &random) == 0
+            let tripLength = Int.random(in: 3...7, using: &random)
+            let tripStart = Int.random(in: 0..<max(1, activeDays - tripLength), using: &random)
+            let abroadDays = roams ? tripStart..<(tripStart + tripLength) : 0..<0
             for n in 0..<count {
-                let day = firstDay.adding(days: Int.random(in: 0..<activeDays, using: &random))
+                let offset = Int.random(in: 0..<activeDays, using: &random)
+                let day = firstDay.adding(days: offset)
                 let second = Int.random(in: 7 * 3600..<23 * 3600, using: &random)
                 let started = Timestamp.format(day.start.addingTimeInterval(TimeInterval(second)))
-                let roaming = roams && n % 3 == 0 ? roamingCountries[index % roamingCountries.count] : ""
+                let abroad = abroadDays.contains(offset)
+                let roaming = abroad ? roamingCountries[index % roamingCountries.count] : ""
                 let id = "DEMO\(seed)-\(period.year)\(period.month)-\(index)-\(n)"
                 let roll = Int.random(in: 0..<100, using: &random)
                 func destination() -> String {
@@ -189,12 +195,15 @@ package struct DemoDataSet: Sendable {
                 }
                 let row: [String]
                 if roll < 55 {
-                    let seconds = Int.random(in: 5...(roll < 5 ? 3600 : 600), using: &random)
+                    // Abroad, calls are kept short.
+                    let seconds = Int.random(in: 5...(abroad ? 300 : roll < 5 ? 3600 : 600), using: &random)
                     row = [id, msisdn.e164, "voice", started, String(seconds), "", destination(), roaming]
                 } else if roll < 80 {
                     row = [id, msisdn.e164, "sms", started, "", "", destination(), roaming]
                 } else {
-                    let bytes = Int64.random(in: 50_000...(roll > 97 ? 2_000_000_000 : 400_000_000), using: &random)
+                    // At home a session is up to 400 MB (rarely 2 GB); abroad, where each megabyte costs, up to 8 MB.
+                    let most: Int64 = abroad ? 8_000_000 : roll > 97 ? 2_000_000_000 : 400_000_000
+                    let bytes = Int64.random(in: 50_000...most, using: &random)
                     row = [id, msisdn.e164, "data", started, "", String(bytes), "", roaming]
                 }
                 text += row.joined(separator: ",") + "\n"

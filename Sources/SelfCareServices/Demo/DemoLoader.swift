@@ -14,6 +14,29 @@ package struct DemoLoader: Sendable {
         package var clients: [ClientIdentifiers]
         /// The logins made ready with a password, when the demo was loaded with its history.
         package var logins: [DemoHistory.Login] = []
+
+        enum CodingKeys: String, CodingKey { case accounts, clients, logins }
+
+        package init(accounts: [AccountIdentifiers], clients: [ClientIdentifiers], logins: [DemoHistory.Login] = []) {
+            self.accounts = accounts
+            self.clients = clients
+            self.logins = logins
+        }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            accounts = try container.decode([AccountIdentifiers].self, forKey: .accounts)
+            clients = try container.decode([ClientIdentifiers].self, forKey: .clients)
+            logins = try container.decodeIfPresent([DemoHistory.Login].self, forKey: .logins) ?? []
+        }
+
+        /// The identifiers as CONTRACT §1 prints them; the ready logins only when some were made.
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(accounts, forKey: .accounts)
+            try container.encode(clients, forKey: .clients)
+            if !logins.isEmpty { try container.encode(logins, forKey: .logins) }
+        }
     }
 
     private let database: Database
@@ -50,7 +73,13 @@ package struct DemoLoader: Sendable {
             throw DemoError("demo customers rejected: \(customers.rejected.prefix(3).map(\.reason))")
         }
         log("customers: \(customers.accounts.count) accounts")
+        let closed = try await database.read { db in try await BillingRepository().closedPeriods(on: db) }
         for (period, file) in files.usage {
+            // A month billed before (the demo loaded again) keeps its usage and bills as they are.
+            guard !closed.contains(period.description) else {
+                log("usage \(period): already billed, kept as it is")
+                continue
+            }
             let report = try await UsageImporter(database: database).importFile(at: file.path)
             log("usage \(period): \(report.imported) imported, \(report.duplicates) already there, \(report.rejected.count) rejected")
             if period != data.today.period {

@@ -74,6 +74,12 @@ package struct OutboxWorker: Sendable {
     /// How many outcomes are written together.
     static let recordEvery = 20
 
+    /// "3 messages handed over", "1 message handed over, 2 not delivered yet".
+    static func summary(handedOver: Int, failed: Int) -> String {
+        let sent = "\(handedOver) message\(handedOver == 1 ? "" : "s") handed over"
+        return failed == 0 ? sent : "\(sent), \(failed) not delivered yet"
+    }
+
     private func record(_ outcomes: [(message: OutboxMessage, result: Result<String?, any Error>)], claimToken: String) async throws {
         guard !outcomes.isEmpty else { return }
         let now = clock.now()
@@ -97,7 +103,7 @@ package struct OutboxWorker: Sendable {
             }
         }
         if !handOvers.isEmpty || !failures.isEmpty {
-            logger.debug("outbox: \(handOvers.count) message(s) handed over, \(failures.count) not")
+            logger.debug("outbox: \(Self.summary(handedOver: handOvers.count, failed: failures.count))")
         }
         drained.withLockedValue { $0.handedOver += handOvers.count; $0.failed += failures.count }
         let claimedUntil = now.addingTimeInterval(Double(lease))
@@ -147,7 +153,7 @@ package struct OutboxWorker: Sendable {
             // One line for all that the batches since the outbox was last empty handed over.
             let done = drained.withLockedValue { counts in defer { counts = (0, 0) }; return counts }
             if done.handedOver + done.failed > 0 {
-                logger.info("outbox: \(done.handedOver) message(s) handed over, \(done.failed) not")
+                logger.info("outbox: \(Self.summary(handedOver: done.handedOver, failed: done.failed))")
             }
             try? await Task.sleep(for: interval)
         }

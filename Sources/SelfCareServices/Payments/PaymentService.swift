@@ -310,27 +310,30 @@ package struct PaymentService: Sendable {
 
     /// The receipt of a succeeded payment, with the bills it paid; nil before it succeeded.
     package func receipt(forPayment paymentID: String) async throws -> ReceiptView? {
-        guard let (receipt, allocations) = try await storedReceipt(paymentID) else { return nil }
+        guard let (receipt, allocations, groupBills) = try await storedReceipt(paymentID) else { return nil }
         return ReceiptView(
             number: receipt.number, issuedAt: receipt.issuedAt,
             allocations: allocations.map { ReceiptView.Allocation(billNo: $0.billNo, accountID: $0.accountID, amount: $0.amount) },
-            credit: receipt.credit)
+            groupBills: groupBills, credit: receipt.credit)
     }
 
-    private func storedReceipt(_ paymentID: String) async throws -> (StoredReceipt, [(billNo: String, accountID: String, amount: Money)])? {
+    private func storedReceipt(
+        _ paymentID: String
+    ) async throws -> (StoredReceipt, [(billNo: String, accountID: String, amount: Money)], [(number: String, amount: Money)])? {
         try await database.read { db in
-            guard let receipt = try await PaymentRepository().receipt(paymentID: paymentID, on: db) else { return nil }
-            return (receipt, try await PaymentRepository().allocations(paymentID: paymentID, on: db))
+            let payments = PaymentRepository()
+            guard let receipt = try await payments.receipt(paymentID: paymentID, on: db) else { return nil }
+            return (receipt, try await payments.allocations(paymentID: paymentID, on: db), try await payments.groupItems(paymentID: paymentID, on: db))
         }
     }
 
     /// A succeeded payment's receipt as a document in `payerName`'s name (PDF, e-mail); nil before it succeeded.
     func receiptDocument(for payment: StoredPayment, payerName: String) async throws -> ReceiptDocument? {
-        guard let (receipt, allocations) = try await storedReceipt(payment.id) else { return nil }
+        guard let (receipt, allocations, groupBills) = try await storedReceipt(payment.id) else { return nil }
         return ReceiptDocument(
             operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
             payerName: payerName, amount: payment.amount, card: payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) },
-            paymentID: payment.id, allocations: allocations, credit: receipt.credit)
+            paymentID: payment.id, allocations: allocations, groupBills: groupBills, credit: receipt.credit)
     }
 
     /// What a login holds as credit from payments that found their bills already paid.

@@ -56,6 +56,8 @@ package struct ReceiptView: Sendable {
     package var number: String
     package var issuedAt: Date
     package var allocations: [Allocation]
+    /// The group bills the payment was for, by number, with the amount asked for each.
+    package var groupBills: [(number: String, amount: Money)]
     /// What found its bills already paid and was kept as the payer's credit.
     package var credit: Money?
 }

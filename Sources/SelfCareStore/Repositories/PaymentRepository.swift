@@ -268,6 +268,14 @@ package struct PaymentRepository: Sendable {
             """).all().map { (try $0.value("bill_no"), try $0.value("account_id"), Money(cents: try $0.value("amount_cents"))) }
     }
 
+    /// The group bills a payment was asked to pay, with the amount asked for each, by number.
+    package func groupItems(paymentID: String, on db: any SQLDatabase) async throws -> [(number: String, amount: Money)] {
+        try await db.raw("""
+            SELECT g.group_bill_no, pi.amount_cents FROM payment_items pi JOIN group_bills g ON g.id = pi.group_bill_id
+            WHERE pi.payment_id = \(bind: paymentID) ORDER BY g.group_bill_no
+            """).all().map { (try $0.value("group_bill_no"), Money(cents: try $0.value("amount_cents"))) }
+    }
+
     /// Locks the rows of these bills and group bills, their member bills and their group bills (PostgreSQL; SQLite
     /// has one writer at a time), so two payments of one bill cannot start side by side.
     package func lockForPayment(billIDs: [Int64], groupBillIDs: [Int64], on db: any SQLDatabase) async throws {

@@ -163,7 +163,28 @@ private struct DocumentReader {
     /// Markdown from the document as HTML (the document is ours; its text is trusted).
     func html(_ markdown: String?) -> String {
         guard let markdown, !markdown.isEmpty else { return "" }
-        return MarkdownParser().html(from: markdown)
+        return MarkdownParser().html(from: Self.joiningWrappedLines(markdown))
+    }
+
+    /// The text with each paragraph on one line: the document wraps its prose at 120 columns, and the parser would
+    /// otherwise end a paragraph at every line break. Blank lines, list items, headings, tables and code stay as they are.
+    static func joiningWrappedLines(_ markdown: String) -> String {
+        var lines: [String] = []
+        var inCode = false
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") { inCode.toggle() }
+            let startsBlock = trimmed.isEmpty || inCode || trimmed.hasPrefix("```") || trimmed.hasPrefix("#") || trimmed.hasPrefix("|")
+                || trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix(">")
+                || trimmed.range(of: #"^\d+\. "#, options: .regularExpression) != nil
+            if !startsBlock, let last = lines.last, !last.trimmingCharacters(in: .whitespaces).isEmpty, !last.hasPrefix("```"),
+               !last.trimmingCharacters(in: .whitespaces).hasPrefix("|"), !last.trimmingCharacters(in: .whitespaces).hasPrefix("#") {
+                lines[lines.count - 1] = last + " " + trimmed
+            } else {
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func anchor(_ text: String) -> String {

@@ -32,7 +32,8 @@ struct ChangedLine: Sendable {
 
 extension ChangesSummary {
     init(_ changes: BillChanges, _ language: Language, _ localizer: Localizer) {
-        let reasons = changes.reasons.map { Self.words($0, language, localizer) }
+        // A charge that appeared or moved is a row of the table: the list says only what the table cannot.
+        let reasons = changes.reasons.filter { !$0.isChargeDifference || changes.charges.isEmpty }.map { Self.words($0, language, localizer) }
         self.init(
             headline: Self.headline(changes, language, localizer),
             rows: changes.charges.map { charge in
@@ -94,5 +95,15 @@ extension ChangedLine {
             previous: changes.previousTotal?.formatted(language) ?? "—", current: changes.total.formatted(language),
             difference: changes.difference.map { ChangesSummary.signed($0, language) } ?? "—", up: (changes.difference?.cents ?? 0) > 0,
             why: changes.reasons.first.map { ChangesSummary.words($0, language, localizer) } ?? ChangesSummary.headline(changes, language, localizer))
+    }
+}
+
+extension BillChangeReason {
+    /// True for a charge that appeared or changed: what the table of charges shows line by line.
+    fileprivate var isChargeDifference: Bool {
+        switch self {
+        case .newCharge, .chargeChanged: true
+        case .addedPartWay, .planChanged, .monthlyFeeChanged, .newRoamingCountries: false
+        }
     }
 }

@@ -38,15 +38,38 @@ struct GroupBillsPage: Sendable {
 /// `{{#group}}`; the rest is found on the page itself.
 struct GroupBillPage: Sendable {
     let group: GroupRow
-    let members: [BillRow]
-    /// The members whose bill changed most since their last one, at most ten.
-    let changedLines: [ChangedLine]
-    let hasChangedLines: Bool
+    /// Said when the group bill is past its due date with something left to pay.
+    let overdue: String?
+    /// The total next to the month before's, in words; nil without a group bill that month.
+    let comparison: String?
     let excl: String
     let vat: String
+    /// One page of the member bills, found and ordered as asked.
+    let members: [GroupMemberRow]
+    let hasMembers: Bool
+    let search: String
+    let orders: [OrderOption]
+    let pageText: String
+    let previous: String?
+    let next: String?
     let hasRemaining: Bool
     let remainingPlain: String
     let payKey: String
+}
+
+/// A member bill of a group bill, with what changed since its line's previous bill.
+struct GroupMemberRow: Sendable {
+    let bill: BillRow
+    let difference: String
+    let up: Bool
+    let why: String
+}
+
+/// One way a list can be ordered, as a `<select>` option.
+struct OrderOption: Sendable {
+    let value: String
+    let label: String
+    let selected: Bool
 }
 
 /// A bill as a line of a table.

@@ -1,6 +1,8 @@
 /// A client's dashboard: its latest group bills, and its accounts a page at a time with what each owes and has used.
 struct ClientDashboardPage: Sendable {
     let clientName: String
+    /// Said when a group bill is past its due date with something left to pay, with a link to it.
+    let overdue: OverdueNotice?
     /// The login's credit from payments that found their bills paid, in words.
     let creditNotice: String?
     /// This month's bills of all its lines as they are heading.
@@ -16,6 +18,13 @@ struct ClientDashboardPage: Sendable {
     let previous: String?
     /// The link to the page after, if any.
     let next: String?
+}
+
+/// An overdue group bill, said in words, and where to pay it.
+struct OverdueNotice: Sendable {
+    let text: String
+    let link: String
+    let linkText: String
 }
 
 /// An account of a client's list: what it owes and this month's usage.

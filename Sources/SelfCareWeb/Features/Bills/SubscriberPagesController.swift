@@ -15,6 +15,7 @@ struct SubscriberPagesController {
 
     static let accountsPerPage = 20
     static let recordsPerPage = 50
+    static let membersPerPage = 50
 
     func addRoutes(to router: some RouterMethods<AppRequestContext>) {
         router.get("/account", use: ownDashboard)
@@ -88,22 +89,49 @@ struct SubscriberPagesController {
 
     @Sendable func groupBill(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.signedInIdentity()
-        guard let (group, members) = try await self.bills.groupBill(try context.parameters.require("number"), for: identity) else {
-            throw HTTPError(.notFound)
-        }
+        let number = try context.parameters.require("number")
+        let query = request.uri.queryParameters
+        // A form sends its spaces as "+"; no bill number or Account ID holds one.
+        let search = String((query.get("q") ?? "").replacingOccurrences(of: "+", with: " ").prefix(40))
+        let order = query.get("sort").flatMap(GroupMemberOrder.init(rawValue:)) ?? .change
+        let page = min(max(1, query.get("page", as: Int.self) ?? 1), 100_000)
+        guard let found = try await self.bills.groupBillMembers(
+            number, for: identity, search: search, order: order, offset: (page - 1) * Self.membersPerPage, limit: Self.membersPerPage)
+        else { throw HTTPError(.notFound) }
         let language = context.language
-        let changes = try await self.bills.changes(of: members, countries: false)
-        let changed = members.compactMap { member in changes[member.billNo].map { (member, $0) } }
-            // A line billed for the first time is listed only when it joined part-way through the month.
-            .filter { $0.1.magnitude > 0 && ($0.1.previousTotal != nil || !$0.1.reasons.isEmpty) }
-            .sorted { $0.1.magnitude > $1.1.magnitude }
-            .prefix(10)
-            .map { ChangedLine(BillRow($0.0, language, pages.localizer, today: today), changes: $0.1, language, pages.localizer) }
+        let localizer = pages.localizer
+        let group = found.group
+        let pageCount = max(1, (found.matching + Self.membersPerPage - 1) / Self.membersPerPage)
+        func link(_ page: Int) -> String {
+            var components = URLComponents()
+            components.queryItems = [URLQueryItem(name: "q", value: search), URLQueryItem(name: "sort", value: order.rawValue),
+                                     URLQueryItem(name: "page", value: String(page))]
+            return "/group-bills/\(group.groupBillNo)" + (components.string ?? "") + "#members"
+        }
+        let isOverdue = BillRow.shownState(group.state, dueDate: group.dueDate, today: today) == "overdue"
         let model = GroupBillPage(
-            group: GroupRow(group, language, pages.localizer, today: today), members: members.map { BillRow($0, language, pages.localizer, today: today) },
-            changedLines: Array(changed), hasChangedLines: !changed.isEmpty,
-            excl: members.reduce(Money.zero) { $0 + $1.amountExcludingVAT }.formatted(language),
-            vat: members.reduce(Money.zero) { $0 + $1.vat }.formatted(language),
+            group: GroupRow(group, language, localizer, today: today),
+            overdue: isOverdue ? localizer.text("groupBills.overdue", language, [
+                "due": DisplayFormat.day(group.dueDate, language), "remaining": group.remaining.formatted(language),
+            ]) : nil,
+            comparison: found.previousTotal.map { previous in
+                localizer.text("groupBills.comparison", language, [
+                    "previous": previous.formatted(language), "difference": ChangesSummary.signed(group.total - previous, language),
+                ])
+            },
+            excl: found.amountExcludingVAT.formatted(language), vat: found.vat.formatted(language),
+            members: found.members.map { member in
+                let row = BillRow(member.bill, language, localizer, today: today)
+                guard let changes = member.changes else { return GroupMemberRow(bill: row, difference: "—", up: false, why: "") }
+                let line = ChangedLine(row, changes: changes, language, localizer)
+                return GroupMemberRow(bill: row, difference: line.difference, up: line.up, why: line.why)
+            },
+            hasMembers: !found.members.isEmpty, search: search,
+            orders: GroupMemberOrder.allCases.map {
+                OrderOption(value: $0.rawValue, label: localizer.text("groupBills.order.\($0.rawValue)", language), selected: $0 == order)
+            },
+            pageText: localizer.text("list.page", language, ["page": "\(page)", "pages": "\(pageCount)", "total": "\(found.matching)"]),
+            previous: page > 1 ? link(page - 1) : nil, next: page < pageCount ? link(page + 1) : nil,
             hasRemaining: group.remaining.cents > 0, remainingPlain: group.remaining.decimalString, payKey: SecretTokens.random(bytes: 16))
         return try pages.page("group-bill", titleKey: "groupBills.one", request: request, context: context, model: model)
             .response(from: request, context: context)
@@ -161,7 +189,7 @@ struct SubscriberPagesController {
     private func clientDashboard(_ identity: AuthenticatedUser, request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         let query = request.uri.queryParameters
-        let search = query.get("q") ?? ""
+        let search = (query.get("q") ?? "").replacingOccurrences(of: "+", with: " ")
         let page = min(max(1, query.get("page", as: Int.self) ?? 1), 100_000)
         let (rows, total) = try await accounts.balances(
             identity, search: search, offset: (page - 1) * Self.accountsPerPage, limit: Self.accountsPerPage)
@@ -169,6 +197,13 @@ struct SubscriberPagesController {
         let pageCount = max(1, (total + Self.accountsPerPage - 1) / Self.accountsPerPage)
         let model = ClientDashboardPage(
             clientName: try await accounts.customerName(identity),
+            overdue: groups.first { BillRow.shownState($0.state, dueDate: $0.dueDate, today: today) == "overdue" }.map { group in
+                OverdueNotice(
+                    text: pages.localizer.text("groupBills.overdue", language, [
+                        "due": DisplayFormat.day(group.dueDate, language), "remaining": group.remaining.formatted(language),
+                    ]),
+                    link: "/group-bills/\(group.groupBillNo)", linkText: pages.localizer.text("groupBills.payIt", language))
+            },
             creditNotice: try await creditNotice(identity, language),
             forecast: try await usage.groupForecast(identity).map { forecast in
                 ForecastSummary(

@@ -31,8 +31,18 @@ struct PaymentPage: Sendable {
     var issuedAt: String?
     /// The bills the payment went to.
     var allocations: [AllocationRow] = []
+    /// The group bills the payment was for (a company pays its group bill, spread over its lines' bills).
+    var groupBills: [GroupPaymentRow] = []
+    /// The group's payment over its lines' bills, in words; nil for a payment of bills.
+    var spreadOver: String?
     /// What was paid beyond the bills, kept as credit, in words.
     var creditNotice: String?
+}
+
+/// A group bill a payment was for, and the amount paid on it.
+struct GroupPaymentRow: Sendable {
+    let number: String
+    let amount: String
 }
 
 /// The part of a payment that went to one bill.

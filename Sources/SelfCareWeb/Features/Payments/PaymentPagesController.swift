@@ -7,6 +7,9 @@ import SelfCareServices
 /// Paying bills by card in the browser: the pay form posts here, the browser goes to the gateway's hosted page,
 /// comes back, and sees the outcome confirmed with the gateway; receipts to view, print and download.
 struct PaymentPagesController {
+    /// The most member bills a group bill's receipt lists on its page.
+    static let allocationsListed = 20
+
     let pages: PageRenderer
     let payments: PaymentService
     let documents: DocumentService
@@ -127,6 +130,11 @@ struct PaymentPagesController {
             model.receiptNo = receipt.number
             model.issuedAt = DisplayFormat.moment(receipt.issuedAt, language)
             model.allocations = receipt.allocations.map { AllocationRow(billNo: $0.billNo, accountId: AccountID.displayed($0.accountID), amount: $0.amount.formatted(language)) }
+            model.groupBills = receipt.groupBills.map { GroupPaymentRow(number: $0.number, amount: $0.amount.formatted(language)) }
+            // A group bill of many lines is paid over as many bills: the page says how many rather than listing them.
+            if !receipt.groupBills.isEmpty, receipt.allocations.count > Self.allocationsListed {
+                model.spreadOver = pages.localizer.text("receipt.spreadOver", language, ["count": "\(receipt.allocations.count)"])
+            }
             if let credit = receipt.credit {
                 model.creditNotice = pages.localizer.text("payment.creditNotice", language,
                                                           ["credit": credit.formatted(language), "helpline": payments.branding.helpline])
