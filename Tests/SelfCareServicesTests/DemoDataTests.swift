@@ -64,6 +64,19 @@ struct DemoDataTests {
                 #expect(group.members >= 2)
             }
 
+            // and months that look like an operator's: no bill above Rs 25,000, and a line roams on at most 7 days a month
+            let largest = try await test.database.read { db in
+                try await db.raw("SELECT MAX(total_cents) AS most FROM bills").first()?.decode(column: "most", as: Int64.self)
+            }
+            #expect((largest ?? 0) < 2_500_000, "largest bill: \(largest ?? 0) cents")
+            let roamingDays = try await test.database.read { db in
+                try await db.raw("""
+                    SELECT msisdn, period, COUNT(DISTINCT CAST(started_at / 86400 AS BIGINT)) AS days FROM usage_records
+                    WHERE roaming_country IS NOT NULL AND roaming_country <> '' GROUP BY msisdn, period
+                    """).all().map { try $0.decode(column: "days", as: Int64.self) }
+            }
+            #expect(!roamingDays.isEmpty && roamingDays.allSatisfy { $0 <= 8 }, "roaming days a month: \(roamingDays.max() ?? 0)")
+
             // and two logins ready, the line's bills paid but the last two (one in part), the ministry's but the last two
             #expect(identifiers.logins.count == 2)
             #expect(try await DemoLoader.readyLogins(seed: 1, in: test.database) == identifiers.logins)

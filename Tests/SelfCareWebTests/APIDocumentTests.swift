@@ -89,6 +89,20 @@ struct APIReferencePageTests {
         #expect(reference.operationCount == APIDocumentTests.document.operations.reduce(0) { $0 + $1.methods.count })
     }
 
+    @Test("a paragraph the document wraps over several lines stays one paragraph; lists, tables and code keep their lines")
+    func wrappedParagraphs() {
+        // given
+        let markdown = "A sentence wrapped\nover two lines.\n\n- one item\n  continued\n- two\n\n| a | b |\n|---|---|\n\n```\nx\ny\n```"
+
+        // when
+        let html = ReferenceMarkdown.html(markdown)
+
+        // then
+        #expect(html.contains("<p>A sentence wrapped over two lines.</p>"))
+        #expect(html.contains("one item continued"))
+        #expect(html.contains("x\ny"))
+    }
+
     @Test("the reference renders every operation of the document, in French and English, with nothing from elsewhere",
           arguments: ["en", "fr"])
     func everyOperation(language: String) async throws {

@@ -116,9 +116,14 @@ struct PaymentTests {
                                                    amount: firstPart.decimalString)
             let firstCheckout = try gateway.checkout(atURL: first.headers[.location] ?? "")
             gateway.complete(firstCheckout.id, Self.visa)
-            try await browser.comeBack(from: firstCheckout)
+            let back = try await browser.comeBack(from: firstCheckout)
+            let receipt = try await browser.follow(back)
 
-            // then the first two members are settled, the third has 1.00, the others nothing
+            // then the receipt names the group bill paid, then the member bills it went to
+            #expect(receipt.text.contains(#"Group bill <a class="mono" href="/group-bills/\#(group.groupBillNo)">\#(group.groupBillNo)</a>"#))
+            #expect(receipt.text.contains(members[0].billNo) && receipt.text.contains(members[2].billNo))
+
+            // and the first two members are settled, the third has 1.00, the others nothing
             #expect(firstCheckout.amountCents == firstPart.cents)
             var states = [(BillState, Money)]()
             for member in members { let stored = try await portal.bill(number: member.billNo); states.append((stored.state, stored.paid)) }

@@ -132,6 +132,30 @@ struct SubscriberPagesTests {
         }
     }
 
+    @Test("an overdue group bill warns the company's login on its dashboard and on the group bill, in both languages")
+    func overdueGroupBill() async throws {
+        try await Billing.withPortal { portal in
+            // given the company's October group bill due on 22 November, and today the 20th
+            let group = try #require(try await portal.groupBills(ofClientOf: Subscribers.companyAccounts[0]).first)
+            let before = try await portal.signedInBrowser(Subscribers.companyClientID.grouped, acceptLanguage: "en").get("/account")
+
+            // when the 23rd comes
+            portal.clock.advance(by: Billing.mauritius(2026, 11, 23, 9).timeIntervalSince(portal.clock.now()))
+            let english = try await portal.signedInBrowser(Subscribers.companyClientID.grouped, acceptLanguage: "en")
+            let dashboard = try await english.get("/account")
+            let page = try await english.get("/group-bills/\(group.groupBillNo)")
+            let french = try await portal.signedInBrowser(Subscribers.companyClientID.grouped, acceptLanguage: "fr").get("/account")
+
+            // then
+            let warning = "This group bill was due on 22 November 2026: \(group.remaining.formatted(.english)) is still to pay."
+            #expect(!before.text.contains("This group bill was due on"))
+            #expect(dashboard.text.contains(warning))
+            #expect(dashboard.text.contains(#"<a href="/group-bills/\#(group.groupBillNo)">See and pay it</a>"#))
+            #expect(page.text.contains(warning))
+            #expect(french.text.contains("Cette facture de groupe était à régler le 22 novembre 2026"))
+        }
+    }
+
     // MARK: - Usage in detail
 
     @Test("each usage row is marked in bundle, partly in bundle or out of bundle, as its allowance covered it")

@@ -162,6 +162,18 @@ private struct DocumentReader {
 
     /// Markdown from the document as HTML (the document is ours; its text is trusted).
     func html(_ markdown: String?) -> String {
+        ReferenceMarkdown.html(markdown)
+    }
+
+    static func anchor(_ text: String) -> String {
+        String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    }
+}
+
+/// The document's Markdown as the reference page shows it.
+enum ReferenceMarkdown {
+    /// Markdown from the document as HTML (the document is ours; its text is trusted).
+    static func html(_ markdown: String?) -> String {
         guard let markdown, !markdown.isEmpty else { return "" }
         return MarkdownParser().html(from: Self.joiningWrappedLines(markdown))
     }
@@ -185,9 +197,5 @@ private struct DocumentReader {
             }
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func anchor(_ text: String) -> String {
-        String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
     }
 }
