@@ -24,10 +24,13 @@ url, account_fr, account_en, client_id = sys.argv[1:5]
 PASSWORD = "a long journey passphrase"
 
 
-def browser(width=1280, height=900, language="fr-FR"):
+def browser(width=1280, height=900, language="fr-FR", phone=False):
+    """Headless Chromium; a phone is emulated (its viewport and pixel ratio), since a desktop window cannot be that narrow."""
     options = webdriver.ChromeOptions()
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={width},{height}", f"--lang={language}"):
         options.add_argument(argument)
+    if phone:
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 3}})
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
     options.binary_location = "/usr/bin/chromium"
     return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
@@ -170,6 +173,7 @@ def page_problems(driver, path):
     driver.get(f"{url}{path}")
     problems = []
     width, inner = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert inner == 390, f"the phone's viewport is {inner} px wide, not 390"
     if width > inner:
         wide = driver.execute_script(
             "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
@@ -178,7 +182,9 @@ def page_problems(driver, path):
     problems += [f"{path}: contrast {item}" for item in driver.execute_script(CONTRAST)]
     axe = Axe(driver)
     axe.inject()
-    for violation in axe.run()["violations"]:
+    results = axe.run()
+    assert results["passes"], f"axe checked nothing on {path}"
+    for violation in results["violations"]:
         if violation["impact"] in ("serious", "critical"):
             targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
             problems.append(f"{path}: axe {violation['id']} ({violation['impact']}) at {targets}")
@@ -193,7 +199,7 @@ def first_link(driver, prefix):
 
 def phone_pages(language):
     """Every logged-in page of a company's login at 390 px: none scrolls sideways, none has a low-contrast control."""
-    driver = browser(width=390, height=844, language="fr-FR" if language == "fr" else "en-GB")
+    driver = browser(width=390, height=844, language="fr-FR" if language == "fr" else "en-GB", phone=True)
     try:
         if language == "en":
             register(driver, client_id, language)
