@@ -18,6 +18,12 @@ DB="sqlite://$WORK/portal.sqlite"
 "$BIN" import-plans samples/plans.json --database "$DB" >/dev/null
 ACCOUNTS=$("$BIN" import-customers samples/customers.csv --database "$DB" | python3 -c "import json,sys; a=json.load(sys.stdin)['accounts']; print(a[0]['accountId'], a[1]['accountId'])")
 "$BIN" import-usage samples/usage-2026-10.csv --database "$DB" >/dev/null
+# A thousand more lines for the company, so its group bill is one of 1,006 member bills.
+python3 -c "
+print('client_ref,client_name,client_kind,contact_email,contact_msisdn,account_id,msisdn,plan_code,activated_on')
+for n in range(1000): print(f'B001,Boulangerie du Port Ltée,company,compta@boulangerie.example.mu,+23057900000,,+2305910{n:04d},POST499,2024-06-01')
+" > "$WORK/more-lines.csv"
+"$BIN" import-customers "$WORK/more-lines.csv" --database "$DB" >/dev/null
 "$BIN" bill-run --period 2026-10 --database "$DB" >/dev/null
 # The company's Client ID, for the phone journeys of a login that sees every line.
 CLIENT_ID=$("$BIN" issue-client-id --client B001 --database "$DB")

@@ -212,6 +212,9 @@ def phone_pages(language):
         driver.get(f"{url}/group-bills")
         group = first_link(driver, "/group-bills/G")
         driver.get(f"{url}{group}")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#members tbody tr")
+        assert 0 < len(rows) <= 50, f"the group bill page shows {len(rows)} member rows"
+        assert "1006" in driver.find_element(By.CSS_SELECTOR, "#members .pager").text, "the pager counts every member bill"
         bill = first_link(driver, "/bills/B")
         account = first_link(driver, "/accounts/")
         pages += [group, f"{group}?sort=amount&page=2", bill, account, f"{account}/usage", f"{account}/bills", f"{account}/alerts"]
