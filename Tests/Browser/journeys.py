@@ -57,22 +57,8 @@ def wait_for(driver, fragment):
 def journey(language, account_id, expected):
     driver = browser(language="fr-FR" if language == "fr" else "en-GB")
     try:
-        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 2))
-        driver.get(f"{url}/register?lang={language}")
+        register(driver, account_id, language, name="Journey Test", email="journey@example.mu")
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
-        driver.find_element(By.ID, "identifier").send_keys(account_id)
-        driver.find_element(By.ID, "fullName").send_keys("Journey Test")
-        driver.find_element(By.ID, "email").send_keys("journey@example.mu")
-        driver.find_element(By.ID, "acceptTerms").click()
-        submit(driver)
-        wait_for(driver, "/activate")
-        driver.find_element(By.ID, "code").send_keys(code_for(account_id, started))
-        submit(driver)
-        wait_for(driver, "/password")
-        driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        driver.find_element(By.ID, "passwordConfirmation").send_keys(PASSWORD)
-        submit(driver)
-        wait_for(driver, "/login")
         assert expected["registered"] in driver.page_source, "registration confirmation shown"
         driver.find_element(By.ID, "identifier").send_keys(account_id)
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
@@ -116,13 +102,13 @@ def pay_first_bill(driver, account_id):
     driver.get(f"{url}/account")
 
 
-def register(driver, identifier, language):
-    """Registers `identifier` with the code /dev/messages shows, and sets the journey's password."""
+def register(driver, identifier, language, name="Phone Journey", email="phone@example.mu"):
+    """Registers `identifier` in `language` with the code /dev/messages shows, and sets the journey's password."""
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 2))
     driver.get(f"{url}/register?lang={language}")
     driver.find_element(By.ID, "identifier").send_keys(identifier)
-    driver.find_element(By.ID, "fullName").send_keys("Phone Journey")
-    driver.find_element(By.ID, "email").send_keys("phone@example.mu")
+    driver.find_element(By.ID, "fullName").send_keys(name)
+    driver.find_element(By.ID, "email").send_keys(email)
     driver.find_element(By.ID, "acceptTerms").click()
     submit(driver)
     wait_for(driver, "/activate")

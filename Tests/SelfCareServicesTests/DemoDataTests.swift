@@ -71,8 +71,8 @@ struct DemoDataTests {
             #expect((largest ?? 0) < 2_500_000, "largest bill: \(largest ?? 0) cents")
             let roamingDays = try await test.database.read { db in
                 try await db.raw("""
-                    SELECT msisdn, period, COUNT(DISTINCT CAST(started_at / 86400 AS BIGINT)) AS days FROM usage_records
-                    WHERE roaming_country IS NOT NULL AND roaming_country <> '' GROUP BY msisdn, period
+                    SELECT account_id, period, COUNT(DISTINCT CAST(started_at / 86400 AS BIGINT)) AS days FROM usage_records
+                    WHERE roaming_country IS NOT NULL AND roaming_country <> '' GROUP BY account_id, period
                     """).all().map { try $0.decode(column: "days", as: Int64.self) }
             }
             #expect(!roamingDays.isEmpty && roamingDays.allSatisfy { $0 <= 8 }, "roaming days a month: \(roamingDays.max() ?? 0)")

@@ -31,7 +31,7 @@ struct PagesReadRightTests {
             #expect(!receipt.text.contains("HT<") && !receipt.text.contains("excl. VAT<"))
             #expect(receipt.text.contains(language == "fr" ? "Montant imputé" : "Amount applied"))
             #expect(receipt.text.contains(language == "fr" ? "novembre 2026 à " : "November 2026, "))
-            #expect(receipt.text.contains(#"<td class="mono">\#(Subscribers.aline.grouped)</td>"#))
+            #expect(receipt.text.contains(#"class="mono">\#(Subscribers.aline.grouped)</td>"#))
             #expect(!history.text.contains("HT<") && !history.text.contains("excl. VAT<"))
             #expect(history.text.contains("2026"))
         }

@@ -155,10 +155,10 @@ struct SpendControlPagesTests {
             // then
             #expect(line.text.contains("Forecast of this month&#39;s bill"))
             #expect(line.text.contains(#"<p class="big">\#(alineForecast.formatted(.english))</p>"#))
-            #expect(line.text.contains("over the 30 days of the month from the 20 days elapsed, VAT included"))
+            #expect(line.text.contains("in the first 20 of the month&#39;s 30 days, kept at that pace to the month&#39;s end"))
             #expect(company.text.contains("Forecast of this month&#39;s bills"))
             #expect(company.text.contains(#"<p class="big">\#(companyForecast.formatted(.english))</p>"#))
-            #expect(company.text.contains("For your \(Billing.companyAccountCount) lines"))
+            #expect(company.text.contains("for your \(Billing.companyAccountCount) lines"))
         }
     }
 }
