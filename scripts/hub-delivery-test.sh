@@ -147,31 +147,6 @@ log "data loaded: $(cat "$WORK/bill-run-2026-10.json")"
 
 # --- peers: DNS and receivers, SMSC, mail relay ---------------------------------------------------------------------
 
-start_peer() {
-    local name="$1"; shift
-    local out="$WORK/$name.out" line=""
-    python3 "$@" >"$out" 2>"$WORK/$name.err" &
-    echo "$!" >"$WORK/pids/$name.pid"
-    for _ in $(seq 1 100); do
-        line="$(head -n 1 "$out" 2>/dev/null || true)"
-        [ -n "$line" ] && break
-        sleep 0.1
-    done
-    case "$line" in
-        "listening "*) printf '%s\n' "${line#listening }" ;;
-        *) cat "$WORK/$name.err" >&2; die "$name did not start" ;;
-    esac
-}
-
-wait_http() {
-    local url="$1" what="$2"
-    for _ in $(seq 1 300); do
-        curl -sf -o /dev/null "$url" && return 0
-        sleep 0.2
-    done
-    return 1
-}
-
 start_peer hooks scripts/hub_delivery_check.py peers --dir "$WORK" --cert "$tls/hooks.crt" --key "$tls/hooks.key" >/dev/null
 getent ahostsv4 hooks-good.test | grep -q '^11\.0\.0\.2 ' || die "the test's DNS server does not answer for hooks-good.test"
 : >"$WORK/dns.jsonl"   # that look-up is the test's own, not the portal's

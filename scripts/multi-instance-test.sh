@@ -108,40 +108,6 @@ log "data loaded: $(cat "$WORK/bill-run.json")"
 
 # --- peers: SMSC, mail relay, card gateway -----------------------------------------------------------------------
 
-start_peer() {
-    local name="$1"; shift
-    local out="$WORK/$name.out" line=""
-    python3 "$@" >"$out" 2>"$WORK/$name.err" &
-    echo "$!" >"$WORK/pids/$name.pid"
-    for _ in $(seq 1 100); do
-        line="$(head -n 1 "$out" 2>/dev/null || true)"
-        [ -n "$line" ] && break
-        sleep 0.1
-    done
-    case "$line" in
-        "listening "*) printf '%s\n' "${line#listening }" ;;
-        *) cat "$WORK/$name.err" >&2; die "$name did not start" ;;
-    esac
-}
-
-wait_http() {
-    local url="$1" what="$2"
-    for _ in $(seq 1 300); do
-        curl -sfk -o /dev/null "$url" && return 0
-        sleep 0.2
-    done
-    die "$what did not answer at $url"
-}
-
-wait_listening() {
-    local port="$1" what="$2"
-    for _ in $(seq 1 300); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-        sleep 0.2
-    done
-    die "$what is not listening on port $port"
-}
-
 SMSC_PORT="$(start_peer smsc Tests/Interop/smsc.py --port 0 --log "$WORK/smsc.jsonl" --password secret)"
 RELAY_PORT="$(start_peer relay Tests/Interop/smtp_relay.py --port 0 --maildir "$WORK/mail" \
     --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key" --require-starttls --auth selfcare:relay-secret)"

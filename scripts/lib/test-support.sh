@@ -1,5 +1,5 @@
-# Shared by scripts/multi-instance-test.sh and scripts/backup-restore-test.sh (sourced, not run):
-# logging, free ports, missing Debian packages, the selfcare executable and a throwaway PostgreSQL server.
+# Shared by the test scripts (sourced, not run): logging, free ports, missing Debian packages, the selfcare
+# executable, a throwaway PostgreSQL server, and the peers and servers a script starts and waits for.
 # shellcheck shell=bash
 
 log() { printf '==> %s\n' "$*"; }
@@ -131,4 +131,43 @@ pg_stop() {
 # psql_at URL SQL: one query, unaligned tuples only, tab-separated.
 psql_at() {
     "$PG_BIN/psql" -X -q -At -F $'\t' -v ON_ERROR_STOP=1 "$1" -c "$2"
+}
+
+# Starts `python3 ARGS…` as the peer NAME (its pid in $WORK/pids/NAME.pid, its output in $WORK/NAME.out and .err) and
+# prints what follows "listening " on the first line it writes; dies when it writes anything else.
+start_peer() {
+    local name="$1"; shift
+    local out="$WORK/$name.out" line=""
+    python3 "$@" >"$out" 2>"$WORK/$name.err" &
+    echo "$!" >"$WORK/pids/$name.pid"
+    for _ in $(seq 1 100); do
+        line="$(head -n 1 "$out" 2>/dev/null || true)"
+        [ -n "$line" ] && break
+        sleep 0.1
+    done
+    case "$line" in
+        "listening "*) printf '%s\n' "${line#listening }" ;;
+        *) cat "$WORK/$name.err" >&2; die "$name did not start" ;;
+    esac
+}
+
+# Waits up to a minute for URL to answer with a success; otherwise says that WHAT did not answer, and fails.
+wait_http() {
+    local url="$1" what="$2"
+    for _ in $(seq 1 300); do
+        curl -sfk -o /dev/null "$url" && return 0
+        sleep 0.2
+    done
+    printf '==> %s did not answer at %s\n' "$what" "$url" >&2
+    return 1
+}
+
+# Waits up to a minute for something to listen on PORT; otherwise dies naming WHAT.
+wait_listening() {
+    local port="$1" what="$2"
+    for _ in $(seq 1 300); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        sleep 0.2
+    done
+    die "$what is not listening on port $port"
 }

@@ -27,16 +27,9 @@ package struct PinnedCallbackClient: CallbackPosting {
         guard let address = try? SocketAddress(ipAddress: call.address, port: port) else { return .network }
         if secure && tls == nil { return .tls }
         do {
-            return try await withThrowingTaskGroup(of: CallbackOutcome.self) { group in
-                group.addTask { try await exchange(call, host: host, port: port, address: address, secure: secure) }
-                group.addTask {
-                    try await Task.sleep(for: call.timeout)
-                    return .timeout
-                }
-                let first = try await group.next() ?? .timeout
-                group.cancelAll()
-                return first
-            }
+            return try await withDeadline(call.timeout) {
+                try await exchange(call, host: host, port: port, address: address, secure: secure)
+            } ?? .timeout
         } catch {
             return Self.outcome(of: error)
         }

@@ -138,7 +138,7 @@ package struct HubDeliveryWorker: Sendable {
 
     private func send(_ delivery: HubDelivery) async -> Outcome {
         let target: CallbackPolicy.Target
-        switch await withDeadline(attemptTimeout, { await policy.target(delivery.callback) }) {
+        switch try? await withDeadline(attemptTimeout, { await policy.target(delivery.callback) }) {
         case .none:
             return .failed(status: nil, category: "timeout")
         case .some(.failure(let refusal)):
@@ -189,20 +189,6 @@ package struct HubDeliveryWorker: Sendable {
                     callback: paused.callback, since: failingSince, lastOutcome: category, email: owner.email, userID: owner.id,
                     operatorName: operatorName, portalURL: portalURL, language: owner.language), now: finished, on: db)
             }
-        }
-    }
-
-    /// `work`'s answer, or nil when it takes longer than `limit`.
-    private func withDeadline<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async -> T) async -> T? {
-        await withTaskGroup(of: T?.self) { group in
-            group.addTask { await work() }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
         }
     }
 
