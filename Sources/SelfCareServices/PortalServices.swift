@@ -11,6 +11,8 @@ package struct PortalServiceSettings: Sendable {
     package var clock: any WallClock
     package var scrypt: ScryptParameters
     package var loginThrottling: LoginThrottlePolicy
+    /// One-time codes: their length, life, tries and the caps on sending them.
+    package var codePolicy = OneTimeCodePolicy()
     package var branding: Branding
     /// The address users reach the portal at; links in messages and gateway return URLs use it.
     package var publicURL: String
@@ -88,7 +90,7 @@ package struct PortalServices: Sendable {
         let clientIDKey = try await ClientIDKeyring(database: database).key(configured: settings.clientIDKey, now: now)
         let directory = IdentityDirectory(clientIDKey: clientIDKey)
         let branding = settings.branding
-        let codes = OneTimeCodes(policy: OneTimeCodePolicy(), key: codeKey, operatorName: branding.operatorName, helpline: branding.helpline)
+        let codes = OneTimeCodes(policy: settings.codePolicy, key: codeKey, operatorName: branding.operatorName, helpline: branding.helpline)
         let hasher = PasswordHasher(parameters: settings.scrypt)
         let passwordCheck = NewPasswordCheck(policy: .standard, directory: directory, operatorName: branding.operatorName)
         registrations = RegistrationService(

@@ -329,10 +329,13 @@ struct OneTimeCodeTests {
         }
     }
 
-    @Test("the daily cap of 20 codes per client address counts an IPv6 client by its /64")
+    @Test("the daily cap of codes per client address counts an IPv6 client by its /64")
     func dailyCapPerIPv6Network() async throws {
-        try await WebTest.withPortal(framework: .live, configure: { $0.trustedProxies = try! TrustedProxies("127.0.0.1, ::1") }) { portal in
-            // given 20 registrations from 20 addresses of 2001:db8:7:7::/64, each for another identifier
+        try await WebTest.withPortal(
+            framework: .live, configure: { $0.trustedProxies = try! TrustedProxies("127.0.0.1, ::1") },
+            dependencies: { $0.codePolicy.maximumCodesPerAddressPerDay = 3 }
+        ) { portal in
+            // given the cap lowered to 3, and 3 registrations from 3 addresses of 2001:db8:7:7::/64, each for another identifier
             func register(_ identifier: String, from address: String) async throws -> TestResponse {
                 let body = try JSONSerialization.data(withJSONObject: [
                     "identifier": identifier, "fullName": "Aline Ramdin", "email": "aline@example.mu", "acceptTerms": true,
@@ -342,11 +345,11 @@ struct OneTimeCodeTests {
                     headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "\(address), 127.0.0.1"],
                     body: ByteBuffer(bytes: body))
             }
-            for index in 0..<20 {
+            for index in 0..<3 {
                 _ = try await register(AccountID(body: 500_000_000 + index).rawValue, from: "2001:db8:7:7::\(index + 1)")
             }
 
-            // when Aline registers from a 21st address of that /64, then from the next /64
+            // when Aline registers from a 4th address of that /64, then from the next /64
             let sameNetwork = try await register(Self.identifier, from: "2001:db8:7:7:abcd::1")
             let sentFromSameNetwork = try await portal.sms(to: Self.line).count
             let nextNetwork = try await register(Self.identifier, from: "2001:db8:7:8::1")

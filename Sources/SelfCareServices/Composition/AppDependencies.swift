@@ -23,6 +23,8 @@ package struct AppDependencies: Sendable {
     package var hostResolver: (any HostResolving)?
     /// Limits on password guessing.
     package var loginThrottling = LoginThrottlePolicy()
+    /// One-time codes: their length, life, tries and the caps on sending them.
+    package var codePolicy = OneTimeCodePolicy()
 
     package init(clock: any WallClock = SystemWallClock(), scrypt: ScryptParameters = .owasp,
                  messageSender: (any MessageSender)? = nil, runsOutboxWorker: Bool = true, cardGateway: (any CardGateway)? = nil) {

@@ -61,7 +61,7 @@ package struct PortalSystem: Sendable {
         let gateway: any CardGateway = dependencies.cardGateway
             ?? configuration.gateway.map { HTTPCardGateway(baseURL: $0.url, secretKey: $0.secretKey) }
             ?? UnavailableGateway()
-        services = try await PortalServices(database: database, settings: PortalServiceSettings(
+        var settings = PortalServiceSettings(
             clock: clock, scrypt: dependencies.scrypt, loginThrottling: dependencies.loginThrottling, branding: configuration.branding,
             publicURL: configuration.publicURL, returnOrigins: Set([configuration.publicOrigin] + configuration.paymentReturnOrigins),
             codeKey: configuration.keys.codeKey, clientIDKey: configuration.keys.clientIDKey, gateway: gateway,
@@ -70,7 +70,9 @@ package struct PortalSystem: Sendable {
             callbackPolicy: CallbackPolicy(
                 production: configuration.mode == .production, extraPorts: configuration.callbackPorts,
                 resolver: dependencies.hostResolver ?? SystemHostResolver()),
-            callbackPoster: dependencies.callbackPoster ?? PinnedCallbackClient()))
+            callbackPoster: dependencies.callbackPoster ?? PinnedCallbackClient())
+        settings.codePolicy = dependencies.codePolicy
+        services = try await PortalServices(database: database, settings: settings)
         smppClient = dependencies.messageSender != nil ? nil : configuration.smpp.map { settings in
             SMPPClient(configuration: .init(settings), receipts: OutboxReceiptRecorder(database: database, clock: clock), logger: logger)
         }
