@@ -29,11 +29,10 @@
 # Exit code: the exit code of `swift test` (or of the dry-run check).
 set -euo pipefail
 
-log() { printf '==> %s\n' "$*"; }
-die() { printf '==> error: %s\n' "$*" >&2; exit 1; }
-
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
+# shellcheck source=lib/test-support.sh
+. scripts/lib/test-support.sh
 
 strict=0
 if [ -n "${CI:-}" ]; then
@@ -43,7 +42,6 @@ if [ -n "${CI:-}" ]; then
     done
 fi
 
-is_root() { [ "$(id -u)" -eq 0 ]; }
 
 # --- system packages ---------------------------------------------------------
 
@@ -248,28 +246,12 @@ fi
 
 # --- SMSC and mail relays ----------------------------------------------------
 
-# Starts a peer in the background and waits for its "listening <port>" line; prints the port. Runs inside a command
-# substitution, so the peer's process id goes to a file the cleanup reads.
-start_peer() {
-    local name="$1"; shift
-    local out="$peers_tmp/$name.out" line=""
-    python3 "$@" >"$out" 2>"$peers_tmp/$name.err" &
-    echo "$!" >"$peers_tmp/$name.pid"
-    for _ in $(seq 1 100); do
-        line="$(head -n 1 "$out" 2>/dev/null || true)"
-        [ -n "$line" ] && break
-        sleep 0.1
-    done
-    case "$line" in
-        "listening "*) printf '%s\n' "${line#listening }" ;;
-        *) cat "$peers_tmp/$name.err" >&2; die "$name did not start" ;;
-    esac
-}
-
 start_peers() {
     python3 -c "import aiosmtpd" 2>/dev/null || pip install -q aiosmtpd 2>/dev/null ||
         pip install -q --break-system-packages aiosmtpd
     peers_tmp="$(mktemp -d /tmp/selfcare-peers.XXXXXX)"
+    PEER_DIR="$peers_tmp"
+    PEER_PIDS="$peers_tmp"
     mkdir -p "$peers_tmp/mail" "$peers_tmp/mail-tls"
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
         -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \

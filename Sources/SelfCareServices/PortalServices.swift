@@ -116,10 +116,10 @@ package struct PortalServices: Sendable {
         hubDeliveries = HubDeliveryWorker(
             database: database, clock: clock, poster: settings.callbackPoster, policy: settings.callbackPolicy, logger: settings.logger,
             operatorName: branding.operatorName, portalURL: settings.publicURL)
-        receiptAttachments = ReceiptAttachments(database: database, payments: payments, localizer: localizer)
         documents = DocumentService(
             database: database, bills: bills, usage: usage, payments: payments, branding: branding, publicURL: settings.publicURL,
             localizer: localizer)
+        receiptAttachments = ReceiptAttachments(database: database, payments: payments, documents: documents)
     }
 
     /// The key one-time codes are hashed with: the configured one (production requires it), else one generated once per

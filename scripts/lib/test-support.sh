@@ -133,13 +133,15 @@ psql_at() {
     "$PG_BIN/psql" -X -q -At -F $'\t' -v ON_ERROR_STOP=1 "$1" -c "$2"
 }
 
-# Starts `python3 ARGS…` as the peer NAME (its pid in $WORK/pids/NAME.pid, its output in $WORK/NAME.out and .err) and
-# prints what follows "listening " on the first line it writes; dies when it writes anything else.
+# Starts `python3 ARGS…` as the peer NAME (its output in $PEER_DIR/NAME.out and .err, its pid in $PEER_PIDS/NAME.pid;
+# by default $WORK and $WORK/pids) and prints what follows "listening " on the first line it writes; dies when it
+# writes anything else. It runs inside a command substitution, so the pid goes to a file the caller's cleanup reads.
 start_peer() {
     local name="$1"; shift
-    local out="$WORK/$name.out" line=""
-    python3 "$@" >"$out" 2>"$WORK/$name.err" &
-    echo "$!" >"$WORK/pids/$name.pid"
+    local dir="${PEER_DIR:-$WORK}"
+    local out="$dir/$name.out" line=""
+    python3 "$@" >"$out" 2>"$dir/$name.err" &
+    echo "$!" >"${PEER_PIDS:-$WORK/pids}/$name.pid"
     for _ in $(seq 1 100); do
         line="$(head -n 1 "$out" 2>/dev/null || true)"
         [ -n "$line" ] && break
@@ -147,7 +149,7 @@ start_peer() {
     done
     case "$line" in
         "listening "*) printf '%s\n' "${line#listening }" ;;
-        *) cat "$WORK/$name.err" >&2; die "$name did not start" ;;
+        *) cat "$dir/$name.err" >&2; die "$name did not start" ;;
     esac
 }
 

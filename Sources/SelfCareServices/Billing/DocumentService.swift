@@ -61,10 +61,17 @@ package struct DocumentService: Sendable {
     /// The receipt of the login's payment `paymentID` as PDF, once the payment succeeded.
     package func receipt(forPayment paymentID: String, language: Language, for identity: AuthenticatedUser) async throws -> DocumentStream? {
         guard let payment = try await payments.storedPayment(paymentID), payment.userID == identity.user.id,
-              let document = try await payments.receiptDocument(for: payment, payerName: identity.user.fullName) else { return nil }
+              let (filename, data) = try await receiptPDF(for: payment, payerName: identity.user.fullName, language: language)
+        else { return nil }
+        return DocumentStream(filename: filename, contentType: "application/pdf", whole: data)
+    }
+
+    /// A succeeded payment's receipt PDF in `payerName`'s name and `language`, with its file name: what the receipt
+    /// page offers and the receipt e-mail carries.
+    func receiptPDF(for payment: StoredPayment, payerName: String, language: Language) async throws -> (filename: String, data: Data)? {
+        guard let document = try await payments.receiptDocument(for: payment, payerName: payerName) else { return nil }
         let localizer = self.localizer
-        let data = try ReceiptPDF.render(document, language: language, labels: { localizer.text($0, language) })
-        return DocumentStream(filename: "\(document.receiptNo).pdf", contentType: "application/pdf", whole: data)
+        return ("\(document.receiptNo).pdf", try ReceiptPDF.render(document, language: language, labels: { localizer.text($0, language) }))
     }
 
     private func stream(_ document: BillDocument, records: @escaping ItemisedRecords, format: DocumentFormat, language: Language) -> DocumentStream {
@@ -108,9 +115,11 @@ package struct DocumentService: Sendable {
 
     /// The printable document of a group bill; its records are read and rated one member account at a time.
     func document(for group: StoredGroupBill, members: [StoredBill], identity: AuthenticatedUser) async throws -> (BillDocument, ItemisedRecords) {
-        let clientName = try await database.read { db in try await CustomerRepository().client(rowID: group.clientRowID, on: db)?.client.name }
-            ?? identity.user.fullName
-        let accounts = try await database.read { db in try await CustomerRepository().accounts(ofClient: group.clientRowID, on: db) }
+        let (client, accounts) = try await database.read { db in
+            (try await CustomerRepository().client(rowID: group.clientRowID, on: db),
+             try await CustomerRepository().accounts(ofClient: group.clientRowID, on: db))
+        }
+        let clientName = client?.client.name ?? identity.user.fullName
         let byRow = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
         guard let period = try? BillingPeriod(group.period) else { throw SubscriberError.inconsistent(group.groupBillNo) }
         let memberRows: [BillDocument.Member] = members.compactMap { bill in

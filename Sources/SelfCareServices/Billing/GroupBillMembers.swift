@@ -36,9 +36,10 @@ extension BillService {
         _ number: String, for identity: AuthenticatedUser, search: String, order: GroupMemberOrder, offset: Int, limit: Int
     ) async throws -> GroupBillMembers? {
         guard let (group, members) = try await groupBill(number, for: identity) else { return nil }
-        let changes = try await self.changes(of: members, countries: false)
         let needle = search.filter { !$0.isWhitespace }.uppercased()
         let found = needle.isEmpty ? members : members.filter { $0.billNo.uppercased().contains(needle) || $0.accountID.contains(needle) }
+        // Ordered by change, every bill found needs its change; otherwise only the page shown does.
+        var changes = order == .change ? try await self.changes(of: found, countries: false) : [:]
         let ordered: [BillView] = switch order {
         case .change:
             found.sorted { (changes[$0.billNo]?.magnitude ?? 0, $1.billNo) > (changes[$1.billNo]?.magnitude ?? 0, $0.billNo) }
@@ -47,13 +48,15 @@ extension BillService {
         case .account:
             found.sorted { ($0.accountID, $0.billNo) < ($1.accountID, $1.billNo) }
         }
+        let page = Array(ordered.dropFirst(offset).prefix(limit))
+        if order != .change { changes = try await self.changes(of: page, countries: false) }
         let previous = (try? BillingPeriod(group.period)).map(\.previous)
         let previousTotal = try await previous.asyncFlatMap { period in
             try await groupBills(identity, period: period.description).first?.total
         }
         return GroupBillMembers(
             group: group, previousTotal: previousTotal,
-            members: ordered.dropFirst(offset).prefix(limit).map { GroupBillMembers.Member(bill: $0, changes: changes[$0.billNo]) },
+            members: page.map { GroupBillMembers.Member(bill: $0, changes: changes[$0.billNo]) },
             matching: found.count,
             amountExcludingVAT: members.reduce(.zero) { $0 + $1.amountExcludingVAT }, vat: members.reduce(.zero) { $0 + $1.vat })
     }

@@ -226,6 +226,8 @@ package struct PaymentService: Sendable {
             return payment
         }
         let now = clock.now()
+        // Why the checkout did not pay, as the payment records it.
+        let failureCode = checkout.failureCode ?? (checkout.status == "expired" ? "expired" : "failed")
         let (branding, publicURL) = (self.branding, self.publicURL)
         try await database.transaction { db in
             guard let locked = try await payments.lockedPayment(id: paymentID, on: db),
@@ -247,7 +249,7 @@ package struct PaymentService: Sendable {
                     try await OutboxRepository().enqueue(messages, now: now, on: db)
                 }
             } else {
-                try await payments.fail(paymentID, code: checkout.failureCode ?? (checkout.status == "expired" ? "expired" : "failed"),
+                try await payments.fail(paymentID, code: failureCode,
                                         brand: checkout.card?.brand, last4: checkout.card?.last4, now: now, on: db)
             }
             let status: StoredPayment.Status = checkout.isPaid ? .succeeded : .failed
@@ -256,7 +258,7 @@ package struct PaymentService: Sendable {
                 event: HubEvents.paymentChanged(PaymentResource(
                     id: locked.id, status: status.rawValue, amount: locked.amount, createdAt: locked.createdAt, redirectURL: nil,
                     cardBrand: checkout.card?.brand, cardLast4: checkout.card?.last4,
-                    failureCode: checkout.isPaid ? nil : checkout.failureCode ?? (checkout.status == "expired" ? "expired" : "failed")),
+                    failureCode: checkout.isPaid ? nil : failureCode),
                     now: now), now: now, on: db)
         }
         return try await database.read { db in try await payments.payment(id: paymentID, on: db) }
@@ -334,11 +336,6 @@ package struct PaymentService: Sendable {
             operatorName: branding.operatorName, helpline: branding.helpline, receiptNo: receipt.number, issuedAt: receipt.issuedAt,
             payerName: payerName, amount: payment.amount, card: payment.cardLast4.map { CardLabel.text(brand: payment.cardBrand, last4: $0) },
             paymentID: payment.id, allocations: allocations, groupBills: groupBills, credit: receipt.credit)
-    }
-
-    /// What a login holds as credit from payments that found their bills already paid.
-    package func totalCredit(_ identity: AuthenticatedUser) async throws -> Money {
-        try await database.read { db in try await PaymentRepository().totalCredit(userID: identity.user.id, on: db) }
     }
 
     /// The login's latest 50 payments, newest first.

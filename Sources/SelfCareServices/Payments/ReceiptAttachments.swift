@@ -1,5 +1,4 @@
 import SelfCareCore
-import SelfCareDocuments
 import SelfCareMessaging
 import SelfCareStore
 
@@ -7,22 +6,14 @@ import SelfCareStore
 package struct ReceiptAttachments: MailAttachmentProvider {
     let database: Database
     let payments: PaymentService
-    let localizer: Localizer
-
-    package init(database: Database, payments: PaymentService, localizer: Localizer) {
-        self.database = database
-        self.payments = payments
-        self.localizer = localizer
-    }
+    let documents: DocumentService
 
     package func attachments(for message: OutgoingMessage) async throws -> [MailAttachment] {
         guard let reference = message.attachment, reference.hasPrefix("payment:"),
               let payment = try await payments.storedPayment(String(reference.dropFirst("payment:".count))),
               let payer = try await database.read({ db in try await UserRepository().user(id: payment.userID, on: db) }),
-              let document = try await payments.receiptDocument(for: payment, payerName: payer.fullName)
+              let (filename, pdf) = try await documents.receiptPDF(for: payment, payerName: payer.fullName, language: message.language)
         else { return [] }
-        let language = message.language
-        let pdf = try ReceiptPDF.render(document, language: language, labels: { localizer.text($0, language) })
-        return [MailAttachment(filename: "\(document.receiptNo).pdf", contentType: "application/pdf", data: Array(pdf))]
+        return [MailAttachment(filename: filename, contentType: "application/pdf", data: Array(pdf))]
     }
 }

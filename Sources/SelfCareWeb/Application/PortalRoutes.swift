@@ -7,15 +7,16 @@ import Tracing
 /// The portal's routes over its services: what the controllers use.
 struct PortalRoutes: Sendable {
     let system: PortalSystem
-    let configuration: AppConfiguration
-    let services: PortalServices
-    let clock: any WallClock
     let pages: PageRenderer
     let cookies: CookieSettings
     /// What `/metrics` exposes.
     let metrics = PortalMetrics()
+
+    var configuration: AppConfiguration { system.configuration }
+    var services: PortalServices { system.services }
+    var clock: any WallClock { services.clock }
     /// Traces each request when tracing is configured.
-    let tracer: (any Tracer)?
+    var tracer: (any Tracer)? { system.tracer }
 
     var registrations: RegistrationService { services.registrations }
     var authentication: AuthenticationService { services.authentication }
@@ -24,13 +25,10 @@ struct PortalRoutes: Sendable {
 
     init(system: PortalSystem) async throws {
         self.system = system
-        configuration = system.configuration
-        services = system.services
-        clock = services.clock
-        tracer = system.tracer
         pages = try await PageRenderer(
-            resources: webResources, localizer: services.localizer, branding: configuration.branding, clock: clock)
-        cookies = CookieSettings(secure: configuration.usesHTTPS)
+            resources: webResources, localizer: system.services.localizer, branding: system.configuration.branding,
+            clock: system.services.clock)
+        cookies = CookieSettings(secure: system.configuration.usesHTTPS)
     }
 
     /// The router with every route and middleware. Who is logged in is decided by the route that matched, never by

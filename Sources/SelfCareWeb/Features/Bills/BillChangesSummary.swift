@@ -19,17 +19,6 @@ struct ChangeRow: Sendable {
     let up: Bool
 }
 
-/// A line of a group bill among those that changed most.
-struct ChangedLine: Sendable {
-    let accountId: String
-    let accountIdGrouped: String
-    let previous: String
-    let current: String
-    let difference: String
-    let up: Bool
-    let why: String
-}
-
 extension ChangesSummary {
     init(_ changes: BillChanges, _ language: Language, _ localizer: Localizer) {
         // A charge that appeared or moved is a row of the table: the list says only what the table cannot.
@@ -88,12 +77,17 @@ extension ChangesSummary {
     }
 }
 
-extension ChangedLine {
-    init(_ bill: BillRow, changes: BillChanges, _ language: Language, _ localizer: Localizer) {
+extension GroupMemberRow {
+    /// A member bill with its difference from the line's previous bill and the first reason for it; a line billed for
+    /// the first time shows none.
+    init(_ bill: BillRow, changes: BillChanges?, _ language: Language, _ localizer: Localizer) {
+        guard let changes else {
+            self.init(bill: bill, difference: "—", up: false, why: "")
+            return
+        }
         self.init(
-            accountId: bill.accountId, accountIdGrouped: bill.accountIdGrouped,
-            previous: changes.previousTotal?.formatted(language) ?? "—", current: changes.total.formatted(language),
-            difference: changes.difference.map { ChangesSummary.signed($0, language) } ?? "—", up: (changes.difference?.cents ?? 0) > 0,
+            bill: bill, difference: changes.difference.map { ChangesSummary.signed($0, language) } ?? "—",
+            up: (changes.difference?.cents ?? 0) > 0,
             why: changes.reasons.first.map { ChangesSummary.words($0, language, localizer) } ?? ChangesSummary.headline(changes, language, localizer))
     }
 }

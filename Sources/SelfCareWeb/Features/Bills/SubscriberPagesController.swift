@@ -91,8 +91,7 @@ struct SubscriberPagesController {
         let identity = try context.signedInIdentity()
         let number = try context.parameters.require("number")
         let query = request.uri.queryParameters
-        // A form sends its spaces as "+"; no bill number or Account ID holds one.
-        let search = String((query.get("q") ?? "").replacingOccurrences(of: "+", with: " ").prefix(40))
+        let search = String(query.formText("q").prefix(40))
         let order = query.get("sort").flatMap(GroupMemberOrder.init(rawValue:)) ?? .change
         let page = min(max(1, query.get("page", as: Int.self) ?? 1), 100_000)
         guard let found = try await self.bills.groupBillMembers(
@@ -108,23 +107,17 @@ struct SubscriberPagesController {
                                      URLQueryItem(name: "page", value: String(page))]
             return "/group-bills/\(group.groupBillNo)" + (components.string ?? "") + "#members"
         }
-        let isOverdue = BillRow.shownState(group.state, dueDate: group.dueDate, today: today) == "overdue"
         let model = GroupBillPage(
             group: GroupRow(group, language, localizer, today: today),
-            overdue: isOverdue ? localizer.text("groupBills.overdue", language, [
-                "due": DisplayFormat.day(group.dueDate, language), "remaining": group.remaining.formatted(language),
-            ]) : nil,
+            overdue: overdueSentence(group, language),
             comparison: found.previousTotal.map { previous in
                 localizer.text("groupBills.comparison", language, [
                     "previous": previous.formatted(language), "difference": ChangesSummary.signed(group.total - previous, language),
                 ])
             },
             excl: found.amountExcludingVAT.formatted(language), vat: found.vat.formatted(language),
-            members: found.members.map { member in
-                let row = BillRow(member.bill, language, localizer, today: today)
-                guard let changes = member.changes else { return GroupMemberRow(bill: row, difference: "—", up: false, why: "") }
-                let line = ChangedLine(row, changes: changes, language, localizer)
-                return GroupMemberRow(bill: row, difference: line.difference, up: line.up, why: line.why)
+            members: found.members.map {
+                GroupMemberRow(BillRow($0.bill, language, localizer, today: today), changes: $0.changes, language, localizer)
             },
             hasMembers: !found.members.isEmpty, search: search,
             orders: GroupMemberOrder.allCases.map {
@@ -189,7 +182,7 @@ struct SubscriberPagesController {
     private func clientDashboard(_ identity: AuthenticatedUser, request: Request, context: AppRequestContext) async throws -> Response {
         let language = context.language
         let query = request.uri.queryParameters
-        let search = (query.get("q") ?? "").replacingOccurrences(of: "+", with: " ")
+        let search = query.formText("q")
         let page = min(max(1, query.get("page", as: Int.self) ?? 1), 100_000)
         let (rows, total) = try await accounts.balances(
             identity, search: search, offset: (page - 1) * Self.accountsPerPage, limit: Self.accountsPerPage)
@@ -197,13 +190,11 @@ struct SubscriberPagesController {
         let pageCount = max(1, (total + Self.accountsPerPage - 1) / Self.accountsPerPage)
         let model = ClientDashboardPage(
             clientName: try await accounts.customerName(identity),
-            overdue: groups.first { BillRow.shownState($0.state, dueDate: $0.dueDate, today: today) == "overdue" }.map { group in
-                OverdueNotice(
-                    text: pages.localizer.text("groupBills.overdue", language, [
-                        "due": DisplayFormat.day(group.dueDate, language), "remaining": group.remaining.formatted(language),
-                    ]),
-                    link: "/group-bills/\(group.groupBillNo)", linkText: pages.localizer.text("groupBills.payIt", language))
-            },
+            overdue: groups.lazy.compactMap { group in
+                overdueSentence(group, language).map {
+                    OverdueNotice(text: $0, link: "/group-bills/\(group.groupBillNo)", linkText: pages.localizer.text("groupBills.payIt", language))
+                }
+            }.first,
             creditNotice: try await creditNotice(identity, language),
             forecast: try await usage.groupForecast(identity).map { forecast in
                 ForecastSummary(
@@ -320,6 +311,14 @@ struct SubscriberPagesController {
     }
 
     // MARK: - Helpers
+
+    /// "This group bill was due on …: … is still to pay", for a group bill past its due date; nil otherwise.
+    private func overdueSentence(_ group: GroupBillView, _ language: Language) -> String? {
+        guard BillRow.shownState(group.state, dueDate: group.dueDate, today: today) == "overdue" else { return nil }
+        return pages.localizer.text("groupBills.overdue", language, [
+            "due": DisplayFormat.day(group.dueDate, language), "remaining": group.remaining.formatted(language),
+        ])
+    }
 
     /// The day in Mauritius by the portal's clock.
     private var today: CalendarDay { CalendarDay(containing: clock.now()) }
